@@ -1,0 +1,328 @@
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { createEnvelope, envelopeSchema, type EventEnvelope } from './envelope';
+import { errorCode, InvalidMessageError, isRetryable } from './errors';
+import type { EventPublisher } from './event-publisher';
+import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+import { TOPIC_SCHEMAS, type DeadLetter } from './schemas';
+import { EVENT_TYPES, TOPICS, type Topic } from './topics';
+
+export interface KafkaTransportOptions {
+  kafka: Kafka;
+  /** Consumer group prefix of the service; each subscribed topic gets its own group `<groupId>.<topic>`. */
+  groupId: string;
+  /** Publishes dead letters. */
+  publisher: EventPublisher;
+  logger: Logger;
+  retry?: RetryPolicy;
+  /** Partitions of one topic processed in parallel; order is kept within a partition (= per request). */
+  partitionsConsumedConcurrently?: number;
+  registry?: Registry;
+  /** The service name, recorded as the source of dead letters. */
+  source: string;
+}
+
+/** What a handler receives besides the event: where it came from and which attempt this is. */
+export interface KafkaEventContext {
+  topic: Topic;
+  partition: number;
+  offset: string;
+  attempt: number;
+}
+
+/** Extras of `@EventPattern(topic, { batch: true })`: the handler receives an array of envelopes. */
+export interface TopicHandlerExtras {
+  batch?: boolean;
+}
+
+type Outcome = 'handled' | 'dead-lettered' | 'stopped';
+
+/**
+ * Kafka as a custom transport strategy of @nestjs/microservices. Handlers stay `@EventPattern`
+ * methods; this class adds what the built-in transport lacks: one consumer (group) per topic,
+ * schema validation before the handler, bounded retries with backoff, a dead-letter topic,
+ * and a graceful drain that finishes in-flight work and commits before closing.
+ * Handlers must be idempotent (at-least-once delivery); persistence offers processed-event records.
+ */
+export class KafkaTransport extends Server implements CustomTransportStrategy {
+  private readonly consumers: Consumer[] = [];
+  private readonly joined = new Set<string>();
+  private readonly stopping = new AbortController();
+  private readonly retry: RetryPolicy;
+  private readonly metrics?: {
+    handled: Counter<'topic' | 'outcome'>;
+    retries: Counter<'topic'>;
+    duration: Histogram<'topic'>;
+  };
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    super();
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    if (options.registry) {
+      this.metrics = {
+        handled: new Counter({
+          name: 'ixr_messages_handled_total',
+          help: 'Kafka messages handled, by topic and outcome',
+          labelNames: ['topic', 'outcome'],
+          registers: [options.registry],
+        }),
+        retries: new Counter({
+          name: 'ixr_message_retries_total',
+          help: 'Handler retries',
+          labelNames: ['topic'],
+          registers: [options.registry],
+        }),
+        duration: new Histogram({
+          name: 'ixr_message_handling_seconds',
+          help: 'Handler duration',
+          labelNames: ['topic'],
+          buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+          registers: [options.registry],
+        }),
+      };
+    }
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(
+      () => callback(),
+      (error: unknown) => callback(error),
+    );
+  }
+
+  /** True once every consumer has joined its group; used by the readiness probe. */
+  isReady(): boolean {
+    return this.consumers.length > 0 && this.joined.size === this.consumers.length;
+  }
+
+  /** Stop fetching, let in-flight handlers finish, commit, disconnect. */
+  async close(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(
+      this.consumers.map(async (consumer) => {
+        await consumer.stop();
+        await consumer.disconnect();
+      }),
+    );
+    this.options.logger.info('kafka consumers drained and closed');
+  }
+
+  on(): never {
+    throw new Error('KafkaTransport does not expose client events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumers as T;
+  }
+
+  private async start(): Promise<void> {
+    for (const [pattern, handler] of this.messageHandlers) {
+      const topic = this.toTopic(pattern);
+      const consumer = this.options.kafka.consumer({
+        groupId: `${this.options.groupId}.${topic}`,
+        allowAutoTopicCreation: false,
+        sessionTimeout: 30000,
+        heartbeatInterval: 3000,
+        maxWaitTimeInMs: 100,
+      });
+      consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(topic));
+      consumer.on(consumer.events.CRASH, (event) => {
+        this.joined.delete(topic);
+        this.options.logger.error({ topic, error: String(event.payload.error) }, 'kafka consumer crashed');
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.processBatch(topic, handler, payload),
+      });
+      this.consumers.push(consumer);
+      this.options.logger.info({ topic, groupId: `${this.options.groupId}.${topic}` }, 'consuming');
+    }
+  }
+
+  private toTopic(pattern: string): Topic {
+    const topic = Object.values(TOPICS).find((t) => t === pattern);
+    if (!topic) throw new Error(`@EventPattern('${pattern}') does not name a topic of TOPICS`);
+    return topic;
+  }
+
+  private async processBatch(topic: Topic, handler: MessageHandler, payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+    const batchMode = (handler.extras as TopicHandlerExtras | undefined)?.batch === true;
+    const ready: { message: KafkaMessage; envelope: EventEnvelope }[] = [];
+
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const parsed = this.parse(topic, message);
+      if (parsed instanceof InvalidMessageError) {
+        // Resolve only once the dead letter is durable, so an invalid message is never lost.
+        await this.deadLetter(topic, batch.partition, message, parsed, 1);
+        if (!batchMode) resolveOffset(message.offset);
+        continue;
+      }
+      if (batchMode) {
+        ready.push({ message, envelope: parsed });
+        continue;
+      }
+      const outcome = await this.handleWithRetry(topic, batch.partition, message, (attempt) =>
+        this.invoke(handler, parsed, { topic, partition: batch.partition, offset: message.offset, attempt }),
+      );
+      if (outcome === 'stopped') return;
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+
+    if (batchMode) {
+      const ctx = { topic, partition: batch.partition, offset: batch.lastOffset(), attempt: 1 };
+      const outcome = await this.handleBatch(topic, batch.partition, handler, ready, ctx);
+      if (outcome === 'stopped') return;
+      resolveOffset(batch.lastOffset());
+    }
+    await commitOffsetsIfNecessary();
+  }
+
+  /** A batch handler that fails falls back to one message at a time, to isolate a poison message. */
+  private async handleBatch(
+    topic: Topic,
+    partition: number,
+    handler: MessageHandler,
+    items: { message: KafkaMessage; envelope: EventEnvelope }[],
+    ctx: KafkaEventContext,
+  ): Promise<Outcome> {
+    if (items.length === 0) return 'handled';
+    const started = process.hrtime.bigint();
+    try {
+      await this.invoke(
+        handler,
+        items.map((i) => i.envelope),
+        ctx,
+      );
+      this.metrics?.handled.inc({ topic, outcome: 'handled' }, items.length);
+      this.metrics?.duration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
+      return 'handled';
+    } catch (error) {
+      this.options.logger.warn({ topic, size: items.length, err: error }, 'batch failed; retrying one by one');
+    }
+    for (const item of items) {
+      const outcome = await this.handleWithRetry(topic, partition, item.message, (attempt) =>
+        this.invoke(handler, [item.envelope], { ...ctx, offset: item.message.offset, attempt }),
+      );
+      if (outcome === 'stopped') return 'stopped';
+    }
+    return 'handled';
+  }
+
+  private parse(topic: Topic, message: KafkaMessage): EventEnvelope | InvalidMessageError {
+    let json: unknown;
+    try {
+      json = JSON.parse(message.value?.toString('utf8') ?? '');
+    } catch {
+      return new InvalidMessageError('message value is not JSON');
+    }
+    const envelope = envelopeSchema.safeParse(json);
+    if (!envelope.success) return new InvalidMessageError('envelope is invalid', issues(envelope.error.issues));
+    if (envelope.data.type !== EVENT_TYPES[topic]) {
+      return new InvalidMessageError(`event type ${envelope.data.type} does not belong on ${topic}`);
+    }
+    const data = TOPIC_SCHEMAS[topic].safeParse(envelope.data.data);
+    if (!data.success) return new InvalidMessageError('event data is invalid', issues(data.error.issues, 'data'));
+    return { ...envelope.data, data: data.data } as EventEnvelope;
+  }
+
+  private async handleWithRetry(
+    topic: Topic,
+    partition: number,
+    message: KafkaMessage,
+    run: (attempt: number) => Promise<void>,
+  ): Promise<Outcome> {
+    for (let attempt = 1; ; attempt++) {
+      const started = process.hrtime.bigint();
+      try {
+        await run(attempt);
+        this.metrics?.handled.inc({ topic, outcome: 'handled' });
+        this.metrics?.duration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
+        return 'handled';
+      } catch (error) {
+        if (!isRetryable(error) || attempt >= this.retry.maxAttempts) {
+          await this.deadLetter(topic, partition, message, error, attempt);
+          return 'dead-lettered';
+        }
+        this.metrics?.retries.inc({ topic });
+        this.options.logger.warn(
+          { topic, partition, offset: message.offset, attempt, code: errorCode(error), err: error },
+          'handler failed; will retry',
+        );
+        if (!(await this.pause(backoffDelay(this.retry, attempt)))) return 'stopped';
+      }
+    }
+  }
+
+  private async invoke(handler: MessageHandler, data: unknown, ctx: KafkaEventContext): Promise<void> {
+    const result: unknown = await handler(data, ctx);
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+  }
+
+  private async deadLetter(
+    topic: Topic,
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const key = message.key?.toString('utf8') ?? null;
+    const data: DeadLetter = {
+      originalTopic: topic,
+      partition,
+      offset: message.offset,
+      key,
+      errorCode: errorCode(error),
+      errorMessage: error instanceof Error ? error.message : String(error),
+      details: error instanceof InvalidMessageError ? error.details : [],
+      attempts,
+      payload: message.value?.toString('utf8') ?? '',
+    };
+    const envelope = createEnvelope({
+      id: `${topic}/${partition}/${message.offset}`,
+      type: EVENT_TYPES[TOPICS.deadLetter],
+      source: this.options.source,
+      time: new Date(),
+      subject: key ?? `${topic}/${partition}/${message.offset}`,
+      data,
+    });
+    await this.options.publisher.publishEnvelopes(TOPICS.deadLetter, [envelope]);
+    this.metrics?.handled.inc({ topic, outcome: 'dead-lettered' });
+    this.options.logger.error(
+      { topic, partition, offset: message.offset, code: data.errorCode, reason: data.errorMessage, attempts },
+      'message dead-lettered',
+    );
+  }
+
+  /** Waits, unless the service is stopping; false means "stop now, leave the offset uncommitted". */
+  private pause(ms: number): Promise<boolean> {
+    const signal = this.stopping.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+function issues(list: readonly { path: PropertyKey[]; message: string }[], prefix?: string) {
+  return list.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(message)',
+    message: i.message,
+  }));
+}

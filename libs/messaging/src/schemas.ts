@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import {
+  CHANNELS,
+  DEADLINE_BASES,
+  HANDLING_CODES,
+  ROUTE_ROLES,
+  UNIT_LEVELS,
+  outboundRequestBodySchema,
+} from '@ixr/domain';
+import { TOPICS, type Topic } from './topics';
+
+const id = z.string().min(1).max(200);
+const isoTime = z.iso.datetime({ offset: true });
+
+export const actorSchema = z.object({
+  person: id,
+  unit: id,
+  level: z.enum(UNIT_LEVELS).optional(),
+  role: id,
+});
+
+export const decisionSchema = z.object({
+  requestId: id,
+  rulesetVersion: id,
+  decidedAt: isoTime,
+  routes: z.array(
+    z.object({
+      channel: z.enum(CHANNELS),
+      destination: id,
+      role: z.enum(ROUTE_ROLES),
+      ruleId: id,
+      reason: z.string().min(1),
+    }),
+  ),
+  europolCopy: z.object({ copy: z.boolean(), reason: z.string().min(1) }),
+  deadline: z.object({ at: isoTime.nullable(), basis: z.enum(DEADLINE_BASES) }),
+});
+
+export const requestReceivedSchema = z.object({
+  requestId: id,
+  actor: actorSchema,
+  receivedAt: isoTime,
+  body: outboundRequestBodySchema,
+});
+
+export const channelHealthSchema = z.object({
+  open: z.array(z.object({ channel: z.enum(CHANNELS), destination: id })),
+});
+
+export const requestRoutedSchema = z.object({
+  requestId: id,
+  decision: decisionSchema,
+  rulesetHash: z.string().min(1),
+  /** Inputs besides the request and the rule set, recorded so that replay can reproduce the decision. */
+  channelHealth: channelHealthSchema,
+});
+
+export const deliveryDispatchedSchema = z.object({
+  deliveryId: id,
+  requestId: id,
+  channel: z.enum(CHANNELS),
+  destination: id,
+  role: z.enum(ROUTE_ROLES),
+  ruleId: id,
+  rulesetVersion: id,
+  handlingCode: z.enum(HANDLING_CODES),
+  urgent: z.boolean(),
+  deadlineAt: isoTime.nullable(),
+  body: outboundRequestBodySchema,
+});
+
+export const deliveryOutcomeSchema = z.object({
+  deliveryId: id,
+  requestId: id,
+  channel: z.enum(CHANNELS),
+  destination: id,
+  outcome: z.enum(['delivered', 'failed']),
+  partnerReference: z.string().max(200).optional(),
+  error: z.string().max(2000).optional(),
+  attempts: z.number().int().positive(),
+  at: isoTime,
+});
+
+export const deadLetterSchema = z.object({
+  originalTopic: z.string(),
+  partition: z.number().int(),
+  offset: z.string(),
+  key: z.string().nullable(),
+  errorCode: z.string(),
+  errorMessage: z.string(),
+  details: z.array(z.object({ path: z.string(), message: z.string() })),
+  attempts: z.number().int(),
+  payload: z.string(),
+});
+
+/** One schema per topic, checked before any handler runs (STYLE §4). */
+export const TOPIC_SCHEMAS = {
+  [TOPICS.requestReceived]: requestReceivedSchema,
+  [TOPICS.requestRouted]: requestRoutedSchema,
+  [TOPICS.deliveryDispatched]: deliveryDispatchedSchema,
+  [TOPICS.deliveryOutcome]: deliveryOutcomeSchema,
+  [TOPICS.deadLetter]: deadLetterSchema,
+} as const satisfies Record<Topic, z.ZodType>;
+
+export type TopicData<T extends Topic> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;
+export type RequestReceived = TopicData<typeof TOPICS.requestReceived>;
+export type RequestRouted = TopicData<typeof TOPICS.requestRouted>;
+export type DeliveryDispatched = TopicData<typeof TOPICS.deliveryDispatched>;
+export type DeliveryOutcome = TopicData<typeof TOPICS.deliveryOutcome>;
+export type DeadLetter = TopicData<typeof TOPICS.deadLetter>;

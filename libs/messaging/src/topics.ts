@@ -1,0 +1,25 @@
+/**
+ * Every Kafka topic of IXR, in one place (SPEC §1: names start with `ixr.`).
+ * Call sites use these constants, never string literals.
+ */
+export const TOPICS = {
+  requestReceived: 'ixr.requests.received',
+  requestRouted: 'ixr.requests.routed',
+  deliveryDispatched: 'ixr.deliveries.dispatched',
+  deliveryOutcome: 'ixr.deliveries.outcome',
+  deadLetter: 'ixr.dead-letter',
+} as const;
+
+export type TopicKey = keyof typeof TOPICS;
+export type Topic = (typeof TOPICS)[TopicKey];
+
+/** CloudEvents `type` of each topic's events. */
+export const EVENT_TYPES = {
+  [TOPICS.requestReceived]: 'ixr.request.received',
+  [TOPICS.requestRouted]: 'ixr.request.routed',
+  [TOPICS.deliveryDispatched]: 'ixr.delivery.dispatched',
+  [TOPICS.deliveryOutcome]: 'ixr.delivery.outcome',
+  [TOPICS.deadLetter]: 'ixr.dead-letter',
+} as const satisfies Record<Topic, string>;
+
+export const DEFAULT_PARTITIONS = 6;

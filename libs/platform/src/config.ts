@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Thrown at boot when the environment does not satisfy an app's config schema. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG.INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates environment variables against an app's schema. Each problem names the
+ * variable, so a missing or malformed setting fails the boot with one readable line.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.') || '(environment)';
+      const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
+      return value === undefined ? `${name}: ${issue.message}` : `${name}=${JSON.stringify(value)}: ${issue.message}`;
+    }),
+  );
+}
+
+/** Reusable env fields. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  brokers: () =>
+    z
+      .string()
+      .min(1)
+      .default('127.0.0.1:9092')
+      .transform((s) => s.split(',').map((b) => b.trim()))
+      .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port[,host:port...]')).min(1)),
+  databaseUrl: () =>
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/ixr'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+};

@@ -1,0 +1,6 @@
+export * from './clock';
+export * from './config';
+export * from './health';
+export * from './logger';
+export * from './metrics';
+export * from './ops-http';
