@@ -2,6 +2,7 @@ export * from './envelope';
 export * from './errors';
 export * from './event-publisher';
 export * from './kafka-client';
+export * from './kafka-health';
 export * from './kafka.transport';
 export * from './outbox-relay';
 export * from './rethrow-rpc.filter';

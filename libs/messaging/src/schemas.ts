@@ -43,20 +43,38 @@ export const requestReceivedSchema = z.object({
   body: outboundRequestBodySchema,
 });
 
+/** Snapshot of open circuits (an entry without destination opens the channel everywhere). */
 export const channelHealthSchema = z.object({
-  open: z.array(z.object({ channel: z.enum(CHANNELS), destination: id })),
+  open: z.array(z.object({ channel: id, destination: id.optional() })),
 });
 
+export const plannedDeliverySchema = z.object({
+  deliveryId: id,
+  channel: z.enum(CHANNELS),
+  destination: id,
+  role: z.enum(ROUTE_ROLES),
+  ruleId: id,
+});
+
+/**
+ * The router's one event per request. It carries the decision's whole input (the received request,
+ * the channel health) so that the log can record it for replay, and the deliveries it planned:
+ * the exchange log records them and only then releases them to the adapters as `dispatched`.
+ */
 export const requestRoutedSchema = z.object({
   requestId: id,
   decision: decisionSchema,
   rulesetHash: z.string().min(1),
-  /** Inputs besides the request and the rule set, recorded so that replay can reproduce the decision. */
   channelHealth: channelHealthSchema,
+  input: z.object({ receivedEventId: id, actor: actorSchema, receivedAt: isoTime, body: outboundRequestBodySchema }),
+  deliveries: z.array(plannedDeliverySchema),
 });
 
+/** A delivery released to its adapter once its `dispatched` log entry is durable. */
 export const deliveryDispatchedSchema = z.object({
   deliveryId: id,
+  /** Sequence number of the dispatched entry in the exchange log. */
+  logSeq: z.number().int().nonnegative(),
   requestId: id,
   channel: z.enum(CHANNELS),
   destination: id,
@@ -106,5 +124,6 @@ export type TopicData<T extends Topic> = z.infer<(typeof TOPIC_SCHEMAS)[T]>;
 export type RequestReceived = TopicData<typeof TOPICS.requestReceived>;
 export type RequestRouted = TopicData<typeof TOPICS.requestRouted>;
 export type DeliveryDispatched = TopicData<typeof TOPICS.deliveryDispatched>;
+export type PlannedDelivery = z.infer<typeof plannedDeliverySchema>;
 export type DeliveryOutcome = TopicData<typeof TOPICS.deliveryOutcome>;
 export type DeadLetter = TopicData<typeof TOPICS.deadLetter>;

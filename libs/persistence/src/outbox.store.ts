@@ -1,6 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ClaimedOutboxBatch, OutboxSource, OutgoingMessage, Topic } from '@ixr/messaging';
 
+interface OutboxRow {
+  id: string;
+  topic: Topic;
+  key: string;
+  value: string;
+}
+
 /** Adds messages to the outbox inside the caller's transaction. */
 export async function enqueueOutbox(manager: EntityManager, messages: readonly OutgoingMessage[]): Promise<void> {
   if (messages.length === 0) return;
@@ -25,19 +32,21 @@ export class PostgresOutboxSource implements OutboxSource {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const rows: { topic: Topic; key: string; value: string }[] = await runner.query(
+      const result: { records: OutboxRow[] } = await runner.query(
         `DELETE FROM outbox WHERE id IN (
            SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
          ) RETURNING id, topic, key, value`,
         [limit],
+        true,
       );
+      const rows = result.records;
       if (rows.length === 0) {
         await runner.rollbackTransaction();
         await runner.release();
         return null;
       }
       // RETURNING does not promise order; publish in insertion order.
-      rows.sort((a, b) => Number((a as unknown as { id: string }).id) - Number((b as unknown as { id: string }).id));
+      rows.sort((a, b) => Number(a.id) - Number(b.id));
       const finish = async (commit: boolean): Promise<void> => {
         try {
           if (commit) await runner.commitTransaction();

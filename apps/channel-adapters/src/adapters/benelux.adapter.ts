@@ -1,0 +1,23 @@
+import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt } from './channel-adapter';
+import { commonFields, requestContent } from './message-fields';
+import type { PartnerHttpClient } from './partner-http.client';
+
+/** Benelux police treaty exchange with the Dutch or Luxembourg police. */
+function toMessage(order: DeliveryOrder) {
+  return {
+    format: 'BENELUX',
+    toState: order.destination,
+    ...commonFields(order),
+    content: requestContent(order),
+  };
+}
+
+export class BeneluxAdapter implements ChannelAdapter {
+  readonly channel = 'benelux' as const;
+
+  constructor(private readonly http: PartnerHttpClient) {}
+
+  deliver(order: DeliveryOrder): Promise<DeliveryReceipt> {
+    return this.http.post(this.channel, order.destination, order.idempotencyKey, toMessage(order));
+  }
+}

@@ -1,0 +1,23 @@
+import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt } from './channel-adapter';
+import { commonFields, requestContent } from './message-fields';
+import type { PartnerHttpClient } from './partner-http.client';
+
+/** A Belgian liaison officer posted abroad, reached at the post named by the destination. */
+function toMessage(order: DeliveryOrder) {
+  return {
+    format: 'LIAISON',
+    post: order.destination,
+    ...commonFields(order),
+    content: requestContent(order),
+  };
+}
+
+export class LiaisonOfficerAdapter implements ChannelAdapter {
+  readonly channel = 'liaison_officer' as const;
+
+  constructor(private readonly http: PartnerHttpClient) {}
+
+  deliver(order: DeliveryOrder): Promise<DeliveryReceipt> {
+    return this.http.post(this.channel, order.destination, order.idempotencyKey, toMessage(order));
+  }
+}

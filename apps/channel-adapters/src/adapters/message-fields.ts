@@ -1,0 +1,26 @@
+import type { DeliveryOrder } from './channel-adapter';
+
+/** Fields every partner message carries (issue: handling code, urgency, deadline, idempotency key). */
+export function commonFields(order: DeliveryOrder) {
+  return {
+    reference: order.deliveryId,
+    requestId: order.requestId,
+    handlingCode: order.handlingCode,
+    urgent: order.urgent,
+    replyBy: order.deadlineAt,
+    idempotencyKey: order.idempotencyKey,
+    language: order.body.language,
+  };
+}
+
+/** The request's content as partners read it: what is sought, why, about whom. */
+export function requestContent(order: DeliveryOrder) {
+  const { body } = order;
+  return {
+    offence: body.offence,
+    informationSought: body.informationSought,
+    purpose: body.purpose,
+    subjects: body.subjects,
+    urgencyGround: body.urgency.urgent ? body.urgency.ground : undefined,
+  };
+}

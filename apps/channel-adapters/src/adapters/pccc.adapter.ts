@@ -1,0 +1,23 @@
+import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt } from './channel-adapter';
+import { commonFields, requestContent } from './message-fields';
+import type { PartnerHttpClient } from './partner-http.client';
+
+/** Police and customs cooperation centre: the destination names the centre (e.g. Tournai). */
+function toMessage(order: DeliveryOrder) {
+  return {
+    format: 'PCCC',
+    centre: order.destination,
+    ...commonFields(order),
+    content: requestContent(order),
+  };
+}
+
+export class PcccAdapter implements ChannelAdapter {
+  readonly channel = 'pccc' as const;
+
+  constructor(private readonly http: PartnerHttpClient) {}
+
+  deliver(order: DeliveryOrder): Promise<DeliveryReceipt> {
+    return this.http.post(this.channel, order.destination, order.idempotencyKey, toMessage(order));
+  }
+}

@@ -1,0 +1,39 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import {
+  TOPICS,
+  type DeliveryOutcome,
+  type EventEnvelope,
+  type RequestReceived,
+  type RequestRouted,
+} from '@ixr/messaging';
+import { DispatchReleaser } from './dispatch-releaser';
+import { outcomeFacts, receivedFacts, routedFacts } from './log-entry';
+import { LogWriter } from './log-writer';
+
+/** Records every step of every exchange; batches keep the append rate high. */
+@Controller()
+export class LogController {
+  constructor(
+    private readonly writer: LogWriter,
+    private readonly releaser: DispatchReleaser,
+  ) {}
+
+  @EventPattern(TOPICS.requestReceived, { batch: true })
+  async onReceived(@Payload() events: EventEnvelope<RequestReceived>[]): Promise<void> {
+    await this.writer.append(events.map((e) => receivedFacts(e.id, e.data)));
+  }
+
+  /** The decision and its dispatches are logged first; only then are the deliveries released. */
+  @EventPattern(TOPICS.requestRouted, { batch: true })
+  async onRouted(@Payload() events: EventEnvelope<RequestRouted>[]): Promise<void> {
+    const facts = events.flatMap((e) => routedFacts(e).all);
+    await this.writer.append(facts, (manager, appended) => this.releaser.release(manager, events, appended));
+    this.releaser.nudge();
+  }
+
+  @EventPattern(TOPICS.deliveryOutcome, { batch: true })
+  async onOutcome(@Payload() events: EventEnvelope<DeliveryOutcome>[]): Promise<void> {
+    await this.writer.append(events.map(outcomeFacts));
+  }
+}

@@ -1,0 +1,39 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { TokenVerifier } from '@ixr/auth';
+import { OutboxRelay } from '@ixr/messaging';
+import { Clock, IdGenerator } from '@ixr/platform';
+import type { Infrastructure } from '@ixr/runtime';
+import { AuthGuard } from './auth/auth.guard';
+import { RequestViewService } from './requests/request-view.service';
+import { RequestsController } from './requests/requests.controller';
+import { DEADLINE_POLICY, SubmitRequestUseCase, type DeadlinePolicy } from './requests/submit-request.usecase';
+
+export interface IntakeModuleOptions {
+  infra: Infrastructure;
+  verifier: TokenVerifier;
+  deadlines: DeadlinePolicy;
+}
+
+@Module({})
+export class IntakeModule {
+  static forRoot(options: IntakeModuleOptions): DynamicModule {
+    if (!options.infra.relay) throw new Error('the intake API needs an outbox relay');
+    return {
+      module: IntakeModule,
+      controllers: [RequestsController],
+      providers: [
+        { provide: DataSource, useValue: options.infra.dataSource },
+        { provide: OutboxRelay, useValue: options.infra.relay },
+        { provide: TokenVerifier, useValue: options.verifier },
+        { provide: DEADLINE_POLICY, useValue: options.deadlines },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        Clock,
+        IdGenerator,
+        SubmitRequestUseCase,
+        RequestViewService,
+      ],
+    };
+  }
+}

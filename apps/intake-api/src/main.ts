@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { TokenVerifier } from '@ixr/auth';
+import { loadConfig } from '@ixr/platform';
+import { createInfrastructure, startService } from '@ixr/runtime';
+import { intakeConfigSchema } from './config';
+import { installHttpErrorHandling } from './http/http-setup';
+import { IntakeModule } from './intake.module';
+import { defaultDeadlinePolicy } from './requests/deadline-policy';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig(intakeConfigSchema);
+  const infra = await createInfrastructure({
+    service: 'intake-api',
+    logLevel: config.LOG_LEVEL,
+    databaseUrl: config.DATABASE_URL,
+    dbPoolSize: config.DB_POOL_SIZE,
+    kafka: { brokers: config.KAFKA_BROKERS },
+    outbox: true,
+  });
+  const verifier = new TokenVerifier({
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    key: { secret: config.JWT_SECRET },
+  });
+  await startService({
+    module: IntakeModule.forRoot({ infra, verifier, deadlines: defaultDeadlinePolicy() }),
+    infra,
+    port: config.PORT,
+    host: config.HOST,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    configure: (app) => installHttpErrorHandling(app, infra.logger),
+  });
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`intake-api failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, QueryFailedError } from 'typeorm';
+import type { Actor, DeadlineBasis, OutboundRequestBody } from '@ixr/domain';
+import { createEnvelope, EVENT_TYPES, OutboxRelay, TOPICS, type RequestReceived } from '@ixr/messaging';
+import { enqueueOutbox, RequestEntity } from '@ixr/persistence';
+import { Clock, IdGenerator, IdempotencyConflictError } from '@ixr/platform';
+import { canonicalJson } from '@ixr/exchange-log';
+import { toDependencyError } from '../http/dependency-errors';
+
+/** Computes the legal reply deadline of a request at receipt (SPEC §4.2). */
+export interface DeadlinePolicy {
+  deadlineFor(body: OutboundRequestBody, receivedAt: Date): { at: string | null; basis: DeadlineBasis };
+}
+export const DEADLINE_POLICY = Symbol('DEADLINE_POLICY');
+
+export interface SubmitResult {
+  id: string;
+  status: string;
+  receivedAt: string;
+  deadline: { at: string | null; basis: string };
+  /** True when an earlier submission with the same Idempotency-Key was returned. */
+  replayed: boolean;
+}
+
+export const INTAKE_SOURCE = 'ixr/intake-api';
+
+/**
+ * Stores a new outbound request and its `received` event in one transaction (transactional
+ * outbox): either both exist or neither. The relay publishes the event after the commit.
+ */
+@Injectable()
+export class SubmitRequestUseCase {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    @Inject(DEADLINE_POLICY) private readonly deadlines: DeadlinePolicy,
+  ) {}
+
+  async execute(actor: Actor, body: OutboundRequestBody, idempotencyKey?: string): Promise<SubmitResult> {
+    const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+    try {
+      if (idempotencyKey) {
+        const earlier = await this.findByKey(actor.unit, idempotencyKey);
+        if (earlier) return this.replay(earlier, bodyHash);
+      }
+      return await this.insert(actor, body, bodyHash, idempotencyKey);
+    } catch (error) {
+      if (idempotencyKey && isUniqueViolation(error, 'requests_idempotency')) {
+        // A concurrent submission with the same key won the race.
+        const earlier = await this.findByKey(actor.unit, idempotencyKey);
+        if (earlier) return this.replay(earlier, bodyHash);
+      }
+      throw toDependencyError(error);
+    }
+  }
+
+  private async insert(
+    actor: Actor,
+    body: OutboundRequestBody,
+    bodyHash: string,
+    idempotencyKey: string | undefined,
+  ): Promise<SubmitResult> {
+    const id = this.ids.uuid();
+    const receivedAt = this.clock.now();
+    const deadline = this.deadlines.deadlineFor(body, receivedAt);
+    const data: RequestReceived = { requestId: id, actor, receivedAt: receivedAt.toISOString(), body };
+    const envelope = createEnvelope({
+      id: this.ids.uuid(),
+      type: EVENT_TYPES[TOPICS.requestReceived],
+      source: INTAKE_SOURCE,
+      time: receivedAt,
+      subject: id,
+      data,
+    });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(RequestEntity, {
+        id,
+        requestingUnit: actor.unit,
+        requestedBy: actor.person,
+        missionType: body.missionType,
+        body,
+        bodyHash,
+        idempotencyKey: idempotencyKey ?? null,
+        status: 'received',
+        receivedAt,
+        deadlineAt: deadline.at ? new Date(deadline.at) : null,
+        deadlineBasis: deadline.basis,
+        decision: null,
+        routedAt: null,
+      });
+      await enqueueOutbox(manager, [
+        { topic: TOPICS.requestReceived, key: id, value: JSON.stringify(envelope) },
+      ]);
+    });
+    this.relay.nudge();
+    return { id, status: 'received', receivedAt: receivedAt.toISOString(), deadline, replayed: false };
+  }
+
+  private findByKey(unit: string, key: string): Promise<RequestEntity | null> {
+    return this.dataSource.getRepository(RequestEntity).findOne({ where: { requestingUnit: unit, idempotencyKey: key } });
+  }
+
+  private replay(earlier: RequestEntity, bodyHash: string): SubmitResult {
+    if (earlier.bodyHash !== bodyHash) {
+      throw new IdempotencyConflictError(
+        'this Idempotency-Key was already used for a different request body; use a new key for a new request',
+      );
+    }
+    return {
+      id: earlier.id,
+      status: earlier.status,
+      receivedAt: earlier.receivedAt.toISOString(),
+      deadline: { at: earlier.deadlineAt?.toISOString() ?? null, basis: earlier.deadlineBasis ?? 'none' },
+      replayed: true,
+    };
+  }
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const driverError = (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError;
+  return error instanceof QueryFailedError && driverError?.code === '23505' && driverError.constraint === constraint;
+}

@@ -1,0 +1,24 @@
+import Fastify from 'fastify';
+import { createLogger, loadConfig } from '@ixr/platform';
+import { simulatorConfigSchema } from './config';
+import { PartnerState } from './partner-behaviour';
+import { registerSimulatorRoutes } from './simulator.routes';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig(simulatorConfigSchema);
+  const logger = createLogger('partner-simulator', config.LOG_LEVEL);
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  registerSimulatorRoutes(app, new PartnerState({ mode: 'ok', latencyMs: config.SIMULATOR_ACK_LATENCY_MS }));
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info({ port: config.PORT }, 'partner-simulator started');
+  const stop = (): void => {
+    void app.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`partner-simulator failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** How a simulated partner answers: normally, with a server error, never (hang), or slowly. */
+export const behaviourSchema = z.strictObject({
+  mode: z.enum(['ok', 'fail', 'hang', 'slow']).default('ok'),
+  /** Acknowledgement latency (mode ok) or delay (mode slow), ms. */
+  latencyMs: z.number().int().min(0).max(120000).default(0),
+});
+export type PartnerBehaviour = z.infer<typeof behaviourSchema>;
+
+export interface ReceivedMessage {
+  channel: string;
+  destination: string;
+  idempotencyKey: string;
+  reference: string;
+  receivedAt: string;
+  message: unknown;
+}
+
+/** The simulator's memory: behaviour per partner and every message received, counted per key. */
+export class PartnerState {
+  private readonly behaviours = new Map<string, PartnerBehaviour>();
+  private readonly byKey = new Map<string, { count: number; first: ReceivedMessage }>();
+  private received = 0;
+
+  constructor(private readonly defaultBehaviour: PartnerBehaviour) {}
+
+  behaviourOf(channel: string, destination: string): PartnerBehaviour {
+    return (
+      this.behaviours.get(partnerKey(channel, destination)) ?? this.behaviours.get(partnerKey(channel, '*')) ?? this.defaultBehaviour
+    );
+  }
+
+  setBehaviour(channel: string, destination: string, behaviour: PartnerBehaviour): void {
+    this.behaviours.set(partnerKey(channel, destination), behaviour);
+  }
+
+  clearBehaviours(): void {
+    this.behaviours.clear();
+  }
+
+  /** Records a message; returns how many times its idempotency key has now been seen. */
+  record(message: ReceivedMessage): { count: number; first: ReceivedMessage } {
+    this.received++;
+    const entry = this.byKey.get(message.idempotencyKey);
+    if (entry) {
+      entry.count++;
+      return entry;
+    }
+    const created = { count: 1, first: message };
+    this.byKey.set(message.idempotencyKey, created);
+    return created;
+  }
+
+  stats() {
+    const duplicates = [...this.byKey.entries()]
+      .filter(([, e]) => e.count > 1)
+      .map(([key, e]) => ({ idempotencyKey: key, count: e.count, channel: e.first.channel, destination: e.first.destination }));
+    return { received: this.received, unique: this.byKey.size, duplicates };
+  }
+
+  messagesFor(requestId: string): ReceivedMessage[] {
+    return [...this.byKey.values()]
+      .map((e) => e.first)
+      .filter((m) => (m.message as { requestId?: unknown } | null)?.requestId === requestId);
+  }
+
+  reset(): void {
+    this.behaviours.clear();
+    this.byKey.clear();
+    this.received = 0;
+  }
+}
+
+function partnerKey(channel: string, destination: string): string {
+  return `${channel}/${destination}`;
+}

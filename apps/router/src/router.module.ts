@@ -1,0 +1,26 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OutboxRelay } from '@ixr/messaging';
+import { Clock, IdGenerator } from '@ixr/platform';
+import type { Infrastructure } from '@ixr/runtime';
+import { ROUTING_POLICY, RouteRequestUseCase, type RoutingPolicy } from './route-request.usecase';
+import { RouterController } from './router.controller';
+
+@Module({})
+export class RouterModule {
+  static forRoot(options: { infra: Infrastructure; policy: RoutingPolicy }): DynamicModule {
+    if (!options.infra.relay) throw new Error('the router needs an outbox relay');
+    return {
+      module: RouterModule,
+      controllers: [RouterController],
+      providers: [
+        { provide: DataSource, useValue: options.infra.dataSource },
+        { provide: OutboxRelay, useValue: options.infra.relay },
+        { provide: ROUTING_POLICY, useValue: options.policy },
+        Clock,
+        IdGenerator,
+        RouteRequestUseCase,
+      ],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './claims';
+export * from './dev-token';
+export * from './token-verifier';

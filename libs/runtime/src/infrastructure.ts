@@ -1,0 +1,84 @@
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { createKafka, EventPublisher, KafkaHealth, OutboxRelay, type KafkaConnectionOptions } from '@ixr/messaging';
+import { createDataSource, PostgresOutboxSource } from '@ixr/persistence';
+import { createLogger, createMetricsRegistry, type HealthIndicator } from '@ixr/platform';
+
+export interface InfrastructureOptions {
+  service: string;
+  logLevel: string;
+  databaseUrl: string;
+  dbPoolSize: number;
+  kafka: Omit<KafkaConnectionOptions, 'clientId'>;
+  /** Services that write events start an outbox relay. */
+  outbox: boolean;
+}
+
+/** The outside-world parts a service is made of, built once in main.ts and injected everywhere. */
+export interface Infrastructure {
+  service: string;
+  logger: Logger;
+  registry: Registry;
+  dataSource: DataSource;
+  kafka: Kafka;
+  publisher: EventPublisher;
+  relay?: OutboxRelay;
+  indicators: HealthIndicator[];
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to PostgreSQL (waiting for it at boot, with a progress line per try) and prepares the
+ * Kafka client, publisher and outbox relay. Nothing here reads the environment: apps pass options.
+ */
+export async function createInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
+  const logger = createLogger(options.service, options.logLevel);
+  const registry = createMetricsRegistry(options.service);
+  const dataSource = createDataSource({
+    url: options.databaseUrl,
+    poolSize: options.dbPoolSize,
+    applicationName: `ixr-${options.service}`,
+  });
+  await initializeWithRetry(dataSource, logger);
+  const kafka = createKafka({ ...options.kafka, clientId: `ixr-${options.service}` }, logger);
+  const publisher = new EventPublisher(kafka);
+  const relay = options.outbox ? new OutboxRelay(new PostgresOutboxSource(dataSource), publisher, logger) : undefined;
+  const kafkaHealth = new KafkaHealth(kafka);
+  const database: HealthIndicator = {
+    name: 'postgres',
+    check: async () => {
+      await dataSource.query('SELECT 1');
+    },
+  };
+  return {
+    service: options.service,
+    logger,
+    registry,
+    dataSource,
+    kafka,
+    publisher,
+    relay,
+    indicators: [database, kafkaHealth],
+    close: async () => {
+      await relay?.stop();
+      await publisher.disconnect().catch((error: unknown) => logger.warn({ err: error }, 'producer close failed'));
+      await kafkaHealth.close();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}
+
+async function initializeWithRetry(dataSource: DataSource, logger: Logger, attempts = 30): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dataSource.initialize();
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      logger.warn({ attempt, err: error }, 'PostgreSQL not reachable yet; retrying in 1 s');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}

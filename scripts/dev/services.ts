@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { repoRoot } from './paths';
+
+export const SERVICES = ['partner-simulator', 'exchange-log', 'router', 'channel-adapters', 'intake-api'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const DEFAULT_PORTS: Record<ServiceName, number> = {
+  'intake-api': 3000,
+  router: 3001,
+  'channel-adapters': 3002,
+  'exchange-log': 3003,
+  'partner-simulator': 3100,
+};
+
+export interface ServiceProcess {
+  name: ServiceName;
+  port: number;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** SIGTERM, then wait for the graceful exit (SIGKILL after the bound). */
+  stop(timeoutMs?: number): Promise<void>;
+  /** kill -9: no drain, no goodbye. */
+  kill(): Promise<void>;
+}
+
+/** Starts a compiled service (dist/) as a child process; each output line goes to `onLine`. */
+export function startServiceProcess(
+  name: ServiceName,
+  env: NodeJS.ProcessEnv,
+  onLine: (name: ServiceName, line: string) => void,
+  port = DEFAULT_PORTS[name],
+): ServiceProcess {
+  const root = repoRoot();
+  const entry = join(root, 'dist', 'apps', name, 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
+  const child = spawn(process.execPath, ['-r', join(root, 'scripts', 'register-paths.js'), '--enable-source-maps', entry], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on('line', (line) => onLine(name, line));
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const signal = async (sig: NodeJS.Signals, timeoutMs: number): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill(sig);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    name,
+    port,
+    child,
+    exited,
+    stop: (timeoutMs = 20000) => signal('SIGTERM', timeoutMs),
+    kill: () => signal('SIGKILL', 5000),
+  };
+}
+
+/** Polls GET /health until it answers 200, the process dies, or the deadline passes. */
+export async function waitHealthy(service: ServiceProcess, timeoutMs = 60000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null) throw new Error(`${service.name} exited with code ${service.child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${service.port}/health`, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${service.name} was not healthy within ${timeoutMs} ms: ${last}`);
+}
+
+/** Turns a pino JSON line into a short human line; other lines pass unchanged. */
+export function formatLogLine(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    const { level, time, msg, service: _s, pid: _p, hostname: _h, ...rest } = record;
+    const names: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+    const clock = typeof time === 'string' ? time.slice(11, 19) : '';
+    const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+    return `${clock} ${names[Number(level)] ?? level} ${String(msg ?? '')}${extra.length > 300 ? `${extra.slice(0, 300)}…` : extra}`;
+  } catch {
+    return line;
+  }
+}

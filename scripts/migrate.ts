@@ -1,0 +1,34 @@
+import { createKafka, ensureTopics } from '@ixr/messaging';
+import { createDataSource, runMigrations } from '@ixr/persistence';
+import { createLogger } from '@ixr/platform';
+
+/**
+ * Prepares a database and a Kafka cluster for IXR: applies pending migrations and creates missing
+ * topics. `npm run migrate` (DATABASE_URL and KAFKA_BROKERS from the environment).
+ */
+export async function prepare(databaseUrl: string, brokers: string[], log: (line: string) => void): Promise<void> {
+  const dataSource = createDataSource({ url: databaseUrl, poolSize: 1, applicationName: 'ixr-migrate' });
+  await dataSource.initialize();
+  try {
+    const applied = await runMigrations(dataSource);
+    log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+  } finally {
+    await dataSource.destroy();
+  }
+  const kafka = createKafka({ clientId: 'ixr-migrate', brokers }, createLogger('migrate', 'warn'));
+  const created = await ensureTopics(kafka);
+  log(created.length ? `topics created: ${created.join(', ')}` : 'Kafka topics exist');
+}
+
+if (require.main === module) {
+  const url = process.env.DATABASE_URL;
+  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  if (!url) {
+    process.stderr.write('DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/ixr)\n');
+    process.exit(2);
+  }
+  prepare(url, brokers, (line) => process.stdout.write(`${line}\n`)).catch((error: unknown) => {
+    process.stderr.write(`migrate failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

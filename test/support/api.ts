@@ -1,0 +1,54 @@
+import { DEV_SECRET, signDevToken, type Role } from '@ixr/auth';
+import type { OutboundRequestBody, UnitLevel } from '@ixr/domain';
+
+export async function tokenFor(unit: string, roles: Role[], level: UnitLevel = 'local'): Promise<string> {
+  return signDevToken({ sub: `test-${unit.toLowerCase()}`, unit, level, roles }, { secret: DEV_SECRET });
+}
+
+/** A valid request body; override what the test is about. */
+export function requestBody(overrides: Partial<OutboundRequestBody> = {}): OutboundRequestBody {
+  return {
+    missionType: 'judicial',
+    targetCountries: ['NL'],
+    offence: { category: 'drug_trafficking', description: 'Cocaine shipment through the port of Antwerp' },
+    informationSought: 'Known addresses and vehicles of the subject',
+    purpose: 'Criminal investigation 2026/123',
+    justification: 'Subject seen crossing the border weekly',
+    subjects: [{ type: 'person', name: 'Jan Jansen', dateOfBirth: '1980-04-02', nationality: 'NL' }],
+    urgency: { urgent: false },
+    accessibility: 'direct',
+    handlingCode: 'H1',
+    language: 'en',
+    ...overrides,
+  };
+}
+
+export interface ApiResponse<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function api<T = Record<string, unknown>>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: body as T, headers: response.headers };
+}
