@@ -6,7 +6,11 @@ import { createLogger } from '@ixr/platform';
  * Prepares a database and a Kafka cluster for IXR: applies pending migrations and creates missing
  * topics. `npm run migrate` (DATABASE_URL and KAFKA_BROKERS from the environment).
  */
-export async function prepare(databaseUrl: string, brokers: string[], log: (line: string) => void): Promise<void> {
+export async function prepare(
+  databaseUrl: string,
+  brokers: string[],
+  log: (line: string) => void,
+): Promise<void> {
   const dataSource = createDataSource({ url: databaseUrl, poolSize: 1, applicationName: 'ixr-migrate' });
   await dataSource.initialize();
   try {

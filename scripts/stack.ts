@@ -1,6 +1,13 @@
 import { ensureKafka, stopKafka } from './dev/kafka';
 import { ensurePostgres } from './dev/postgres';
-import { DEFAULT_PORTS, formatLogLine, SERVICES, startServiceProcess, waitHealthy, type ServiceProcess } from './dev/services';
+import {
+  DEFAULT_PORTS,
+  formatLogLine,
+  SERVICES,
+  startServiceProcess,
+  waitHealthy,
+  type ServiceProcess,
+} from './dev/services';
 import { prepare } from './migrate';
 
 /**
@@ -22,7 +29,8 @@ async function main(): Promise<void> {
   let stopping = false;
 
   const stopAll = async (code: number): Promise<never> => {
-    if (stopping) process.exit(code);
+    // npm forwards a second signal after Ctrl-C: the orderly stop (bounded per service) goes on.
+    if (stopping) return new Promise<never>(() => undefined);
     stopping = true;
     say('stopping services (in-flight work drains first)…');
     // Reverse start order: the intake stops taking requests before the consumers stop.

@@ -33,11 +33,20 @@ async function main(): Promise<void> {
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length) fail(`unknown role(s): ${unknown.join(', ')} (roles: ${ROLES.join(', ')})`);
   const level = (values.level ?? inferLevel(values.unit)) as UnitLevel;
-  if (!(UNIT_LEVELS as readonly string[]).includes(level)) fail(`--level must be one of ${UNIT_LEVELS.join(', ')}`);
+  if (!(UNIT_LEVELS as readonly string[]).includes(level))
+    fail(`--level must be one of ${UNIT_LEVELS.join(', ')}`);
   if (!/^[A-Z0-9][A-Z0-9_-]{0,63}$/.test(values.unit)) fail('--unit must be a unit id such as PZ-5339');
   if (!/^\d+[smhd]$/.test(values.expires ?? '')) fail('--expires must look like 30m, 12h or 7d');
-  const claims: Claims = { sub: values.sub ?? `dev-${values.unit.toLowerCase()}`, unit: values.unit, level, roles: roles as Role[] };
-  const token = await signDevToken(claims, { secret: process.env.JWT_SECRET ?? DEV_SECRET, expiresIn: values.expires });
+  const claims: Claims = {
+    sub: values.sub ?? `dev-${values.unit.toLowerCase()}`,
+    unit: values.unit,
+    level,
+    roles: roles as Role[],
+  };
+  const token = await signDevToken(claims, {
+    secret: process.env.JWT_SECRET ?? DEV_SECRET,
+    expiresIn: values.expires,
+  });
   process.stdout.write(`${token}\n`);
 }
 

@@ -19,27 +19,27 @@ describe('submit → route → deliver → log', () => {
 
   async function deliveredView(id: string) {
     return waitFor(async () => {
-      const res = await api<{ status: string; deliveries: { channel: string; destination: string; role: string; status: string }[] }>(
-        intake,
-        'GET',
-        `/v1/requests/${id}`,
-        { token: requester },
-      );
+      const res = await api<{
+        status: string;
+        deliveries: { channel: string; destination: string; role: string; status: string }[];
+      }>(intake, 'GET', `/v1/requests/${id}`, { token: requester });
       return res.status === 200 && res.body.status === 'delivered' ? res.body : undefined;
     }, `request ${id} delivered`);
   }
 
   it('delivers a request to NL over siena, with the national_spoc copy, and logs every step', async () => {
-    const submitted = await api<{ id: string; status: string; receivedAt: string; deadline: { at: string; basis: string } }>(
-      intake,
-      'POST',
-      '/v1/requests',
-      { token: requester, body: requestBody({ targetCountries: ['NL'] }) },
-    );
+    const submitted = await api<{
+      id: string;
+      status: string;
+      receivedAt: string;
+      deadline: { at: string; basis: string };
+    }>(intake, 'POST', '/v1/requests', { token: requester, body: requestBody({ targetCountries: ['NL'] }) });
     expect(submitted.status).toBe(202);
     expect(submitted.body.status).toBe('received');
     expect(submitted.body.deadline.basis).toBe('standard_7d');
-    expect(Date.parse(submitted.body.deadline.at) - Date.parse(submitted.body.receivedAt)).toBe(7 * 24 * 3600 * 1000);
+    expect(Date.parse(submitted.body.deadline.at) - Date.parse(submitted.body.receivedAt)).toBe(
+      7 * 24 * 3600 * 1000,
+    );
 
     const view = await deliveredView(submitted.body.id);
     const routes = view.deliveries.map((d) => `${d.channel}:${d.destination}:${d.role}:${d.status}`).sort();
@@ -73,19 +73,22 @@ describe('submit → route → deliver → log', () => {
   it('routes a third country to interpol and shows the decision', async () => {
     const submitted = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
       token: requester,
-      body: requestBody({ targetCountries: ['US'], offence: { category: 'other', description: 'Online threat' } }),
+      body: requestBody({
+        targetCountries: ['US'],
+        offence: { category: 'other', description: 'Online threat' },
+      }),
     });
     expect(submitted.status).toBe(202);
     await deliveredView(submitted.body.id);
-    const decision = await api<{ routes: { channel: string; destination: string; role: string; reason: string }[]; deadline: { basis: string } }>(
-      intake,
-      'GET',
-      `/v1/requests/${submitted.body.id}/decision`,
-      { token: requester },
-    );
+    const decision = await api<{
+      routes: { channel: string; destination: string; role: string; reason: string }[];
+      deadline: { basis: string };
+    }>(intake, 'GET', `/v1/requests/${submitted.body.id}/decision`, { token: requester });
     expect(decision.status).toBe(200);
     expect(decision.body.routes).toEqual(
-      expect.arrayContaining([expect.objectContaining({ channel: 'interpol', destination: 'US', role: 'primary' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'interpol', destination: 'US', role: 'primary' }),
+      ]),
     );
     expect(decision.body.deadline.basis).toBe('none');
     for (const route of decision.body.routes) expect(route.reason.length).toBeGreaterThan(10);
@@ -105,8 +108,10 @@ describe('submit → route → deliver → log', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('INTAKE.VALIDATION_FAILED');
     expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'purpose' })]);
-    const after = await stack.db.query('SELECT (SELECT count(*) FROM requests) AS requests, (SELECT count(*) FROM outbox) AS outbox');
-    expect(after.rows[0].requests).toBe(before.rows[0]!.requests);
+    const after = await stack.db.query(
+      'SELECT (SELECT count(*) FROM requests) AS requests, (SELECT count(*) FROM outbox) AS outbox',
+    );
+    expect(after.rows[0].requests).toBe(before.rows[0]?.requests);
   });
 
   it('answers 401 without a valid token', async () => {
@@ -121,8 +126,16 @@ describe('submit → route → deliver → log', () => {
   it('honours Idempotency-Key: same body → same request, other body → 409', async () => {
     const key = `e2e-${Date.now()}`;
     const body = requestBody({ targetCountries: ['DE'] });
-    const first = await api<{ id: string }>(intake, 'POST', '/v1/requests', { token: requester, body, headers: { 'idempotency-key': key } });
-    const again = await api<{ id: string }>(intake, 'POST', '/v1/requests', { token: requester, body, headers: { 'idempotency-key': key } });
+    const first = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+    const again = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body,
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(202);
     expect(again.status).toBe(202);
     expect(again.body.id).toBe(first.body.id);
@@ -136,7 +149,10 @@ describe('submit → route → deliver → log', () => {
   });
 
   it('keeps another unit out of a request', async () => {
-    const submitted = await api<{ id: string }>(intake, 'POST', '/v1/requests', { token: requester, body: requestBody() });
+    const submitted = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body: requestBody(),
+    });
     const other = await tokenFor('PZ-5340', ['requester']);
     const res = await api(intake, 'GET', `/v1/requests/${submitted.body.id}`, { token: other });
     expect(res.status).toBe(403);

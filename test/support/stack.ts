@@ -37,7 +37,9 @@ export class TestStack {
     try {
       await Promise.all([...this.services.values()].map((s) => waitHealthy(s)));
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- service output ---\n${this.output.slice(-60).join('\n')}`);
+      throw new Error(
+        `${(error as Error).message}\n--- service output ---\n${this.output.slice(-60).join('\n')}`,
+      );
     }
     return this;
   }
@@ -83,5 +85,7 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }

@@ -8,7 +8,10 @@ export class AdaptersController {
   constructor(private readonly deliver: DeliverUseCase) {}
 
   @EventPattern(TOPICS.deliveryDispatched)
-  onDispatched(@Payload() event: EventEnvelope<DeliveryDispatched>, @Ctx() ctx: KafkaEventContext): Promise<void> {
+  onDispatched(
+    @Payload() event: EventEnvelope<DeliveryDispatched>,
+    @Ctx() ctx: KafkaEventContext,
+  ): Promise<void> {
     return this.deliver.execute(event, ctx);
   }
 }

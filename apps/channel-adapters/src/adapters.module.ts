@@ -28,7 +28,11 @@ export class AdaptersModule {
         { provide: Clock, useValue: clock },
         {
           provide: AdapterRegistry,
-          useValue: createAdapterRegistry(new PartnerHttpClient(options.partner), options.infra.dataSource, clock),
+          useValue: createAdapterRegistry(
+            new PartnerHttpClient(options.partner),
+            options.infra.dataSource,
+            clock,
+          ),
         },
         { provide: DeliveryPolicy, useValue: new DeliveryPolicy(options.maxAttempts) },
         IdGenerator,

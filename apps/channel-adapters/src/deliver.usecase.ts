@@ -4,6 +4,7 @@ import {
   createEnvelope,
   EVENT_TYPES,
   OutboxRelay,
+  PermanentHandlerError,
   TOPICS,
   type DeliveryDispatched,
   type DeliveryOutcome,
@@ -42,21 +43,40 @@ export class DeliverUseCase {
     const order = event.data;
     const deliveries = this.dataSource.getRepository(DeliveryEntity);
     const delivery = await deliveries.findOneBy({ id: order.deliveryId });
-    if (delivery && delivery.status !== 'pending') return;
+    if (!delivery) {
+      throw new PermanentHandlerError(
+        'DELIVERY.UNKNOWN',
+        `delivery ${order.deliveryId} is not in the database`,
+      );
+    }
+    if (delivery.status !== 'pending') return;
 
     let receipt: DeliveryReceipt;
     try {
-      receipt = await this.adapters.get(order.channel).deliver({ ...order, idempotencyKey: order.deliveryId });
+      receipt = await this.adapters
+        .get(order.channel)
+        .deliver({ ...order, idempotencyKey: order.deliveryId });
     } catch (error) {
       const final = error instanceof DeliveryRejectedError || ctx.attempt >= this.policy.maxAttempts;
       if (!final) {
-        await deliveries.update({ id: order.deliveryId }, { attempts: ctx.attempt, lastError: (error as Error).message });
+        await deliveries.update(
+          { id: order.deliveryId },
+          { attempts: ctx.attempt, lastError: (error as Error).message },
+        );
         throw error;
       }
-      await this.complete(event, { outcome: 'failed', error: (error as Error).message, attempts: ctx.attempt });
+      await this.complete(event, {
+        outcome: 'failed',
+        error: (error as Error).message,
+        attempts: ctx.attempt,
+      });
       return;
     }
-    await this.complete(event, { outcome: 'delivered', partnerReference: receipt.partnerReference, attempts: ctx.attempt });
+    await this.complete(event, {
+      outcome: 'delivered',
+      partnerReference: receipt.partnerReference,
+      attempts: ctx.attempt,
+    });
   }
 
   private async complete(

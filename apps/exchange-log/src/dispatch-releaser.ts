@@ -24,7 +24,11 @@ export const LOG_SOURCE = 'ixr/exchange-log';
 export class DispatchReleaser {
   constructor(private readonly relay: OutboxRelay) {}
 
-  async release(manager: EntityManager, events: EventEnvelope<RequestRouted>[], appended: AppendedEntry[]): Promise<void> {
+  async release(
+    manager: EntityManager,
+    events: EventEnvelope<RequestRouted>[],
+    appended: AppendedEntry[],
+  ): Promise<void> {
     const seqOf = new Map(appended.map((a) => [a.facts.eventId, a.seq]));
     const messages = events.flatMap((event) =>
       event.data.deliveries.flatMap((delivery) => {
@@ -51,7 +55,9 @@ export class DispatchReleaser {
           correlationId: event.correlationid,
           data,
         });
-        return [{ topic: TOPICS.deliveryDispatched, key: event.data.requestId, value: JSON.stringify(envelope) }];
+        return [
+          { topic: TOPICS.deliveryDispatched, key: event.data.requestId, value: JSON.stringify(envelope) },
+        ];
       }),
     );
     await enqueueOutbox(manager, messages);

@@ -63,7 +63,10 @@ export function receivedFacts(eventId: string, data: RequestReceived): EntryFact
  * that it precedes the decision even if the received event is still on its way; the event id
  * makes it count once), the `routed` entry, then one `dispatched` entry per planned delivery.
  */
-export function routedFacts(event: EventEnvelope<RequestRouted>): { all: EntryFacts[]; dispatched: EntryFacts[] } {
+export function routedFacts(event: EventEnvelope<RequestRouted>): {
+  all: EntryFacts[];
+  dispatched: EntryFacts[];
+} {
   const data = event.data;
   const received = receivedFacts(data.input.receivedEventId, {
     requestId: data.requestId,
@@ -83,20 +86,23 @@ export function routedFacts(event: EventEnvelope<RequestRouted>): { all: EntryFa
     rulesetVersion: data.decision.rulesetVersion,
     details: { decision: data.decision, rulesetHash: data.rulesetHash, channelHealth: data.channelHealth },
   };
-  const dispatched = data.deliveries.map(
-    (d): EntryFacts => ({
-      kind: 'dispatched',
-      eventId: dispatchEventId(event.id, d.deliveryId),
-      requestId: data.requestId,
-      time: data.decision.decidedAt,
-      actor: ROUTER,
-      justification: `${d.role} route by rule ${d.ruleId}`,
-      recipients: [d.destination],
-      channel: d.channel,
-      rulesetVersion: data.decision.rulesetVersion,
-      details: { deliveryId: d.deliveryId, role: d.role, ruleId: d.ruleId, handlingCode: data.input.body.handlingCode },
-    }),
-  );
+  const dispatched = data.deliveries.map((d): EntryFacts => ({
+    kind: 'dispatched',
+    eventId: dispatchEventId(event.id, d.deliveryId),
+    requestId: data.requestId,
+    time: data.decision.decidedAt,
+    actor: ROUTER,
+    justification: `${d.role} route by rule ${d.ruleId}`,
+    recipients: [d.destination],
+    channel: d.channel,
+    rulesetVersion: data.decision.rulesetVersion,
+    details: {
+      deliveryId: d.deliveryId,
+      role: d.role,
+      ruleId: d.ruleId,
+      handlingCode: data.input.body.handlingCode,
+    },
+  }));
   return { all: [received, routed, ...dispatched], dispatched };
 }
 
@@ -114,7 +120,9 @@ export function outcomeFacts(event: EventEnvelope<DeliveryOutcome>): EntryFacts 
     time: data.at,
     actor: { person: 'system:channel-adapters', unit: SYSTEM_UNIT, role: 'adapter' },
     justification:
-      data.outcome === 'delivered' ? 'delivery acknowledged by the partner' : `delivery failed: ${data.error ?? 'unknown'}`,
+      data.outcome === 'delivered'
+        ? 'delivery acknowledged by the partner'
+        : `delivery failed: ${data.error ?? 'unknown'}`,
     recipients: [data.destination],
     channel: data.channel,
     rulesetVersion: null,

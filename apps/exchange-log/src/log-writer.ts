@@ -51,8 +51,19 @@ export class LogWriter {
           const bytes = canonicalBytes(entry);
           const leaf = leafHash(bytes);
           const p = params.length;
-          rows.push(`($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`);
-          params.push(seq, facts.eventId, facts.kind, facts.requestId, facts.time, bytes.toString('utf8'), leaf, prev);
+          rows.push(
+            `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`,
+          );
+          params.push(
+            seq,
+            facts.eventId,
+            facts.kind,
+            facts.requestId,
+            facts.time,
+            bytes.toString('utf8'),
+            leaf,
+            prev,
+          );
           appended.push({ facts, seq });
           prev = leaf;
           seq++;

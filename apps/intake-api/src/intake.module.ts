@@ -8,7 +8,11 @@ import type { Infrastructure } from '@ixr/runtime';
 import { AuthGuard } from './auth/auth.guard';
 import { RequestViewService } from './requests/request-view.service';
 import { RequestsController } from './requests/requests.controller';
-import { DEADLINE_POLICY, SubmitRequestUseCase, type DeadlinePolicy } from './requests/submit-request.usecase';
+import {
+  DEADLINE_POLICY,
+  SubmitRequestUseCase,
+  type DeadlinePolicy,
+} from './requests/submit-request.usecase';
 
 export interface IntakeModuleOptions {
   infra: Infrastructure;

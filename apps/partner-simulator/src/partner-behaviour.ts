@@ -27,7 +27,9 @@ export class PartnerState {
 
   behaviourOf(channel: string, destination: string): PartnerBehaviour {
     return (
-      this.behaviours.get(partnerKey(channel, destination)) ?? this.behaviours.get(partnerKey(channel, '*')) ?? this.defaultBehaviour
+      this.behaviours.get(partnerKey(channel, destination)) ??
+      this.behaviours.get(partnerKey(channel, '*')) ??
+      this.defaultBehaviour
     );
   }
 
@@ -55,7 +57,12 @@ export class PartnerState {
   stats() {
     const duplicates = [...this.byKey.entries()]
       .filter(([, e]) => e.count > 1)
-      .map(([key, e]) => ({ idempotencyKey: key, count: e.count, channel: e.first.channel, destination: e.first.destination }));
+      .map(([key, e]) => ({
+        idempotencyKey: key,
+        count: e.count,
+        channel: e.first.channel,
+        destination: e.first.destination,
+      }));
     return { received: this.received, unique: this.byKey.size, duplicates };
   }
 

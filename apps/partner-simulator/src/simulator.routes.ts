@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { behaviourSchema, PartnerState } from './partner-behaviour';
+import { behaviourSchema, type PartnerState } from './partner-behaviour';
 
-const partnerParams = z.object({ channel: z.string().regex(/^[a-z_]{2,40}$/), destination: z.string().min(1).max(80) });
+const partnerParams = z.object({
+  channel: z.string().regex(/^[a-z_]{2,40}$/),
+  destination: z.string().min(1).max(80),
+});
 
 /**
  * Plays the foreign partners (the only stand-in of the system): acknowledges messages, fails or
@@ -11,10 +14,15 @@ const partnerParams = z.object({ channel: z.string().regex(/^[a-z_]{2,40}$/), de
 export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerState): void {
   app.post('/partners/:channel/:destination/messages', async (request, reply) => {
     const params = partnerParams.safeParse(request.params);
-    if (!params.success) return reply.code(400).send({ error: { code: 'SIM.BAD_PARTNER', message: 'bad channel or destination' } });
+    if (!params.success)
+      return reply
+        .code(400)
+        .send({ error: { code: 'SIM.BAD_PARTNER', message: 'bad channel or destination' } });
     const key = request.headers['idempotency-key'];
     if (typeof key !== 'string' || key.length === 0) {
-      return reply.code(400).send({ error: { code: 'SIM.IDEMPOTENCY_KEY_MISSING', message: 'Idempotency-Key header is required' } });
+      return reply.code(400).send({
+        error: { code: 'SIM.IDEMPOTENCY_KEY_MISSING', message: 'Idempotency-Key header is required' },
+      });
     }
     const { channel, destination } = params.data;
     const behaviour = state.behaviourOf(channel, destination);
@@ -23,7 +31,9 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
       return reply;
     }
     if (behaviour.mode === 'fail') {
-      return reply.code(500).send({ error: { code: 'SIM.PARTNER_DOWN', message: `${channel}/${destination} is failing` } });
+      return reply
+        .code(500)
+        .send({ error: { code: 'SIM.PARTNER_DOWN', message: `${channel}/${destination} is failing` } });
     }
     if (behaviour.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, behaviour.latencyMs));
     const reference = `${channel.toUpperCase()}-${destination}-${key}`;
@@ -51,7 +61,11 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
     if (!params.success || !behaviour.success) {
       const issues = [...(params.error?.issues ?? []), ...(behaviour.error?.issues ?? [])];
       return reply.code(400).send({
-        error: { code: 'SIM.BAD_BEHAVIOUR', message: 'invalid partner or behaviour', details: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+        error: {
+          code: 'SIM.BAD_BEHAVIOUR',
+          message: 'invalid partner or behaviour',
+          details: issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
       });
     }
     state.setBehaviour(params.data.channel, params.data.destination, behaviour.data);

@@ -9,7 +9,10 @@ export const routerConfigSchema = z.object({
   KAFKA_BROKERS: env.brokers(),
   LOG_LEVEL: env.logLevel(),
   /** The SPOC's unit id (SPEC §4.1.6): every other unit's request is copied to it. */
-  SPOC_UNIT: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,63}$/).default('CGI-SPOC'),
+  SPOC_UNIT: z
+    .string()
+    .regex(/^[A-Z0-9][A-Z0-9_-]{0,63}$/)
+    .default('CGI-SPOC'),
   CONSUMER_CONCURRENCY: env.positiveInt(6),
 });
 export type RouterConfig = z.infer<typeof routerConfigSchema>;

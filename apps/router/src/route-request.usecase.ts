@@ -47,7 +47,13 @@ export class RouteRequestUseCase {
   async execute(event: EventEnvelope<RequestReceived>): Promise<void> {
     const { requestId, body, actor, receivedAt } = event.data;
     const now = this.clock.now();
-    const input: RoutingInput = { requestId, direction: 'outbound', requestingUnit: actor.unit, receivedAt, body };
+    const input: RoutingInput = {
+      requestId,
+      direction: 'outbound',
+      requestingUnit: actor.unit,
+      receivedAt,
+      body,
+    };
     const { decision, rulesetHash, channelHealth } = this.policy.decide(input, now);
 
     const planned: PlannedDelivery[] = decision.routes.map((route) => ({
@@ -96,7 +102,10 @@ export class RouteRequestUseCase {
         },
       );
       if (updated.affected !== 1) {
-        throw new PermanentHandlerError('ROUTING.UNKNOWN_REQUEST', `request ${requestId} is not in the database`);
+        throw new PermanentHandlerError(
+          'ROUTING.UNKNOWN_REQUEST',
+          `request ${requestId} is not in the database`,
+        );
       }
       if (deliveries.length > 0) await manager.insert(DeliveryEntity, deliveries);
       await enqueueOutbox(manager, [this.routedMessage(event, routed, now)]);

@@ -17,7 +17,11 @@ export function defaultRoutingPolicy(options: { spocUnit: string }): RoutingPoli
   return {
     decide: (input, now) => {
       const channelHealth = ALL_CIRCUITS_CLOSED;
-      return { decision: evaluate(input, ruleset, directory, channelHealth, now), rulesetHash: hash, channelHealth };
+      return {
+        decision: evaluate(input, ruleset, directory, channelHealth, now),
+        rulesetHash: hash,
+        channelHealth,
+      };
     },
   };
 }

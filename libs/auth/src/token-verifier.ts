@@ -33,7 +33,10 @@ export class TokenVerifier {
       if (this.secret) {
         ({ payload } = await jwtVerify(token, this.secret, { ...common, algorithms: ['HS256'] }));
       } else if ('keySet' in this.options.key) {
-        ({ payload } = await jwtVerify(token, this.options.key.keySet, { ...common, algorithms: ['RS256', 'ES256'] }));
+        ({ payload } = await jwtVerify(token, this.options.key.keySet, {
+          ...common,
+          algorithms: ['RS256', 'ES256'],
+        }));
       }
     } catch (error) {
       throw new InvalidTokenError(describe(error));

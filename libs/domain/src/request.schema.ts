@@ -17,7 +17,9 @@ export const MAX_TEXT_LENGTH = 4000;
 const MAX_FIELD_LENGTH = 200;
 
 // C0/C1 controls other than tab, line feed and carriage return; plus unpaired surrogates.
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const FORBIDDEN_CHARACTERS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Text as stored: NFC-normalised, trimmed, no control characters, bounded. */
 function text(max: number) {
@@ -69,7 +71,11 @@ const urgency = z.discriminatedUnion(
   'urgent',
   [
     z.strictObject({ urgent: z.literal(false) }),
-    z.strictObject({ urgent: z.literal(true), ground: z.enum(URGENCY_GROUNDS), reason: text(MAX_TEXT_LENGTH) }),
+    z.strictObject({
+      urgent: z.literal(true),
+      ground: z.enum(URGENCY_GROUNDS),
+      reason: text(MAX_TEXT_LENGTH),
+    }),
   ],
   { error: 'must be {"urgent": false} or {"urgent": true, "ground", "reason"}' },
 );
@@ -87,11 +93,16 @@ export const outboundRequestBodySchema = z.strictObject({
   informationSought: text(MAX_TEXT_LENGTH),
   purpose: text(MAX_TEXT_LENGTH),
   justification: text(MAX_TEXT_LENGTH),
-  subjects: z.array(subject).min(1, 'must list at least one subject').max(50, 'must list at most 50 subjects'),
+  subjects: z
+    .array(subject)
+    .min(1, 'must list at least one subject')
+    .max(50, 'must list at most 50 subjects'),
   urgency,
   accessibility: z.enum(ACCESSIBILITY),
   handlingCode: z.enum(HANDLING_CODES),
-  language: z.string().refine((l) => ISO_LANGUAGE_CODES.has(l), 'must be an ISO 639-1 code in lower case, e.g. "en"'),
+  language: z
+    .string()
+    .refine((l) => ISO_LANGUAGE_CODES.has(l), 'must be an ISO 639-1 code in lower case, e.g. "en"'),
   sisAlert: z
     .strictObject({
       reference: field,

@@ -17,7 +17,13 @@ export type HandlingCode = (typeof HANDLING_CODES)[number];
 export const ACCESSIBILITY = ['direct', 'indirect'] as const;
 export type Accessibility = (typeof ACCESSIBILITY)[number];
 
-export const LOOKUPS = ['dna', 'fingerprints', 'vehicle_registration', 'facial_image', 'police_record'] as const;
+export const LOOKUPS = [
+  'dna',
+  'fingerprints',
+  'vehicle_registration',
+  'facial_image',
+  'police_record',
+] as const;
 export type Lookup = (typeof LOOKUPS)[number];
 
 export const SIS_ARTICLES = [26, 32, 34, 36, 38, 40] as const;

@@ -151,8 +151,17 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return topic;
   }
 
-  private async processBatch(topic: Topic, handler: MessageHandler, payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
+  private async processBatch(
+    topic: Topic,
+    handler: MessageHandler,
+    payload: EachBatchPayload,
+  ): Promise<void> {
+    const { batch } = payload;
+    const resolveOffset = (offset: string): void => payload.resolveOffset(offset);
+    const heartbeat = (): Promise<void> => payload.heartbeat();
+    const isRunning = (): boolean => payload.isRunning();
+    const isStale = (): boolean => payload.isStale();
+    const commitOffsetsIfNecessary = (): Promise<void> => payload.commitOffsetsIfNecessary();
     const batchMode = (handler.extras as TopicHandlerExtras | undefined)?.batch === true;
     const ready: { message: KafkaMessage; envelope: EventEnvelope }[] = [];
 
@@ -206,7 +215,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       this.metrics?.duration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
       return 'handled';
     } catch (error) {
-      this.options.logger.warn({ topic, size: items.length, err: error }, 'batch failed; retrying one by one');
+      this.options.logger.warn(
+        { topic, size: items.length, err: error },
+        'batch failed; retrying one by one',
+      );
     }
     for (const item of items) {
       const outcome = await this.handleWithRetry(topic, partition, item.message, (attempt) =>
@@ -225,13 +237,15 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       return new InvalidMessageError('message value is not JSON');
     }
     const envelope = envelopeSchema.safeParse(json);
-    if (!envelope.success) return new InvalidMessageError('envelope is invalid', issues(envelope.error.issues));
+    if (!envelope.success)
+      return new InvalidMessageError('envelope is invalid', issues(envelope.error.issues));
     if (envelope.data.type !== EVENT_TYPES[topic]) {
       return new InvalidMessageError(`event type ${envelope.data.type} does not belong on ${topic}`);
     }
     const data = TOPIC_SCHEMAS[topic].safeParse(envelope.data.data);
-    if (!data.success) return new InvalidMessageError('event data is invalid', issues(data.error.issues, 'data'));
-    return { ...envelope.data, data: data.data } as EventEnvelope;
+    if (!data.success)
+      return new InvalidMessageError('event data is invalid', issues(data.error.issues, 'data'));
+    return { ...envelope.data, data: data.data };
   }
 
   private async handleWithRetry(

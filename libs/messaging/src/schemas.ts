@@ -66,7 +66,12 @@ export const requestRoutedSchema = z.object({
   decision: decisionSchema,
   rulesetHash: z.string().min(1),
   channelHealth: channelHealthSchema,
-  input: z.object({ receivedEventId: id, actor: actorSchema, receivedAt: isoTime, body: outboundRequestBodySchema }),
+  input: z.object({
+    receivedEventId: id,
+    actor: actorSchema,
+    receivedAt: isoTime,
+    body: outboundRequestBodySchema,
+  }),
   deliveries: z.array(plannedDeliverySchema),
 });
 

@@ -9,7 +9,10 @@ interface OutboxRow {
 }
 
 /** Adds messages to the outbox inside the caller's transaction. */
-export async function enqueueOutbox(manager: EntityManager, messages: readonly OutgoingMessage[]): Promise<void> {
+export async function enqueueOutbox(
+  manager: EntityManager,
+  messages: readonly OutgoingMessage[],
+): Promise<void> {
   if (messages.length === 0) return;
   const values: string[] = [];
   const params: string[] = [];

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DynamicModule } from '@nestjs/common';
-import { KafkaTransport, RethrowRpcFilter } from '@ixr/messaging';
+import { RethrowRpcFilter, type KafkaTransport } from '@ixr/messaging';
 import { PinoNestLogger, registerOpsRoutes, type HealthIndicator } from '@ixr/platform';
 import type { Infrastructure } from './infrastructure';
 
@@ -35,12 +35,17 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   if (transport) {
     indicators.push({
       name: 'consumers',
-      check: async () => {
-        if (!transport.isReady()) throw new Error('Kafka consumers have not joined their groups');
-      },
+      check: () =>
+        transport.isReady()
+          ? Promise.resolve()
+          : Promise.reject(new Error('Kafka consumers have not joined their groups')),
     });
   }
-  registerOpsRoutes(fastify, { service: infra.service, registry: infra.registry, indicators: () => indicators });
+  registerOpsRoutes(fastify, {
+    service: infra.service,
+    registry: infra.registry,
+    indicators: () => indicators,
+  });
   await options.configure?.(app);
   if (transport) {
     // Consumer services have no Nest HTTP controllers: the filter only ever sees RPC errors.

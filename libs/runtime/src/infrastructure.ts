@@ -2,7 +2,13 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { createKafka, EventPublisher, KafkaHealth, OutboxRelay, type KafkaConnectionOptions } from '@ixr/messaging';
+import {
+  createKafka,
+  EventPublisher,
+  KafkaHealth,
+  OutboxRelay,
+  type KafkaConnectionOptions,
+} from '@ixr/messaging';
 import { createDataSource, PostgresOutboxSource } from '@ixr/persistence';
 import { createLogger, createMetricsRegistry, type HealthIndicator } from '@ixr/platform';
 
@@ -44,7 +50,9 @@ export async function createInfrastructure(options: InfrastructureOptions): Prom
   await initializeWithRetry(dataSource, logger);
   const kafka = createKafka({ ...options.kafka, clientId: `ixr-${options.service}` }, logger);
   const publisher = new EventPublisher(kafka);
-  const relay = options.outbox ? new OutboxRelay(new PostgresOutboxSource(dataSource), publisher, logger) : undefined;
+  const relay = options.outbox
+    ? new OutboxRelay(new PostgresOutboxSource(dataSource), publisher, logger)
+    : undefined;
   const kafkaHealth = new KafkaHealth(kafka);
   const database: HealthIndicator = {
     name: 'postgres',
@@ -63,7 +71,9 @@ export async function createInfrastructure(options: InfrastructureOptions): Prom
     indicators: [database, kafkaHealth],
     close: async () => {
       await relay?.stop();
-      await publisher.disconnect().catch((error: unknown) => logger.warn({ err: error }, 'producer close failed'));
+      await publisher
+        .disconnect()
+        .catch((error: unknown) => logger.warn({ err: error }, 'producer close failed'));
       await kafkaHealth.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },

@@ -1,7 +1,21 @@
 import { QueryFailedError } from 'typeorm';
 import { AppError, DependencyUnavailableError } from '@ixr/platform';
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
 
 /**
  * A database that cannot be reached becomes a 503 "nothing was stored" (SPEC §2); other errors
@@ -9,7 +23,9 @@ const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT
  */
 export function toDependencyError(error: unknown): unknown {
   if (error instanceof AppError) return error;
-  const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
+  const code =
+    (error as { code?: string; driverError?: { code?: string } }).driverError?.code ??
+    (error as { code?: string }).code;
   const message = (error as Error)?.message ?? '';
   const connectionLost =
     (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||

@@ -38,9 +38,18 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
     return { status, body: { error: { code: httpCode(status), message: error.message, details: [] } } };
   }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };
-  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+  if (
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
     const status = fastifyError.statusCode;
-    return { status, body: { error: { code: httpCode(status), message: fastifyError.message ?? 'bad request', details: [] } } };
+    return {
+      status,
+      body: {
+        error: { code: httpCode(status), message: fastifyError.message ?? 'bad request', details: [] },
+      },
+    };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error', details: [] } } };
 }

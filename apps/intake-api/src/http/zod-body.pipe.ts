@@ -16,7 +16,10 @@ export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, 
     const result = this.schema.safeParse(value);
     if (!result.success) {
       const details = toValidationIssues(result.error);
-      throw new ValidationFailedError(`the request body is invalid: ${details.map((d) => d.path).join(', ')}`, details);
+      throw new ValidationFailedError(
+        `the request body is invalid: ${details.map((d) => d.path).join(', ')}`,
+        details,
+      );
     }
     return result.data;
   }

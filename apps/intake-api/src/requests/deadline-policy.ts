@@ -11,7 +11,13 @@ export function defaultDeadlinePolicy(): DeadlinePolicy {
   return {
     deadlineFor: (body, receivedAt) =>
       evaluate(
-        { requestId: 'deadline-preview', direction: 'outbound', requestingUnit: directory.spocUnit, receivedAt: receivedAt.toISOString(), body },
+        {
+          requestId: 'deadline-preview',
+          direction: 'outbound',
+          requestingUnit: directory.spocUnit,
+          receivedAt: receivedAt.toISOString(),
+          body,
+        },
         ruleset,
         directory,
         ALL_CIRCUITS_CLOSED,

@@ -44,9 +44,12 @@ export class RequestViewService {
     let deliveries: DeliveryEntity[];
     try {
       request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
-      if (request && !mayRead(request, caller)) throw new ForbiddenError('this request belongs to another unit');
+      if (request && !mayRead(request, caller))
+        throw new ForbiddenError('this request belongs to another unit');
       deliveries = request
-        ? await this.dataSource.getRepository(DeliveryEntity).find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } })
+        ? await this.dataSource
+            .getRepository(DeliveryEntity)
+            .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } })
         : [];
     } catch (error) {
       throw toDependencyError(error);

@@ -32,7 +32,12 @@ export class RequestsController {
       ]);
     }
     const { claims } = req;
-    const actor = { person: claims.sub, unit: claims.unit, level: claims.level, role: primaryRole(claims.roles) };
+    const actor = {
+      person: claims.sub,
+      unit: claims.unit,
+      level: claims.level,
+      role: primaryRole(claims.roles),
+    };
     const result = await this.submit.execute(actor, body, idempotencyKey);
     void reply.header('location', `/v1/requests/${result.id}`);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
@@ -50,7 +55,8 @@ export class RequestsController {
   @Roles('requester', 'spoc_operator', 'auditor')
   async decision(@Req() req: AuthenticatedRequest, @Param('id') id: string) {
     const view = await this.views.view(id, req.claims);
-    if (!view.decision) throw new NotFoundError(`request ${id} has no routing decision yet (status ${view.status})`);
+    if (!view.decision)
+      throw new NotFoundError(`request ${id} has no routing decision yet (status ${view.status})`);
     return view.decision;
   }
 }

@@ -100,7 +100,9 @@ export class SubmitRequestUseCase {
   }
 
   private findByKey(unit: string, key: string): Promise<RequestEntity | null> {
-    return this.dataSource.getRepository(RequestEntity).findOne({ where: { requestingUnit: unit, idempotencyKey: key } });
+    return this.dataSource
+      .getRepository(RequestEntity)
+      .findOne({ where: { requestingUnit: unit, idempotencyKey: key } });
   }
 
   private replay(earlier: RequestEntity, bodyHash: string): SubmitResult {
@@ -120,6 +122,11 @@ export class SubmitRequestUseCase {
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const driverError = (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } }).driverError;
-  return error instanceof QueryFailedError && driverError?.code === '23505' && driverError.constraint === constraint;
+  const driverError = (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } })
+    .driverError;
+  return (
+    error instanceof QueryFailedError &&
+    driverError?.code === '23505' &&
+    driverError.constraint === constraint
+  );
 }

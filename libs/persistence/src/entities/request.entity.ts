@@ -15,7 +15,7 @@ export class RequestEntity {
   @Column({ name: 'mission_type', type: 'text' })
   missionType!: string;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'json' })
   body!: OutboundRequestBody;
 
   @Column({ name: 'body_hash', type: 'text' })
@@ -36,7 +36,7 @@ export class RequestEntity {
   @Column({ name: 'deadline_basis', type: 'text', nullable: true })
   deadlineBasis!: string | null;
 
-  @Column({ type: 'jsonb', nullable: true })
+  @Column({ type: 'json', nullable: true })
   decision!: RoutingDecision | null;
 
   @Column({ name: 'routed_at', type: 'timestamptz', nullable: true })

@@ -10,14 +10,14 @@ export class InitialSchema1764370000000 implements MigrationInterface {
         requesting_unit text NOT NULL,
         requested_by text NOT NULL,
         mission_type text NOT NULL CHECK (mission_type IN ('administrative', 'judicial')),
-        body jsonb NOT NULL,
+        body json NOT NULL,
         body_hash text NOT NULL,
         idempotency_key text,
         status text NOT NULL,
         received_at timestamptz NOT NULL,
         deadline_at timestamptz,
         deadline_basis text,
-        decision jsonb,
+        decision json,
         routed_at timestamptz,
         CONSTRAINT requests_idempotency UNIQUE (requesting_unit, idempotency_key)
       )`);
