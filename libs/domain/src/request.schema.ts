@@ -17,9 +17,10 @@ export const MAX_TEXT_LENGTH = 4000;
 const MAX_FIELD_LENGTH = 200;
 
 // C0/C1 controls other than tab, line feed and carriage return; plus unpaired surrogates.
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+/* eslint-disable no-control-regex -- refusing control characters is the point */
 const FORBIDDEN_CHARACTERS =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/* eslint-enable no-control-regex */
 
 /** Text as stored: NFC-normalised, trimmed, no control characters, bounded. */
 function text(max: number) {

@@ -1,9 +1,9 @@
 import { CompressionTypes, Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { EventEnvelope } from './envelope';
-import type { Topic } from './topics';
 
 export interface OutgoingMessage {
-  topic: Topic;
+  /** A topic of TOPICS at IXR's call sites. */
+  topic: string;
   key: string;
   value: string;
   headers?: Record<string, string>;
@@ -33,7 +33,7 @@ export class EventPublisher {
     return this.connected;
   }
 
-  async publishEnvelopes(topic: Topic, envelopes: readonly EventEnvelope[]): Promise<void> {
+  async publishEnvelopes(topic: string, envelopes: readonly EventEnvelope[]): Promise<void> {
     await this.send(envelopes.map((e) => ({ topic, key: e.subject, value: JSON.stringify(e) })));
   }
 

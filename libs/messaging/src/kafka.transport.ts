@@ -3,12 +3,13 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
+import type { z } from 'zod';
 import { createEnvelope, envelopeSchema, type EventEnvelope } from './envelope';
 import { errorCode, InvalidMessageError, isRetryable } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import { TOPIC_SCHEMAS, type DeadLetter } from './schemas';
-import { EVENT_TYPES, TOPICS, type Topic } from './topics';
+import { EVENT_TYPES, TOPICS } from './topics';
 
 export interface KafkaTransportOptions {
   kafka: Kafka;
@@ -23,11 +24,25 @@ export interface KafkaTransportOptions {
   registry?: Registry;
   /** The service name, recorded as the source of dead letters. */
   source: string;
+  /** Topics this transport may subscribe to, with their event type and data schema (default: IXR's). */
+  topics?: TopicRegistry;
+  /** Where dead letters go (default: ixr.dead-letter). */
+  deadLetterTopic?: string;
 }
+
+export type TopicRegistry = Record<string, { eventType: string; schema: z.ZodType }>;
+
+/** IXR's topics, event types and schemas (STYLE §4-5). */
+export const IXR_TOPICS: TopicRegistry = Object.fromEntries(
+  Object.values(TOPICS).map((topic) => [
+    topic,
+    { eventType: EVENT_TYPES[topic], schema: TOPIC_SCHEMAS[topic] },
+  ]),
+);
 
 /** What a handler receives besides the event: where it came from and which attempt this is. */
 export interface KafkaEventContext {
-  topic: Topic;
+  topic: string;
   partition: number;
   offset: string;
   attempt: number;
@@ -52,6 +67,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly joined = new Set<string>();
   private readonly stopping = new AbortController();
   private readonly retry: RetryPolicy;
+  private readonly topics: TopicRegistry;
+  private readonly deadLetterTopic: string;
   private readonly metrics?: {
     handled: Counter<'topic' | 'outcome'>;
     retries: Counter<'topic'>;
@@ -61,6 +78,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   constructor(private readonly options: KafkaTransportOptions) {
     super();
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.topics = options.topics ?? IXR_TOPICS;
+    this.deadLetterTopic = options.deadLetterTopic ?? TOPICS.deadLetter;
     if (options.registry) {
       this.metrics = {
         handled: new Counter({
@@ -145,14 +164,13 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     }
   }
 
-  private toTopic(pattern: string): Topic {
-    const topic = Object.values(TOPICS).find((t) => t === pattern);
-    if (!topic) throw new Error(`@EventPattern('${pattern}') does not name a topic of TOPICS`);
-    return topic;
+  private toTopic(pattern: string): string {
+    if (!(pattern in this.topics)) throw new Error(`@EventPattern('${pattern}') does not name a known topic`);
+    return pattern;
   }
 
   private async processBatch(
-    topic: Topic,
+    topic: string,
     handler: MessageHandler,
     payload: EachBatchPayload,
   ): Promise<void> {
@@ -197,7 +215,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   /** A batch handler that fails falls back to one message at a time, to isolate a poison message. */
   private async handleBatch(
-    topic: Topic,
+    topic: string,
     partition: number,
     handler: MessageHandler,
     items: { message: KafkaMessage; envelope: EventEnvelope }[],
@@ -229,7 +247,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return 'handled';
   }
 
-  private parse(topic: Topic, message: KafkaMessage): EventEnvelope | InvalidMessageError {
+  private parse(topic: string, message: KafkaMessage): EventEnvelope | InvalidMessageError {
     let json: unknown;
     try {
       json = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -239,17 +257,18 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     const envelope = envelopeSchema.safeParse(json);
     if (!envelope.success)
       return new InvalidMessageError('envelope is invalid', issues(envelope.error.issues));
-    if (envelope.data.type !== EVENT_TYPES[topic]) {
+    const { eventType, schema } = this.topics[topic];
+    if (envelope.data.type !== eventType) {
       return new InvalidMessageError(`event type ${envelope.data.type} does not belong on ${topic}`);
     }
-    const data = TOPIC_SCHEMAS[topic].safeParse(envelope.data.data);
+    const data = schema.safeParse(envelope.data.data);
     if (!data.success)
       return new InvalidMessageError('event data is invalid', issues(data.error.issues, 'data'));
     return { ...envelope.data, data: data.data };
   }
 
   private async handleWithRetry(
-    topic: Topic,
+    topic: string,
     partition: number,
     message: KafkaMessage,
     run: (attempt: number) => Promise<void>,
@@ -282,7 +301,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   }
 
   private async deadLetter(
-    topic: Topic,
+    topic: string,
     partition: number,
     message: KafkaMessage,
     error: unknown,
@@ -308,7 +327,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       subject: key ?? `${topic}/${partition}/${message.offset}`,
       data,
     });
-    await this.options.publisher.publishEnvelopes(TOPICS.deadLetter, [envelope]);
+    await this.options.publisher.publishEnvelopes(this.deadLetterTopic, [envelope]);
     this.metrics?.handled.inc({ topic, outcome: 'dead-lettered' });
     this.options.logger.error(
       { topic, partition, offset: message.offset, code: data.errorCode, reason: data.errorMessage, attempts },

@@ -68,6 +68,8 @@ export class OutboxRelay {
     let backoff = 0;
     for (;;) {
       this.pending = false;
+      // Only a pass that began after stop() was asked can prove the outbox empty.
+      const stopRequested = !this.running;
       let claimed = 0;
       let failed = false;
       try {
@@ -81,7 +83,7 @@ export class OutboxRelay {
         this.logger.warn({ err: error, retryInMs: backoff }, 'outbox relay could not publish; will retry');
       }
       // Stopping: drain until empty, or give up while Kafka or the database is away (rows stay).
-      if (!this.running && (claimed === 0 || failed)) return;
+      if (stopRequested && (claimed === 0 || failed)) return;
       if (!failed && (claimed === batchSize || this.pending || !this.running)) continue;
       await this.sleep(failed ? backoff : (this.options.idleMs ?? 500));
     }
