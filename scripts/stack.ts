@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const postgres = await ensurePostgres(say);
   await prepare(postgres.url, kafka.brokers.split(','), say);
 
-  const env = { DATABASE_URL: postgres.url, KAFKA_BROKERS: kafka.brokers };
+  const env = {
+    DATABASE_URL: postgres.url,
+    KAFKA_BROKERS: kafka.brokers,
+    PARTNER_BASE_URL: `http://127.0.0.1:${DEFAULT_PORTS['partner-simulator']}`,
+  };
   const width = Math.max(...SERVICES.map((s) => s.length));
   const print = (name: string, line: string): void =>
     void process.stdout.write(`[${name.padEnd(width)}] ${formatLogLine(line)}\n`);

@@ -13,12 +13,17 @@ export const SERVICES = [
 ] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
+/**
+ * Each service's port. IXR_PORT_OFFSET shifts them all, so that two stacks (say, two working
+ * trees running their test suites) can share one machine.
+ */
+const PORT_OFFSET = Number(process.env.IXR_PORT_OFFSET ?? 0);
 export const DEFAULT_PORTS: Record<ServiceName, number> = {
-  'intake-api': 3000,
-  router: 3001,
-  'channel-adapters': 3002,
-  'exchange-log': 3003,
-  'partner-simulator': 3100,
+  'intake-api': 3000 + PORT_OFFSET,
+  router: 3001 + PORT_OFFSET,
+  'channel-adapters': 3002 + PORT_OFFSET,
+  'exchange-log': 3003 + PORT_OFFSET,
+  'partner-simulator': 3100 + PORT_OFFSET,
 };
 
 export interface ServiceProcess {

@@ -23,7 +23,13 @@ export class TestStack {
 
   constructor(extraEnv: NodeJS.ProcessEnv = {}) {
     const { databaseUrl, brokers } = testEnvironment();
-    this.env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn', ...extraEnv };
+    this.env = {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: brokers,
+      LOG_LEVEL: 'warn',
+      PARTNER_BASE_URL: `http://127.0.0.1:${DEFAULT_PORTS['partner-simulator']}`,
+      ...extraEnv,
+    };
   }
 
   url(service: ServiceName, path: string): string {
