@@ -84,7 +84,13 @@ export function routedFacts(event: EventEnvelope<RequestRouted>): {
     recipients: data.decision.routes.map((r) => `${r.channel}:${r.destination}`),
     channel: null,
     rulesetVersion: data.decision.rulesetVersion,
-    details: { decision: data.decision, rulesetHash: data.rulesetHash, channelHealth: data.channelHealth },
+    details: {
+      decision: data.decision,
+      rulesetHash: data.rulesetHash,
+      directoryVersion: data.directoryVersion,
+      channelHealth: data.channelHealth,
+      requestingUnit: data.input.actor.unit,
+    },
   };
   const dispatched = data.deliveries.map((d): EntryFacts => ({
     kind: 'dispatched',

@@ -14,6 +14,7 @@ export const intakeConfigSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default(DEV_AUDIENCE),
   /** Largest accepted request body, in bytes (413 beyond). */
   BODY_LIMIT_BYTES: env.positiveInt(256 * 1024),
+  RULESET_REFRESH_MS: env.positiveInt(2000),
 });
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
 export const INTAKE_CONFIG = Symbol('INTAKE_CONFIG');

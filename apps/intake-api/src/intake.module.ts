@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { TokenVerifier } from '@ixr/auth';
 import { OutboxRelay } from '@ixr/messaging';
+import { RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
 import { AuthGuard } from './auth/auth.guard';
@@ -18,6 +19,7 @@ export interface IntakeModuleOptions {
   infra: Infrastructure;
   verifier: TokenVerifier;
   deadlines: DeadlinePolicy;
+  routingConfig: RoutingConfigStore;
 }
 
 @Module({})
@@ -32,6 +34,7 @@ export class IntakeModule {
         { provide: OutboxRelay, useValue: options.infra.relay },
         { provide: TokenVerifier, useValue: options.verifier },
         { provide: DEADLINE_POLICY, useValue: options.deadlines },
+        { provide: RoutingConfigStore, useValue: options.routingConfig },
         { provide: APP_GUARD, useClass: AuthGuard },
         Clock,
         IdGenerator,

@@ -5,7 +5,8 @@ import { createInfrastructure, startService } from '@ixr/runtime';
 import { intakeConfigSchema } from './config';
 import { installHttpErrorHandling } from './http/http-setup';
 import { IntakeModule } from './intake.module';
-import { defaultDeadlinePolicy } from './requests/deadline-policy';
+import { RoutingConfigStore } from '@ixr/persistence';
+import { activeRulesetDeadlinePolicy } from './requests/deadline-policy';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(intakeConfigSchema);
@@ -22,8 +23,13 @@ async function bootstrap(): Promise<void> {
     audience: config.JWT_AUDIENCE,
     key: { secret: config.JWT_SECRET },
   });
+  const routingConfig = new RoutingConfigStore(infra.dataSource);
+  await routingConfig.refresh();
+  routingConfig.startRefreshing(config.RULESET_REFRESH_MS, (error) =>
+    infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
+  );
   await startService({
-    module: IntakeModule.forRoot({ infra, verifier, deadlines: defaultDeadlinePolicy() }),
+    module: IntakeModule.forRoot({ infra, verifier, routingConfig, deadlines: activeRulesetDeadlinePolicy(routingConfig) }),
     infra,
     port: config.PORT,
     host: config.HOST,

@@ -14,5 +14,7 @@ export const routerConfigSchema = z.object({
     .regex(/^[A-Z0-9][A-Z0-9_-]{0,63}$/)
     .default('CGI-SPOC'),
   CONSUMER_CONCURRENCY: env.positiveInt(6),
+  /** How often the active rule set and directory are re-read (an activation applies within this). */
+  RULESET_REFRESH_MS: env.positiveInt(2000),
 });
 export type RouterConfig = z.infer<typeof routerConfigSchema>;

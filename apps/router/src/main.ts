@@ -3,7 +3,8 @@ import { KafkaTransport } from '@ixr/messaging';
 import { loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { routerConfigSchema } from './config';
-import { defaultRoutingPolicy } from './routing-policy';
+import { RoutingConfigStore } from '@ixr/persistence';
+import { databaseRoutingPolicy } from './routing-policy';
 import { RouterModule } from './router.module';
 
 async function bootstrap(): Promise<void> {
@@ -25,8 +26,13 @@ async function bootstrap(): Promise<void> {
     source: 'ixr/router',
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
   });
+  const routingConfig = new RoutingConfigStore(infra.dataSource);
+  await routingConfig.refresh();
+  routingConfig.startRefreshing(config.RULESET_REFRESH_MS, (error) =>
+    infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
+  );
   await startService({
-    module: RouterModule.forRoot({ infra, policy: defaultRoutingPolicy({ spocUnit: config.SPOC_UNIT }) }),
+    module: RouterModule.forRoot({ infra, policy: databaseRoutingPolicy(routingConfig, { spocUnit: config.SPOC_UNIT }) }),
     infra,
     port: config.PORT,
     host: config.HOST,

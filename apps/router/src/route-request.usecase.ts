@@ -24,7 +24,7 @@ export interface RoutingPolicy {
   decide(
     input: RoutingInput,
     now: Date,
-  ): { decision: RoutingDecision; rulesetHash: string; channelHealth: RequestRouted['channelHealth'] };
+  ): Promise<Pick<RequestRouted, 'decision' | 'rulesetHash' | 'directoryVersion' | 'channelHealth'>>;
 }
 export const ROUTING_POLICY = Symbol('ROUTING_POLICY');
 
@@ -54,7 +54,7 @@ export class RouteRequestUseCase {
       receivedAt,
       body,
     };
-    const { decision, rulesetHash, channelHealth } = this.policy.decide(input, now);
+    const { decision, rulesetHash, directoryVersion, channelHealth } = await this.policy.decide(input, now);
 
     const planned: PlannedDelivery[] = decision.routes.map((route) => ({
       deliveryId: this.ids.uuid(),
@@ -67,6 +67,7 @@ export class RouteRequestUseCase {
       requestId,
       decision,
       rulesetHash,
+      directoryVersion,
       channelHealth,
       input: { receivedEventId: event.id, actor, receivedAt, body },
       deliveries: planned,

@@ -65,6 +65,8 @@ export const requestRoutedSchema = z.object({
   requestId: id,
   decision: decisionSchema,
   rulesetHash: z.string().min(1),
+  /** The directory version the decision read (replay needs the same one). */
+  directoryVersion: z.string().min(1),
   channelHealth: channelHealthSchema,
   input: z.object({
     receivedEventId: id,
@@ -104,6 +106,21 @@ export const deliveryOutcomeSchema = z.object({
   at: isoTime,
 });
 
+export const AUDIT_KINDS = ['consulted', 'exported', 'ruleset_changed', 'directory_changed', 'denied', 'escalated'] as const;
+
+/** A step recorded in the exchange log that is not a pipeline hop (Directive 2016/680 Art 25). */
+export const auditRecordedSchema = z.object({
+  kind: z.enum(AUDIT_KINDS),
+  actor: actorSchema,
+  justification: z.string().min(1).max(4000),
+  requestId: id.nullable(),
+  recipients: z.array(z.string().max(200)),
+  channel: z.string().max(40).nullable(),
+  rulesetVersion: z.string().max(200).nullable(),
+  at: isoTime,
+  details: z.record(z.string(), z.unknown()),
+});
+
 export const deadLetterSchema = z.object({
   originalTopic: z.string(),
   partition: z.number().int(),
@@ -122,6 +139,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.requestRouted]: requestRoutedSchema,
   [TOPICS.deliveryDispatched]: deliveryDispatchedSchema,
   [TOPICS.deliveryOutcome]: deliveryOutcomeSchema,
+  [TOPICS.auditRecorded]: auditRecordedSchema,
   [TOPICS.deadLetter]: deadLetterSchema,
 } as const satisfies Record<Topic, z.ZodType>;
 
@@ -132,3 +150,4 @@ export type DeliveryDispatched = TopicData<typeof TOPICS.deliveryDispatched>;
 export type PlannedDelivery = z.infer<typeof plannedDeliverySchema>;
 export type DeliveryOutcome = TopicData<typeof TOPICS.deliveryOutcome>;
 export type DeadLetter = TopicData<typeof TOPICS.deadLetter>;
+export type AuditRecorded = TopicData<typeof TOPICS.auditRecorded>;

@@ -7,6 +7,8 @@ export const TOPICS = {
   requestRouted: 'ixr.requests.routed',
   deliveryDispatched: 'ixr.deliveries.dispatched',
   deliveryOutcome: 'ixr.deliveries.outcome',
+  /** Steps that are not pipeline hops: consultations, exports, rule-set and directory changes. */
+  auditRecorded: 'ixr.audit.recorded',
   deadLetter: 'ixr.dead-letter',
 } as const;
 
@@ -19,6 +21,7 @@ export const EVENT_TYPES = {
   [TOPICS.requestRouted]: 'ixr.request.routed',
   [TOPICS.deliveryDispatched]: 'ixr.delivery.dispatched',
   [TOPICS.deliveryOutcome]: 'ixr.delivery.outcome',
+  [TOPICS.auditRecorded]: 'ixr.audit.recorded',
   [TOPICS.deadLetter]: 'ixr.dead-letter',
 } as const satisfies Record<Topic, string>;
 

@@ -3,3 +3,4 @@ export * from './entities';
 export * from './migrations';
 export * from './outbox.store';
 export * from './processed-events';
+export * from './routing-config.store';

@@ -1,27 +1,20 @@
-import { ALL_CIRCUITS_CLOSED, defaultDirectory, defaultRuleset, evaluate } from '@ixr/routing';
+import { evaluateDeadline } from '@ixr/routing';
+import type { RoutingConfigStore } from '@ixr/persistence';
 import type { DeadlinePolicy } from './submit-request.usecase';
 
 /**
- * The deadline announced at receipt comes from the same rule set the router applies (SPEC §4.2);
- * only the deadline part of the evaluation is used here.
+ * The deadline announced at receipt comes from the deadline rules of the active rule set, the same
+ * the router applies (SPEC §4.2).
  */
-export function defaultDeadlinePolicy(): DeadlinePolicy {
-  const ruleset = defaultRuleset();
-  const directory = defaultDirectory();
+export function activeRulesetDeadlinePolicy(store: RoutingConfigStore): DeadlinePolicy {
   return {
-    deadlineFor: (body, receivedAt) =>
-      evaluate(
-        {
-          requestId: 'deadline-preview',
-          direction: 'outbound',
-          requestingUnit: directory.spocUnit,
-          receivedAt: receivedAt.toISOString(),
-          body,
-        },
+    deadlineFor: async (body, receivedAt, requestingUnit) => {
+      const { ruleset, directory } = await store.active();
+      return evaluateDeadline(
+        { requestId: 'deadline', direction: 'outbound', requestingUnit, receivedAt: receivedAt.toISOString(), body },
         ruleset,
         directory,
-        ALL_CIRCUITS_CLOSED,
-        receivedAt,
-      ).deadline,
+      );
+    },
   };
 }

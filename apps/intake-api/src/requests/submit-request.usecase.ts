@@ -10,7 +10,11 @@ import { toDependencyError } from '../http/dependency-errors';
 
 /** Computes the legal reply deadline of a request at receipt (SPEC §4.2). */
 export interface DeadlinePolicy {
-  deadlineFor(body: OutboundRequestBody, receivedAt: Date): { at: string | null; basis: DeadlineBasis };
+  deadlineFor(
+    body: OutboundRequestBody,
+    receivedAt: Date,
+    requestingUnit: string,
+  ): Promise<{ at: string | null; basis: DeadlineBasis }>;
 }
 export const DEADLINE_POLICY = Symbol('DEADLINE_POLICY');
 
@@ -65,7 +69,7 @@ export class SubmitRequestUseCase {
   ): Promise<SubmitResult> {
     const id = this.ids.uuid();
     const receivedAt = this.clock.now();
-    const deadline = this.deadlines.deadlineFor(body, receivedAt);
+    const deadline = await this.deadlines.deadlineFor(body, receivedAt, actor.unit);
     const data: RequestReceived = { requestId: id, actor, receivedAt: receivedAt.toISOString(), body };
     const envelope = createEnvelope({
       id: this.ids.uuid(),

@@ -1,4 +1,5 @@
 import { InitialSchema1764370000000 } from './1764370000000-initial-schema';
+import { RoutingConfig1764380000000 } from './1764380000000-routing-config';
 
 /** Checked-in migrations, in order (STYLE §8). */
-export const MIGRATIONS = [InitialSchema1764370000000];
+export const MIGRATIONS = [InitialSchema1764370000000, RoutingConfig1764380000000];
