@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { RoutingDecision, RoutingInput } from '@ixr/domain';
+import type { RoutingInput } from '@ixr/domain';
 import {
   createEnvelope,
   EVENT_TYPES,
