@@ -1,4 +1,10 @@
-import type { DeliveryOutcome, EventEnvelope, RequestReceived, RequestRouted } from '@ixr/messaging';
+import type {
+  AuditRecorded,
+  DeliveryOutcome,
+  EventEnvelope,
+  RequestReceived,
+  RequestRouted,
+} from '@ixr/messaging';
 
 export const ENTRY_KINDS = [
   'received',
@@ -13,6 +19,7 @@ export const ENTRY_KINDS = [
   'exported',
   'directory_changed',
   'ruleset_changed',
+  'denied',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -138,5 +145,22 @@ export function outcomeFacts(event: EventEnvelope<DeliveryOutcome>): EntryFacts 
       partnerReference: data.partnerReference ?? null,
       error: data.error ?? null,
     },
+  };
+}
+
+/** Consultations, exports, rule-set and directory changes, denials: as the acting service reported them. */
+export function auditFacts(event: EventEnvelope<AuditRecorded>): EntryFacts {
+  const data = event.data;
+  return {
+    kind: data.kind,
+    eventId: event.id,
+    requestId: data.requestId,
+    time: data.at,
+    actor: { person: data.actor.person, unit: data.actor.unit, role: data.actor.role },
+    justification: data.justification,
+    recipients: data.recipients,
+    channel: data.channel,
+    rulesetVersion: data.rulesetVersion,
+    details: data.details,
   };
 }

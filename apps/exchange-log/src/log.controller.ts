@@ -2,13 +2,14 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   TOPICS,
+  type AuditRecorded,
   type DeliveryOutcome,
   type EventEnvelope,
   type RequestReceived,
   type RequestRouted,
 } from '@ixr/messaging';
 import { DispatchReleaser } from './dispatch-releaser';
-import { outcomeFacts, receivedFacts, routedFacts } from './log-entry';
+import { auditFacts, outcomeFacts, receivedFacts, routedFacts } from './log-entry';
 import { LogWriter } from './log-writer';
 
 /** Records every step of every exchange; batches keep the append rate high. */
@@ -35,5 +36,10 @@ export class LogController {
   @EventPattern(TOPICS.deliveryOutcome, { batch: true })
   async onOutcome(@Payload() events: EventEnvelope<DeliveryOutcome>[]): Promise<void> {
     await this.writer.append(events.map(outcomeFacts));
+  }
+
+  @EventPattern(TOPICS.auditRecorded, { batch: true })
+  async onAudit(@Payload() events: EventEnvelope<AuditRecorded>[]): Promise<void> {
+    await this.writer.append(events.map(auditFacts));
   }
 }

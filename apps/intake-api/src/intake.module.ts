@@ -7,7 +7,10 @@ import { RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
 import { AuthGuard } from './auth/auth.guard';
+import { AuditRecorder } from './audit/audit-recorder';
 import { RequestViewService } from './requests/request-view.service';
+import { RoutingAdminController } from './routing-admin/routing-admin.controller';
+import { RoutingAdminService } from './routing-admin/routing-admin.service';
 import { RequestsController } from './requests/requests.controller';
 import {
   DEADLINE_POLICY,
@@ -28,7 +31,7 @@ export class IntakeModule {
     if (!options.infra.relay) throw new Error('the intake API needs an outbox relay');
     return {
       module: IntakeModule,
-      controllers: [RequestsController],
+      controllers: [RequestsController, RoutingAdminController],
       providers: [
         { provide: DataSource, useValue: options.infra.dataSource },
         { provide: OutboxRelay, useValue: options.infra.relay },
@@ -40,6 +43,8 @@ export class IntakeModule {
         IdGenerator,
         SubmitRequestUseCase,
         RequestViewService,
+        AuditRecorder,
+        RoutingAdminService,
       ],
     };
   }

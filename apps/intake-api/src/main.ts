@@ -29,7 +29,12 @@ async function bootstrap(): Promise<void> {
     infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
   );
   await startService({
-    module: IntakeModule.forRoot({ infra, verifier, routingConfig, deadlines: activeRulesetDeadlinePolicy(routingConfig) }),
+    module: IntakeModule.forRoot({
+      infra,
+      verifier,
+      routingConfig,
+      deadlines: activeRulesetDeadlinePolicy(routingConfig),
+    }),
     infra,
     port: config.PORT,
     host: config.HOST,

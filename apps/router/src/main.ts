@@ -32,7 +32,10 @@ async function bootstrap(): Promise<void> {
     infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
   );
   await startService({
-    module: RouterModule.forRoot({ infra, policy: databaseRoutingPolicy(routingConfig, { spocUnit: config.SPOC_UNIT }) }),
+    module: RouterModule.forRoot({
+      infra,
+      policy: databaseRoutingPolicy(routingConfig, { spocUnit: config.SPOC_UNIT }),
+    }),
     infra,
     port: config.PORT,
     host: config.HOST,

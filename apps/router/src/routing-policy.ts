@@ -7,7 +7,10 @@ import type { RoutingPolicy } from './route-request.usecase';
  * timer, so an activation takes effect within seconds), the SPOC unit taken from configuration.
  * Every decision names the rule-set version and hash it used.
  */
-export function databaseRoutingPolicy(store: RoutingConfigStore, options: { spocUnit: string }): RoutingPolicy {
+export function databaseRoutingPolicy(
+  store: RoutingConfigStore,
+  options: { spocUnit: string },
+): RoutingPolicy {
   return {
     decide: async (input, now) => {
       const config = await store.active();

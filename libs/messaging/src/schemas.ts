@@ -106,7 +106,14 @@ export const deliveryOutcomeSchema = z.object({
   at: isoTime,
 });
 
-export const AUDIT_KINDS = ['consulted', 'exported', 'ruleset_changed', 'directory_changed', 'denied', 'escalated'] as const;
+export const AUDIT_KINDS = [
+  'consulted',
+  'exported',
+  'ruleset_changed',
+  'directory_changed',
+  'denied',
+  'escalated',
+] as const;
 
 /** A step recorded in the exchange log that is not a pipeline hop (Directive 2016/680 Art 25). */
 export const auditRecordedSchema = z.object({

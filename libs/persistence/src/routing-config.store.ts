@@ -45,9 +45,11 @@ export class RoutingConfigStore {
       return this.current;
     }
     const ruleset = parseRuleset(rulesetRow.document);
-    if (!ruleset.ok) throw new Error(`active rule set ${rulesetRow.version} does not parse: ${describe(ruleset.errors)}`);
+    if (!ruleset.ok)
+      throw new Error(`active rule set ${rulesetRow.version} does not parse: ${describe(ruleset.errors)}`);
     const directory = parseDirectory(directoryRow.document);
-    if (!directory.ok) throw new Error(`directory ${directoryRow.version} does not parse: ${describe(directory.errors)}`);
+    if (!directory.ok)
+      throw new Error(`directory ${directoryRow.version} does not parse: ${describe(directory.errors)}`);
     this.current = {
       ruleset: ruleset.value,
       rulesetHash: rulesetRow.hash,

@@ -12,6 +12,7 @@ import {
   ValidationFailedError,
   type ErrorDetail,
 } from '@ixr/platform';
+import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[] };
@@ -24,6 +25,7 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [ForbiddenError, 403],
   [NotFoundError, 404],
   [IdempotencyConflictError, 409],
+  [RulesetNotActivatableError, 422],
   [DependencyUnavailableError, 503],
 ];
 

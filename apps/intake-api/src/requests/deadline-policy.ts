@@ -11,7 +11,13 @@ export function activeRulesetDeadlinePolicy(store: RoutingConfigStore): Deadline
     deadlineFor: async (body, receivedAt, requestingUnit) => {
       const { ruleset, directory } = await store.active();
       return evaluateDeadline(
-        { requestId: 'deadline', direction: 'outbound', requestingUnit, receivedAt: receivedAt.toISOString(), body },
+        {
+          requestId: 'deadline',
+          direction: 'outbound',
+          requestingUnit,
+          receivedAt: receivedAt.toISOString(),
+          body,
+        },
         ruleset,
         directory,
       );

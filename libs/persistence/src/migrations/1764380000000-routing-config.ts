@@ -40,7 +40,9 @@ export class RoutingConfig1764380000000 implements MigrationInterface {
         emitted_at timestamptz,
         PRIMARY KEY (request_id, milestone)
       )`);
-    await q.query(`CREATE INDEX deadline_milestones_due ON deadline_milestones (due_at) WHERE emitted_at IS NULL`);
+    await q.query(
+      `CREATE INDEX deadline_milestones_due ON deadline_milestones (due_at) WHERE emitted_at IS NULL`,
+    );
 
     const ruleset = defaultRuleset();
     await q.query(

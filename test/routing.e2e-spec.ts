@@ -1,0 +1,206 @@
+import { api, requestBody, tokenFor } from './support/api';
+import { TestStack, waitFor } from './support/stack';
+
+interface Route {
+  channel: string;
+  destination: string;
+  role: string;
+  ruleId: string;
+  reason: string;
+}
+interface Decision {
+  rulesetVersion: string;
+  routes: Route[];
+  europolCopy: { copy: boolean; reason: string };
+  deadline: { at: string | null; basis: string };
+}
+
+/** Issue "routing policy engine", through the running system's API. */
+describe('routing through the API', () => {
+  const stack = new TestStack();
+  let intake: string;
+  let requester: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    await stack.start();
+    intake = stack.url('intake-api', '');
+    requester = await tokenFor('PZ-5339', ['requester']);
+    admin = await tokenFor('CGI-ADMIN', ['admin', 'spoc_operator'], 'federal');
+  });
+  afterAll(() => stack.stop());
+
+  async function submitAndDecide(
+    body = requestBody(),
+  ): Promise<{ id: string; receivedAt: string; decision: Decision }> {
+    const submitted = await api<{ id: string; receivedAt: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body,
+    });
+    expect(submitted.status).toBe(202);
+    const decision = await waitFor(async () => {
+      const res = await api<Decision>(intake, 'GET', `/v1/requests/${submitted.body.id}/decision`, {
+        token: requester,
+      });
+      return res.status === 200 ? res.body : undefined;
+    }, `the decision of ${submitted.body.id}`);
+    return { ...submitted.body, decision };
+  }
+
+  const routesOf = (d: Decision) => d.routes.map((r) => `${r.channel}:${r.destination}:${r.role}`);
+
+  it('urgent direct NL drug trafficking: siena primary, europol and SPOC copies, 8 h deadline', async () => {
+    const body = requestBody({
+      targetCountries: ['NL'],
+      offence: { category: 'drug_trafficking', description: 'Cocaine shipment' },
+      urgency: { urgent: true, ground: 'threat_to_life', reason: 'Imminent hand-over' },
+      accessibility: 'direct',
+    });
+    const { receivedAt, decision } = await submitAndDecide(body);
+    expect(routesOf(decision)).toEqual([
+      'siena:NL:primary',
+      'national_spoc:CGI-SPOC:copy',
+      'europol:EUROPOL:copy',
+    ]);
+    expect(decision.europolCopy.copy).toBe(true);
+    expect(decision.deadline.basis).toBe('urgent_direct_8h');
+    expect(Date.parse(decision.deadline.at!) - Date.parse(receivedAt)).toBe(8 * 3600 * 1000);
+    for (const route of decision.routes) expect(route.reason).toMatch(/Directive|Regulation/);
+
+    // The same request as an administrative matter is routed identically.
+    const administrative = await submitAndDecide({ ...body, missionType: 'administrative' });
+    expect(administrative.decision.routes.map((r) => [r.channel, r.destination, r.role, r.ruleId])).toEqual(
+      decision.routes.map((r) => [r.channel, r.destination, r.role, r.ruleId]),
+    );
+  });
+
+  it.each([
+    ['US', {}, ['interpol:US:primary', 'liaison_officer:LO-WASHINGTON:parallel']],
+    [
+      'DE with an SIS alert',
+      { sisAlert: { reference: 'SIS-BE-1', article: 26 as const } },
+      ['sirene:DE:primary'],
+    ],
+    ['DE with a dna lookup', { lookup: 'dna' as const }, ['prum:DE:primary']],
+    ['FR, border region', { borderRegion: true }, ['pccc:PCCC-TOURNAI:primary']],
+  ])('%s', async (_what, overrides, expected) => {
+    const target = _what.slice(0, 2);
+    const { decision } = await submitAndDecide(requestBody({ targetCountries: [target], ...overrides }));
+    for (const route of expected) expect(routesOf(decision)).toContain(route);
+    if (target === 'FR') expect(decision.routes[0].reason).toContain('Tournai');
+  });
+
+  it('simulates without storing a request', async () => {
+    const before = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM requests');
+    const res = await api<Decision>(intake, 'POST', '/v1/routing/simulate', {
+      token: admin,
+      body: { request: requestBody({ targetCountries: ['US'] }) },
+    });
+    expect(res.status).toBe(200);
+    expect(routesOf(res.body)).toContain('interpol:US:primary');
+    const after = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM requests');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('activates a new rule set while the system runs; the next request is routed by it', async () => {
+    const active = (
+      await api<{ version: string; status: string }[]>(intake, 'GET', '/v1/rulesets', { token: admin })
+    ).body.find((r) => r.status === 'active')!;
+    const current = await api<{
+      document: { version: string; rules: { id: string; then: { reason?: string } }[] };
+    }>(intake, 'GET', `/v1/rulesets/${active.version}`, { token: admin });
+    const version = `e2e-${Date.now()}`;
+    const document = structuredClone(current.body.document);
+    document.version = version;
+    const siena = document.rules.find((r) => r.id === 'OUT-EU-SIENA')!;
+    siena.then.reason = `${siena.then.reason} [rule set ${version}]`;
+
+    const refused = await api(intake, 'POST', '/v1/rulesets', { token: admin, body: document });
+    expect(refused.status).toBe(400); // no justification
+    const created = await api<{ status: string }>(intake, 'POST', '/v1/rulesets', {
+      token: admin,
+      body: document,
+      headers: { 'x-justification': 'e2e: new reason wording' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('draft');
+    const again = await api(intake, 'POST', '/v1/rulesets', {
+      token: admin,
+      body: document,
+      headers: { 'x-justification': 'again' },
+    });
+    expect(again.status).toBe(409);
+
+    const activated = await api<{ status: string; previous: string }>(
+      intake,
+      'POST',
+      `/v1/rulesets/${version}/activate`,
+      {
+        token: admin,
+        headers: { 'x-justification': 'e2e: activate' },
+      },
+    );
+    expect(activated.status).toBe(200);
+    expect(activated.body.previous).toBe(active.version);
+
+    // The router refreshes within seconds; each decision names the version it used.
+    const decided = await waitFor(
+      async () => {
+        const { decision } = await submitAndDecide(requestBody({ targetCountries: ['NL'] }));
+        return decision.rulesetVersion === version ? decision : undefined;
+      },
+      'a decision under the new rule set',
+      20000,
+    );
+    expect(decided.routes[0].reason).toContain(`[rule set ${version}]`);
+
+    // The change is in the exchange log, with who and why.
+    const entries = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ entry: string }>(
+        `SELECT entry FROM exchange_log WHERE kind = 'ruleset_changed' AND entry LIKE $1`,
+        [`%${version}%`],
+      );
+      return rows.length === 2
+        ? rows.map((r) => JSON.parse(r.entry) as { justification: string; actor: { person: string } })
+        : undefined;
+    }, 'the rule-set change entries');
+    expect(entries.map((e) => e.justification).sort()).toEqual(['e2e: activate', 'e2e: new reason wording']);
+
+    // Put the shipped rule set back for the other suites.
+    await api(intake, 'POST', `/v1/rulesets/${active.version}/activate`, {
+      token: admin,
+      headers: { 'x-justification': 'e2e: restore' },
+    });
+  });
+
+  it('refuses an invalid rule set, naming the problem', async () => {
+    const res = await api<{ error: { code: string; details: { path: string }[] } }>(
+      intake,
+      'POST',
+      '/v1/rulesets',
+      {
+        token: admin,
+        body: {
+          version: 'broken',
+          rules: [
+            {
+              id: 'X',
+              scope: 'outbound.target',
+              when: { always: true },
+              then: { route: { channel: 'fax' } },
+            },
+          ],
+        },
+        headers: { 'x-justification': 'e2e' },
+      },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.length).toBeGreaterThan(0);
+    const requesterTry = await api(intake, 'POST', '/v1/rulesets', {
+      token: requester,
+      body: {},
+      headers: { 'x-justification': 'x' },
+    });
+    expect(requesterTry.status).toBe(403);
+  });
+});
