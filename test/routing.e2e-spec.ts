@@ -204,3 +204,54 @@ describe('routing through the API', () => {
     expect(requesterTry.status).toBe(403);
   });
 });
+
+describe('deadline monitor', () => {
+  const stack = new TestStack();
+  beforeAll(() => stack.start());
+  afterAll(() => stack.stop());
+
+  it('announces the milestones of a routed request and records the breach as an escalation', async () => {
+    const intake = stack.url('intake-api', '');
+    const token = await tokenFor('PZ-5339', ['requester']);
+    const submitted = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token,
+      body: requestBody({
+        urgency: { urgent: true, ground: 'threat_to_life', reason: 'x' },
+        accessibility: 'direct',
+      }),
+    });
+    const id = submitted.body.id;
+    const milestones = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ milestone: string; due_at: Date }>(
+        'SELECT milestone, due_at FROM deadline_milestones WHERE request_id = $1 ORDER BY due_at',
+        [id],
+      );
+      return rows.length === 4 ? rows : undefined;
+    }, 'the milestones of the request');
+    expect(milestones.map((m) => m.milestone)).toEqual(['warning_50', 'warning_75', 'warning_90', 'breach']);
+    const span = milestones[3]!.due_at.getTime() - milestones[0]!.due_at.getTime();
+    expect(span).toBe(4 * 3600 * 1000); // 50 % → 100 % of 8 hours
+
+    // Time passes: the stored milestones fall due (the monitor reads them from the database).
+    await stack.db.query(
+      `UPDATE deadline_milestones SET due_at = now() - interval '1 second' WHERE request_id = $1`,
+      [id],
+    );
+    const escalation = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ entry: string }>(
+        `SELECT entry FROM exchange_log WHERE request_id = $1 AND kind = 'escalated'`,
+        [id],
+      );
+      return rows[0]
+        ? (JSON.parse(rows[0].entry) as { recipients: string[]; justification: string })
+        : undefined;
+    }, 'the escalation entry');
+    expect(escalation.recipients).toEqual(['PZ-5339', 'CGI-SPOC']);
+    expect(escalation.justification).toContain('urgent_direct_8h');
+    const { rows } = await stack.db.query(
+      'SELECT count(*)::int AS n FROM deadline_milestones WHERE request_id = $1 AND emitted_at IS NOT NULL',
+      [id],
+    );
+    expect(rows[0].n).toBe(4);
+  });
+});

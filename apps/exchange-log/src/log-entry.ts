@@ -1,5 +1,6 @@
 import type {
   AuditRecorded,
+  DeadlineReached,
   DeliveryOutcome,
   EventEnvelope,
   RequestReceived,
@@ -162,5 +163,26 @@ export function auditFacts(event: EventEnvelope<AuditRecorded>): EntryFacts {
     channel: data.channel,
     rulesetVersion: data.rulesetVersion,
     details: data.details,
+  };
+}
+
+/**
+ * A breached deadline is an escalation (SPEC §4.2): recorded with the units told. Warnings are
+ * notifications, not exchange steps, and are not logged.
+ */
+export function escalationFacts(event: EventEnvelope<DeadlineReached>): EntryFacts | undefined {
+  const data = event.data;
+  if (data.milestone !== 'breach') return undefined;
+  return {
+    kind: 'escalated',
+    eventId: event.id,
+    requestId: data.requestId,
+    time: data.dueAt,
+    actor: { person: 'system:deadline-monitor', unit: SYSTEM_UNIT, role: 'system' },
+    justification: `reply deadline (${data.deadlineBasis}) passed at ${data.deadlineAt} (Directive 2023/977 Art 5)`,
+    recipients: data.notify,
+    channel: null,
+    rulesetVersion: null,
+    details: { deadlineAt: data.deadlineAt, basis: data.deadlineBasis },
   };
 }

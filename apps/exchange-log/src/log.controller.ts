@@ -3,13 +3,21 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   TOPICS,
   type AuditRecorded,
+  type DeadlineReached,
   type DeliveryOutcome,
   type EventEnvelope,
   type RequestReceived,
   type RequestRouted,
 } from '@ixr/messaging';
 import { DispatchReleaser } from './dispatch-releaser';
-import { auditFacts, outcomeFacts, receivedFacts, routedFacts } from './log-entry';
+import {
+  auditFacts,
+  escalationFacts,
+  outcomeFacts,
+  receivedFacts,
+  routedFacts,
+  type EntryFacts,
+} from './log-entry';
 import { LogWriter } from './log-writer';
 
 /** Records every step of every exchange; batches keep the append rate high. */
@@ -41,5 +49,10 @@ export class LogController {
   @EventPattern(TOPICS.auditRecorded, { batch: true })
   async onAudit(@Payload() events: EventEnvelope<AuditRecorded>[]): Promise<void> {
     await this.writer.append(events.map(auditFacts));
+  }
+
+  @EventPattern(TOPICS.deadlineReached, { batch: true })
+  async onDeadline(@Payload() events: EventEnvelope<DeadlineReached>[]): Promise<void> {
+    await this.writer.append(events.map(escalationFacts).filter((f): f is EntryFacts => f !== undefined));
   }
 }

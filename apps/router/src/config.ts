@@ -16,5 +16,7 @@ export const routerConfigSchema = z.object({
   CONSUMER_CONCURRENCY: env.positiveInt(6),
   /** How often the active rule set and directory are re-read (an activation applies within this). */
   RULESET_REFRESH_MS: env.positiveInt(2000),
+  /** How often due deadline milestones are looked for. */
+  DEADLINE_SCAN_MS: env.positiveInt(1000),
 });
 export type RouterConfig = z.infer<typeof routerConfigSchema>;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { KafkaTransport } from '@ixr/messaging';
-import { loadConfig } from '@ixr/platform';
+import { Clock, IdGenerator, loadConfig } from '@ixr/platform';
+import { DeadlineMonitor } from './deadline-monitor';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { routerConfigSchema } from './config';
 import { RoutingConfigStore } from '@ixr/persistence';
@@ -31,6 +32,17 @@ async function bootstrap(): Promise<void> {
   routingConfig.startRefreshing(config.RULESET_REFRESH_MS, (error) =>
     infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
   );
+  const monitor = new DeadlineMonitor(
+    infra.dataSource,
+    infra.relay!,
+    new Clock(),
+    new IdGenerator(),
+    infra.logger,
+    {
+      intervalMs: config.DEADLINE_SCAN_MS,
+      spocUnit: config.SPOC_UNIT,
+    },
+  );
   await startService({
     module: RouterModule.forRoot({
       infra,
@@ -40,6 +52,8 @@ async function bootstrap(): Promise<void> {
     port: config.PORT,
     host: config.HOST,
     transport,
+    onStarted: () => monitor.start(),
+    onStopping: () => monitor.stop(),
   });
 }
 

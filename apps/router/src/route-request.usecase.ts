@@ -15,6 +15,7 @@ import {
 } from '@ixr/messaging';
 import { DeliveryEntity, enqueueOutbox, markProcessed, RequestEntity } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
+import { deadlineMilestones } from '@ixr/routing';
 
 export const ROUTER_SOURCE = 'ixr/router';
 const CONSUMER = 'router';
@@ -109,6 +110,15 @@ export class RouteRequestUseCase {
         );
       }
       if (deliveries.length > 0) await manager.insert(DeliveryEntity, deliveries);
+      // The deadline monitor works from these rows, so warnings survive restarts.
+      const milestones = deadlineMilestones(decision.deadline, receivedAt);
+      if (milestones.length > 0) {
+        await manager.query(
+          `INSERT INTO deadline_milestones (request_id, milestone, due_at)
+           SELECT $1, m, d FROM unnest($2::text[], $3::timestamptz[]) AS t(m, d) ON CONFLICT DO NOTHING`,
+          [requestId, milestones.map((m) => m.milestone), milestones.map((m) => m.at)],
+        );
+      }
       await enqueueOutbox(manager, [this.routedMessage(event, routed, now)]);
       return true;
     });

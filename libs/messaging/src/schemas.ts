@@ -128,6 +128,17 @@ export const auditRecordedSchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 
+export const deadlineReachedSchema = z.object({
+  requestId: id,
+  milestone: z.enum(['warning_50', 'warning_75', 'warning_90', 'breach']),
+  dueAt: isoTime,
+  deadlineAt: isoTime,
+  deadlineBasis: z.enum(DEADLINE_BASES),
+  requestingUnit: id,
+  /** Where the warning goes: the requesting unit and the SPOC. */
+  notify: z.array(id),
+});
+
 export const deadLetterSchema = z.object({
   originalTopic: z.string(),
   partition: z.number().int(),
@@ -147,6 +158,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.deliveryDispatched]: deliveryDispatchedSchema,
   [TOPICS.deliveryOutcome]: deliveryOutcomeSchema,
   [TOPICS.auditRecorded]: auditRecordedSchema,
+  [TOPICS.deadlineReached]: deadlineReachedSchema,
   [TOPICS.deadLetter]: deadLetterSchema,
 } as const satisfies Record<Topic, z.ZodType>;
 
@@ -158,3 +170,4 @@ export type PlannedDelivery = z.infer<typeof plannedDeliverySchema>;
 export type DeliveryOutcome = TopicData<typeof TOPICS.deliveryOutcome>;
 export type DeadLetter = TopicData<typeof TOPICS.deadLetter>;
 export type AuditRecorded = TopicData<typeof TOPICS.auditRecorded>;
+export type DeadlineReached = TopicData<typeof TOPICS.deadlineReached>;

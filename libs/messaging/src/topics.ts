@@ -9,6 +9,8 @@ export const TOPICS = {
   deliveryOutcome: 'ixr.deliveries.outcome',
   /** Steps that are not pipeline hops: consultations, exports, rule-set and directory changes. */
   auditRecorded: 'ixr.audit.recorded',
+  /** A request's deadline milestone was reached: warnings at 50/75/90 %, then the breach. */
+  deadlineReached: 'ixr.deadlines.reached',
   deadLetter: 'ixr.dead-letter',
 } as const;
 
@@ -22,6 +24,7 @@ export const EVENT_TYPES = {
   [TOPICS.deliveryDispatched]: 'ixr.delivery.dispatched',
   [TOPICS.deliveryOutcome]: 'ixr.delivery.outcome',
   [TOPICS.auditRecorded]: 'ixr.audit.recorded',
+  [TOPICS.deadlineReached]: 'ixr.deadline.reached',
   [TOPICS.deadLetter]: 'ixr.dead-letter',
 } as const satisfies Record<Topic, string>;
 

@@ -15,6 +15,9 @@ export interface ServiceOptions {
   transport?: KafkaTransport;
   extraIndicators?: HealthIndicator[];
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
+  /** Background work to start once the service is up, and to stop before it closes. */
+  onStarted?: () => void;
+  onStopping?: () => Promise<void>;
 }
 
 /**
@@ -56,6 +59,7 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   if (transport) await app.startAllMicroservices();
   infra.relay?.start();
   await app.listen(options.port, options.host);
+  options.onStarted?.();
   infra.logger.info({ port: options.port }, `${infra.service} started`);
 
   let closing = false;
@@ -64,6 +68,7 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
     closing = true;
     infra.logger.info({ signal }, 'shutting down: draining in-flight work');
     try {
+      await options.onStopping?.();
       await app.close();
       await infra.close();
       infra.logger.info('shutdown complete');

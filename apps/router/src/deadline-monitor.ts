@@ -1,0 +1,98 @@
+import type { DataSource } from 'typeorm';
+import type { Logger } from 'pino';
+import { createEnvelope, EVENT_TYPES, TOPICS, type DeadlineReached, type OutboxRelay } from '@ixr/messaging';
+import { enqueueOutbox } from '@ixr/persistence';
+import type { Clock, IdGenerator } from '@ixr/platform';
+
+interface DueRow {
+  request_id: string;
+  milestone: DeadlineReached['milestone'];
+  due_at: Date;
+  deadline_at: Date;
+  deadline_basis: DeadlineReached['deadlineBasis'];
+  requesting_unit: string;
+}
+
+/**
+ * Follows every request's reply deadline (Directive 2023/977 Art 5; SPEC §4.2): warnings at 50, 75
+ * and 90 % of the time allowed, an escalation at the breach. Milestones live in PostgreSQL, so
+ * they survive restarts; each is claimed once (FOR UPDATE SKIP LOCKED) and announced through the
+ * outbox in the same transaction, so several routers never announce one twice.
+ */
+export class DeadlineMonitor {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly logger: Logger,
+    private readonly options: { intervalMs: number; spocUnit: string },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.tick()
+        .catch((error: unknown) => {
+          this.logger.warn({ err: error }, 'deadline monitor tick failed; will retry');
+          return 0;
+        })
+        .finally(() => (this.running = undefined));
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Announces every milestone due now; returns how many. */
+  async tick(limit = 500): Promise<number> {
+    const now = this.clock.now();
+    const announced = await this.dataSource.transaction(async (manager) => {
+      // A structured result: TypeORM otherwise returns [rows, count] for UPDATE … RETURNING.
+      const { records: due } = (await manager.queryRunner!.query(
+        `WITH due AS (
+           SELECT m.request_id, m.milestone FROM deadline_milestones m
+            WHERE m.emitted_at IS NULL AND m.due_at <= $1
+            ORDER BY m.due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         UPDATE deadline_milestones m SET emitted_at = $1
+           FROM due, requests r
+          WHERE m.request_id = due.request_id AND m.milestone = due.milestone AND r.id = m.request_id
+        RETURNING m.request_id, m.milestone, m.due_at, r.deadline_at, r.deadline_basis, r.requesting_unit`,
+        [now, limit],
+        true,
+      )) as { records: DueRow[] };
+      const messages = due.map((row) => {
+        const data: DeadlineReached = {
+          requestId: row.request_id,
+          milestone: row.milestone,
+          dueAt: row.due_at.toISOString(),
+          deadlineAt: row.deadline_at.toISOString(),
+          deadlineBasis: row.deadline_basis,
+          requestingUnit: row.requesting_unit,
+          notify: [...new Set([row.requesting_unit, this.options.spocUnit])],
+        };
+        const envelope = createEnvelope({
+          id: this.ids.uuid(),
+          type: EVENT_TYPES[TOPICS.deadlineReached],
+          source: 'ixr/router',
+          time: now,
+          subject: row.request_id,
+          data,
+        });
+        return { topic: TOPICS.deadlineReached, key: row.request_id, value: JSON.stringify(envelope) };
+      });
+      await enqueueOutbox(manager, messages);
+      return messages.length;
+    });
+    if (announced > 0) {
+      this.relay.nudge();
+      this.logger.info({ announced }, 'deadline milestones announced');
+    }
+    return announced;
+  }
+}
