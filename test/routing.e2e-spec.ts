@@ -229,7 +229,7 @@ describe('deadline monitor', () => {
       return rows.length === 4 ? rows : undefined;
     }, 'the milestones of the request');
     expect(milestones.map((m) => m.milestone)).toEqual(['warning_50', 'warning_75', 'warning_90', 'breach']);
-    const span = milestones[3]!.due_at.getTime() - milestones[0]!.due_at.getTime();
+    const span = milestones[3].due_at.getTime() - milestones[0].due_at.getTime();
     expect(span).toBe(4 * 3600 * 1000); // 50 % → 100 % of 8 hours
 
     // Time passes: the stored milestones fall due (the monitor reads them from the database).
