@@ -6,14 +6,24 @@
 module.exports = {
   forbidden: [
     { name: 'libs-not-apps', severity: 'error', from: { path: '^libs/' }, to: { path: '^apps/' } },
-    { name: 'libs-not-scripts', severity: 'error', from: { path: '^libs/' }, to: { path: '^(scripts|test|bench)/' } },
+    {
+      name: 'libs-not-scripts',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^(scripts|test|bench)/' },
+    },
     {
       name: 'apps-not-each-other',
       severity: 'error',
       from: { path: '^apps/([^/]+)/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },
-    { name: 'domain-imports-nothing-of-ours', severity: 'error', from: { path: '^libs/domain/' }, to: { path: '^(libs|apps)/', pathNot: '^libs/domain/' } },
+    {
+      name: 'domain-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^libs/domain/' },
+      to: { path: '^(libs|apps)/', pathNot: '^libs/domain/' },
+    },
     {
       name: 'pure-cores-stay-pure',
       severity: 'error',

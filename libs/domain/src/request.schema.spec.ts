@@ -53,13 +53,21 @@ describe('outboundRequestBodySchema', () => {
     ['empty text', { ...valid, purpose: '   ' }, 'purpose'],
     ['text over 4000', { ...valid, purpose: 'x'.repeat(4001) }, 'purpose'],
     ['control character', { ...valid, purpose: 'a\u0000b' }, 'purpose'],
-    ['unknown category', { ...valid, offence: { category: 'jaywalking', description: 'x' } }, 'offence.category'],
+    [
+      'unknown category',
+      { ...valid, offence: { category: 'jaywalking', description: 'x' } },
+      'offence.category',
+    ],
     ['urgent without ground', { ...valid, urgency: { urgent: true, reason: 'x' } }, 'urgency.ground'],
     ['unknown subject type', { ...valid, subjects: [{ type: 'animal' }] }, 'subjects.0.type'],
     ['51 subjects', { ...valid, subjects: Array(51).fill({ type: 'phone', number: '1' }) }, 'subjects'],
     ['bad SIS article', { ...valid, sisAlert: { reference: 'X', article: 27 } }, 'sisAlert.article'],
     ['bad language', { ...valid, language: 'xx' }, 'language'],
-    ['bad date of birth', { ...valid, subjects: [{ type: 'person', dateOfBirth: '1980-13-40' }] }, 'subjects.0.dateOfBirth'],
+    [
+      'bad date of birth',
+      { ...valid, subjects: [{ type: 'person', dateOfBirth: '1980-13-40' }] },
+      'subjects.0.dateOfBirth',
+    ],
   ])('refuses %s, naming %s', (_what, body, path) => {
     const issues = issuesOf(body);
     expect(issues.map((i) => i.path)).toContain(path);

@@ -1,0 +1,372 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { execSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { DEV_SECRET, signDevToken } from '@ixr/auth';
+import { ensureKafka } from '../scripts/dev/kafka';
+import { repoRoot } from '../scripts/dev/paths';
+import { ensurePostgres, recreateDatabase } from '../scripts/dev/postgres';
+import {
+  DEFAULT_PORTS,
+  SERVICES,
+  startServiceProcess,
+  waitHealthy,
+  type ServiceProcess,
+} from '../scripts/dev/services';
+import { prepare } from '../scripts/migrate';
+import { kafkaCeiling, postgresCeiling } from './ceiling';
+import { percentile, submitAll } from './load';
+
+const USAGE =
+  'usage: npm run bench -- [--requests N] [--concurrency C] [--smoke] [--no-ceiling] [--no-record]';
+
+/**
+ * End-to-end benchmark: drives N requests at concurrency C through the public API of a stack it
+ * starts (fresh database `ixr_bench`), waits until every request is delivered and fully logged,
+ * then measures the bare Kafka and PostgreSQL ceiling of the same machine and reports the ratio.
+ */
+async function main(): Promise<void> {
+  const args = parseOptions();
+  const say = (line: string): void => void process.stdout.write(`[bench] ${line}\n`);
+  const root = repoRoot();
+
+  const { brokers } = ensureKafka();
+  const postgres = await ensurePostgres(say);
+  const url = new URL(postgres.url);
+  url.pathname = '/ixr_bench';
+  const databaseUrl = url.toString();
+  await recreateDatabase(databaseUrl);
+  await prepare(databaseUrl, brokers.split(','), say);
+
+  const services: ServiceProcess[] = [];
+  const env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' };
+  for (const name of SERVICES) services.push(startServiceProcess(name, env, () => undefined));
+  try {
+    await Promise.all(services.map((s) => waitHealthy(s)));
+    say(`stack up; ${args.requests} requests at concurrency ${args.concurrency}`);
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const token = await signDevToken(
+      { sub: 'bench', unit: 'PZ-5339', level: 'local', roles: ['requester'] },
+      { secret: DEV_SECRET },
+    );
+    const body = JSON.stringify(sampleBody());
+
+    // Warm-up, not counted.
+    await submitAll({
+      url: intakeUrl(),
+      token,
+      total: Math.min(200, args.requests),
+      concurrency: args.concurrency,
+      body: () => body,
+    });
+    await waitComplete(db, say, 0);
+    const baseline = await counts(db);
+
+    const load = await submitAll({
+      url: intakeUrl(),
+      token,
+      total: args.requests,
+      concurrency: args.concurrency,
+      body: () => body,
+      onProgress: (n) => say(`submitted ${n}/${args.requests}`),
+    });
+    if (load.errors.size > 0) say(`non-202 answers: ${JSON.stringify(Object.fromEntries(load.errors))}`);
+    const drainedAt = await waitComplete(db, say, load.submissions.length + baseline.requests);
+    const submittedFrom = Date.now() - (drainedAt.elapsedMs + load.seconds * 1000);
+    void submittedFrom;
+    const endToEndSeconds = load.seconds + drainedAt.elapsedMs / 1000;
+
+    const ids = load.submissions.map((s) => s.id);
+    const latencies = await serverLatencies(db, ids);
+    const perRequest = await perRequestCounts(db, ids);
+    const usage = services.map((s) => processUsage(s));
+    await db.end();
+
+    let ceiling:
+      | { kafkaMessagesPerSecond: number; postgresRowsPerSecond: number; requestsPerSecond: number }
+      | undefined;
+    if (args.ceiling) {
+      say('measuring the bare Kafka and PostgreSQL ceiling …');
+      const messages = Math.round(perRequest.kafkaMessages * load.submissions.length);
+      const rows = Math.round(perRequest.logEntries * load.submissions.length);
+      const kafka = await kafkaCeiling(brokers.split(','), messages);
+      const pg = await postgresCeiling(databaseUrl, rows);
+      ceiling = {
+        kafkaMessagesPerSecond: round(kafka),
+        postgresRowsPerSecond: round(pg),
+        requestsPerSecond: round(Math.min(kafka / perRequest.kafkaMessages, pg / perRequest.logEntries)),
+      };
+    }
+
+    const submitSorted = load.submissions.map((s) => s.latencyMs).sort((a, b) => a - b);
+    const requestsPerSecond = round(load.submissions.length / endToEndSeconds);
+    const result = {
+      date: new Date().toISOString(),
+      commit: gitCommit(root),
+      machine: {
+        cores: cpus().length,
+        memoryGb: round(totalmem() / 2 ** 30),
+        cpu: cpus()[0]?.model ?? 'unknown',
+      },
+      requests: load.submissions.length,
+      concurrency: args.concurrency,
+      requestsPerSecond,
+      submitRequestsPerSecond: round(load.submissions.length / load.seconds),
+      ceilingRequestsPerSecond: ceiling?.requestsPerSecond ?? null,
+      ratio: ceiling ? round(requestsPerSecond / ceiling.requestsPerSecond, 3) : null,
+      latencyMs: {
+        submitTo202: quantiles(submitSorted),
+        submitToDispatched: quantiles(latencies.dispatched),
+        submitToDelivered: quantiles(latencies.delivered),
+      },
+      p99DeliveredMs: round(percentile(latencies.delivered, 99)),
+      perRequest,
+      ceiling: ceiling ?? null,
+      services: Object.fromEntries(services.map((s, i) => [s.name, usage[i]])),
+      maxRssMb: Math.max(...usage.map((u) => u.peakRssMb)),
+      errors: Object.fromEntries(load.errors),
+      smoke: args.smoke,
+    };
+    report(result, say);
+    const dir = join(root, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+    say(`results: bench/results/latest.json`);
+    if (args.record && !args.smoke) appendBenchmarks(root, result);
+  } finally {
+    for (const service of [...services].reverse()) await service.stop();
+    await postgres.stop();
+  }
+}
+
+function intakeUrl(): URL {
+  return new URL(`http://127.0.0.1:${DEFAULT_PORTS['intake-api']}/v1/requests`);
+}
+
+function sampleBody() {
+  return {
+    missionType: 'judicial',
+    targetCountries: ['NL'],
+    offence: { category: 'drug_trafficking', description: 'Cocaine shipment through the port of Antwerp' },
+    informationSought: 'Known addresses and vehicles of the subject',
+    purpose: 'Criminal investigation 2026/123',
+    justification: 'Subject seen crossing the border weekly',
+    subjects: [{ type: 'person', name: 'Jan Jansen', dateOfBirth: '1980-04-02', nationality: 'NL' }],
+    urgency: { urgent: false },
+    accessibility: 'direct',
+    handlingCode: 'H1',
+    language: 'en',
+  };
+}
+
+interface Counts {
+  requests: number;
+  pendingDeliveries: number;
+  unrouted: number;
+  logEntries: number;
+  expectedLogEntries: number;
+}
+
+async function counts(db: Client): Promise<Counts> {
+  const { rows } = await db.query<Record<keyof Counts, number>>(`
+    SELECT (SELECT count(*) FROM requests)::int AS requests,
+           (SELECT count(*) FROM deliveries WHERE status = 'pending')::int AS "pendingDeliveries",
+           (SELECT count(*) FROM requests WHERE decision IS NULL)::int AS unrouted,
+           (SELECT count(*) FROM exchange_log WHERE request_id IS NOT NULL)::int AS "logEntries",
+           ((SELECT count(*) FROM requests) * 2 + (SELECT count(*) FROM deliveries) * 2)::int AS "expectedLogEntries"`);
+  return rows[0];
+}
+
+/** Waits until every request is routed, every delivery completed and every entry logged. */
+async function waitComplete(
+  db: Client,
+  say: (l: string) => void,
+  expectedRequests: number,
+): Promise<{ elapsedMs: number }> {
+  const started = Date.now();
+  let lastReport = 0;
+  for (;;) {
+    const c = await counts(db);
+    const done =
+      c.requests >= expectedRequests &&
+      c.unrouted === 0 &&
+      c.pendingDeliveries === 0 &&
+      c.logEntries >= c.expectedLogEntries;
+    if (done) return { elapsedMs: Date.now() - started };
+    if (Date.now() - lastReport > 2000) {
+      say(
+        `waiting: ${c.unrouted} unrouted, ${c.pendingDeliveries} deliveries pending, log ${c.logEntries}/${c.expectedLogEntries}`,
+      );
+      lastReport = Date.now();
+    }
+    if (Date.now() - started > 600_000) throw new Error('the pipeline did not drain within 10 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Server-side latencies from the stored timestamps (one clock: the machine's). */
+async function serverLatencies(
+  db: Client,
+  ids: string[],
+): Promise<{ dispatched: number[]; delivered: number[] }> {
+  const { rows } = await db.query<{ dispatched: number; delivered: number }>(
+    `SELECT extract(epoch FROM (r.routed_at - r.received_at)) * 1000 AS dispatched,
+            extract(epoch FROM (max(d.completed_at) - r.received_at)) * 1000 AS delivered
+       FROM requests r JOIN deliveries d ON d.request_id = r.id
+      WHERE r.id = ANY($1) GROUP BY r.id`,
+    [ids],
+  );
+  return {
+    dispatched: rows.map((r) => Number(r.dispatched)).sort((a, b) => a - b),
+    delivered: rows.map((r) => Number(r.delivered)).sort((a, b) => a - b),
+  };
+}
+
+async function perRequestCounts(db: Client, ids: string[]) {
+  const { rows } = await db.query<{ deliveries: number; entries: number }>(
+    `SELECT (SELECT count(*) FROM deliveries WHERE request_id = ANY($1))::float / $2 AS deliveries,
+            (SELECT count(*) FROM exchange_log WHERE request_id = ANY($3))::float / $2 AS entries`,
+    [ids, ids.length, ids],
+  );
+  const deliveries = Number(rows[0].deliveries);
+  // received + routed + one dispatched and one outcome message per delivery.
+  return {
+    deliveries: round(deliveries, 2),
+    kafkaMessages: round(2 + 2 * deliveries, 2),
+    logEntries: round(Number(rows[0].entries), 2),
+  };
+}
+
+function processUsage(service: ServiceProcess): { cpuSeconds: number; peakRssMb: number } {
+  const pid = service.child.pid;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const ticks = Number(stat[11]) + Number(stat[12]);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { cpuSeconds: round(ticks / 100, 2), peakRssMb: round(hwm / 1024) };
+  } catch {
+    return { cpuSeconds: 0, peakRssMb: 0 };
+  }
+}
+
+function quantiles(sorted: number[]) {
+  return {
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+  };
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function gitCommit(root: string): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+type Result = Record<string, unknown> & {
+  latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
+  services: Record<string, { cpuSeconds: number; peakRssMb: number }>;
+};
+
+function report(result: Result, say: (l: string) => void): void {
+  say('');
+  say(`requests ${String(result.requests)}, concurrency ${String(result.concurrency)}`);
+  say(
+    `sustained end to end: ${String(result.requestsPerSecond)} req/s (intake alone: ${String(result.submitRequestsPerSecond)} req/s)`,
+  );
+  say(`ceiling: ${String(result.ceilingRequestsPerSecond)} req/s, ratio ${String(result.ratio)}`);
+  for (const [name, q] of Object.entries(result.latencyMs))
+    say(`latency ${name.padEnd(20)} p50 ${q.p50} ms  p95 ${q.p95} ms  p99 ${q.p99} ms`);
+  for (const [name, u] of Object.entries(result.services))
+    say(`${name.padEnd(18)} cpu ${u.cpuSeconds} s  peak RSS ${u.peakRssMb} MB`);
+}
+
+function appendBenchmarks(root: string, result: Result): void {
+  const file = join(root, 'BENCHMARKS.md');
+  if (!existsSync(file))
+    writeFileSync(
+      file,
+      '# Benchmarks\n\nAppended by `npm run bench`; analysis below each run is written by hand.\n',
+    );
+  const l = result.latencyMs;
+  const lines = [
+    '',
+    `## ${String(result.date)} — commit ${String(result.commit)}`,
+    '',
+    `Machine: ${JSON.stringify(result.machine)}. N = ${String(result.requests)}, C = ${String(result.concurrency)}.`,
+    '',
+    '| figure | value |',
+    '|---|---|',
+    `| sustained end to end | ${String(result.requestsPerSecond)} req/s |`,
+    `| intake (submit → 202) | ${String(result.submitRequestsPerSecond)} req/s |`,
+    `| ceiling (bare Kafka + PostgreSQL) | ${String(result.ceilingRequestsPerSecond)} req/s — ${JSON.stringify(result.ceiling)} |`,
+    `| ratio to ceiling | ${String(result.ratio)} |`,
+    `| submit → 202 p50/p95/p99 | ${l.submitTo202.p50} / ${l.submitTo202.p95} / ${l.submitTo202.p99} ms |`,
+    `| submit → dispatched p50/p95/p99 | ${l.submitToDispatched.p50} / ${l.submitToDispatched.p95} / ${l.submitToDispatched.p99} ms |`,
+    `| submit → delivered p50/p95/p99 | ${l.submitToDelivered.p50} / ${l.submitToDelivered.p95} / ${l.submitToDelivered.p99} ms |`,
+    `| per request | ${JSON.stringify(result.perRequest)} |`,
+    `| services (CPU s, peak RSS MB) | ${Object.entries(result.services)
+      .map(([n, u]) => `${n} ${u.cpuSeconds} s / ${u.peakRssMb} MB`)
+      .join('; ')} |`,
+    '',
+  ];
+  appendFileSync(file, lines.join('\n'));
+}
+
+function parseOptions(): {
+  requests: number;
+  concurrency: number;
+  smoke: boolean;
+  ceiling: boolean;
+  record: boolean;
+} {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        requests: { type: 'string' },
+        concurrency: { type: 'string' },
+        smoke: { type: 'boolean', default: false },
+        'no-ceiling': { type: 'boolean', default: false },
+        'no-record': { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const requests = Number(values.requests ?? (values.smoke ? 100 : 5000));
+  const concurrency = Number(values.concurrency ?? (values.smoke ? 8 : 64));
+  if (!Number.isInteger(requests) || requests < 1 || requests > 1_000_000) {
+    process.stderr.write(`--requests must be a whole number from 1 to 1000000\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
+    process.stderr.write(`--concurrency must be a whole number from 1 to 1024\n${USAGE}\n`);
+    process.exit(2);
+  }
+  return {
+    requests,
+    concurrency,
+    smoke: values.smoke ?? false,
+    ceiling: !values['no-ceiling'],
+    record: !values['no-record'],
+  };
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[bench] failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
