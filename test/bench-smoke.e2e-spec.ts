@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testEnvironment } from './support/test-env';
+
+/** The benchmark still runs end to end (a small N); it asserts no speed — speed is never a test. */
+describe('benchmark smoke run', () => {
+  it('drives requests through the stack and writes the results file with the agreed keys', () => {
+    const root = join(__dirname, '..');
+    const { brokers, databaseUrl } = testEnvironment();
+    const run = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        join(root, 'scripts', 'register-paths.js'),
+        join(root, 'dist', 'bench', 'run.js'),
+        '--smoke',
+        '--no-record',
+        '--requests',
+        '60',
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl },
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
+    expect({ status: run.status, stderr: run.stderr.slice(-2000) }).toEqual({ status: 0, stderr: '' });
+    const result = JSON.parse(readFileSync(join(root, 'bench', 'results', 'latest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    for (const key of [
+      'requestsPerSecond',
+      'ceilingRequestsPerSecond',
+      'ratio',
+      'p99DeliveredMs',
+      'maxRssMb',
+    ]) {
+      expect(typeof result[key]).toBe('number');
+    }
+    expect(result.requests).toBe(60);
+  });
+});
