@@ -73,36 +73,33 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /** Creates the database named in the URL if it does not exist yet. */
-export async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[a-z_][a-z0-9_]*$/.test(name))
-    throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
+export function ensureDatabase(url: string): Promise<void> {
+  return withAdminConnection(url, async (client, name) => {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Drops and re-creates a database: the clean slate of a test run. */
-export async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+export function recreateDatabase(url: string): Promise<void> {
+  return withAdminConnection(url, async (client, name) => {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  });
+}
+
+/** Runs `work` on the server's `postgres` database, with the URL's database name checked for SQL use. */
+async function withAdminConnection(url: string, work: (client: Client, name: string) => Promise<void>): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
     throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
+  }
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
+    await work(client, name);
   } finally {
     await client.end();
   }
