@@ -173,6 +173,45 @@ describe('routing through the API', () => {
     });
   });
 
+  it('edits the directory: a new liaison accreditation routes the next request, and the edit is logged', async () => {
+    const current = await api<{ version: string; liaisonPosts: { id: string; accreditedFor: string[] }[] }>(
+      intake,
+      'GET',
+      '/v1/directory',
+      { token: admin },
+    );
+    expect(current.status).toBe(200);
+    const edited = structuredClone(current.body);
+    edited.version = `e2e-dir-${Date.now()}`;
+    const post = edited.liaisonPosts.find((p) => p.accreditedFor.includes('US'))!;
+    post.accreditedFor.push('BR');
+    const missing = await api(intake, 'PUT', '/v1/directory', { token: admin, body: edited });
+    expect(missing.status).toBe(400);
+    const saved = await api(intake, 'PUT', '/v1/directory', {
+      token: admin,
+      body: edited,
+      headers: { 'x-justification': 'e2e: post accredited for Brazil' },
+    });
+    expect(saved.status).toBe(200);
+    const decided = await waitFor(
+      async () => {
+        const { decision } = await submitAndDecide(requestBody({ targetCountries: ['BR'] }));
+        return decision.routes.some((r) => r.channel === 'liaison_officer') ? decision : undefined;
+      },
+      'a decision that uses the edited directory',
+      20000,
+    );
+    expect(routesOf(decided)).toContain(`liaison_officer:${post.id}:parallel`);
+    const logged = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ entry: string }>(
+        `SELECT entry FROM exchange_log WHERE kind = 'directory_changed' AND entry LIKE $1`,
+        [`%${edited.version}%`],
+      );
+      return rows[0] ? (JSON.parse(rows[0].entry) as { justification: string }) : undefined;
+    }, 'the directory change entry');
+    expect(logged.justification).toBe('e2e: post accredited for Brazil');
+  });
+
   it('refuses an invalid rule set, naming the problem', async () => {
     const res = await api<{ error: { code: string; details: { path: string }[] } }>(
       intake,
