@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { kafkaSecurityOptions } from '@ixr/messaging';
 import { TokenVerifier } from '@ixr/auth';
 import { loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
@@ -15,7 +16,7 @@ async function bootstrap(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     databaseUrl: config.DATABASE_URL,
     dbPoolSize: config.DB_POOL_SIZE,
-    kafka: { brokers: config.KAFKA_BROKERS },
+    kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
   const verifier = new TokenVerifier({

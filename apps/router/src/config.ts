@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
 import { env } from '@ixr/platform';
 
 export const routerConfigSchema = z.object({
@@ -7,6 +8,7 @@ export const routerConfigSchema = z.object({
   DATABASE_URL: env.databaseUrl(),
   DB_POOL_SIZE: env.positiveInt(10),
   KAFKA_BROKERS: env.brokers(),
+  ...kafkaSecurityEnv,
   LOG_LEVEL: env.logLevel(),
   /** The SPOC's unit id (SPEC §4.1.6): every other unit's request is copied to it. */
   SPOC_UNIT: z
@@ -18,5 +20,6 @@ export const routerConfigSchema = z.object({
   RULESET_REFRESH_MS: env.positiveInt(2000),
   /** How often due deadline milestones are looked for. */
   DEADLINE_SCAN_MS: env.positiveInt(1000),
-});
+})
+  .superRefine(checkKafkaSecurityEnv);
 export type RouterConfig = z.infer<typeof routerConfigSchema>;
