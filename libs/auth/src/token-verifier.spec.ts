@@ -7,7 +7,7 @@ import { base64url, exportJWK, generateKeyPair, type JWK, type KeyLike } from 'j
 import { DEV_SECRET, type Claims } from './claims';
 import { signDevToken, signTokenWithKey } from './dev-token';
 import { createTokenVerifier, TokenKeyConfigError } from './key-source';
-import { InvalidTokenError, KeySetUnavailableError, TokenVerifier } from './token-verifier';
+import { InvalidTokenError, KeySetUnavailableError, type TokenVerifier } from './token-verifier';
 
 const claims: Claims = { sub: 'officer-1', unit: 'PZ-5339', level: 'local', roles: ['requester'] };
 const base = { issuer: 'ixr-dev', audience: 'ixr' };
@@ -32,7 +32,9 @@ describe('TokenVerifier with HS256 (local default)', () => {
   const now = Math.floor(Date.now() / 1000);
 
   it('accepts a valid token and returns its claims', async () => {
-    await expect(verifier.verify(await signDevToken(claims, { secret: DEV_SECRET }))).resolves.toEqual(claims);
+    await expect(verifier.verify(await signDevToken(claims, { secret: DEV_SECRET }))).resolves.toEqual(
+      claims,
+    );
   });
 
   it.each([
@@ -58,7 +60,9 @@ describe('TokenVerifier with HS256 (local default)', () => {
     expect(await refusal(verifier, unsigned({ alg: 'none', typ: 'JWT' }, payload))).toMatch(
       /algorithm is not (accepted|supported)|malformed/,
     );
-    expect(await refusal(verifier, unsigned({ alg: 'HS256' }, payload))).toMatch(/signature is invalid|malformed/);
+    expect(await refusal(verifier, unsigned({ alg: 'HS256' }, payload))).toMatch(
+      /signature is invalid|malformed/,
+    );
   });
 
   it('refuses garbage, an oversized token and bad claims', async () => {
@@ -83,8 +87,14 @@ describe('TokenVerifier with RS256/ES256 keys from a JWKS', () => {
   beforeAll(async () => {
     const r = await generateKeyPair('RS256');
     const e = await generateKeyPair('ES256');
-    rsa = { privateKey: r.privateKey, jwk: { ...(await exportJWK(r.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' } };
-    ec = { privateKey: e.privateKey, jwk: { ...(await exportJWK(e.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' } };
+    rsa = {
+      privateKey: r.privateKey,
+      jwk: { ...(await exportJWK(r.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
+    };
+    ec = {
+      privateKey: e.privateKey,
+      jwk: { ...(await exportJWK(e.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' },
+    };
     file = join(mkdtempSync(join(tmpdir(), 'ixr-jwks-')), 'jwks.json');
     writeFileSync(file, JSON.stringify({ keys: [rsa.jwk, ec.jwk] }));
   });
@@ -142,7 +152,11 @@ describe('TokenVerifier with RS256/ES256 keys from a JWKS', () => {
 
     it('fetches the keys once and verifies', async () => {
       const verifier = createTokenVerifier({ ...base, algorithms: ['RS256'], jwksUrl: url });
-      const token = await signTokenWithKey(claims, { privateKey: rsa.privateKey, alg: 'RS256', kid: 'rsa-1' });
+      const token = await signTokenWithKey(claims, {
+        privateKey: rsa.privateKey,
+        alg: 'RS256',
+        kid: 'rsa-1',
+      });
       await expect(verifier.verify(token)).resolves.toEqual(claims);
       await expect(verifier.verify(token)).resolves.toEqual(claims);
       expect(requests).toBe(1);
@@ -150,8 +164,17 @@ describe('TokenVerifier with RS256/ES256 keys from a JWKS', () => {
 
     it('reports an unreachable key set as unavailable, not as a bad token', async () => {
       up = false;
-      const verifier = createTokenVerifier({ ...base, algorithms: ['RS256'], jwksUrl: url, jwksTimeoutMs: 500 });
-      const token = await signTokenWithKey(claims, { privateKey: rsa.privateKey, alg: 'RS256', kid: 'rsa-1' });
+      const verifier = createTokenVerifier({
+        ...base,
+        algorithms: ['RS256'],
+        jwksUrl: url,
+        jwksTimeoutMs: 500,
+      });
+      const token = await signTokenWithKey(claims, {
+        privateKey: rsa.privateKey,
+        alg: 'RS256',
+        kid: 'rsa-1',
+      });
       await expect(verifier.verify(token)).rejects.toBeInstanceOf(KeySetUnavailableError);
       up = true;
     });

@@ -10,7 +10,7 @@ const files: Record<string, string> = {
 };
 const read = (path: string): string => {
   if (!(path in files)) throw new Error('ENOENT: no such file');
-  return files[path]!;
+  return files[path];
 };
 const options = (env: Record<string, string>) => kafkaSecurityOptions(schema.parse(env), read);
 const problems = (env: Record<string, string>) => {
