@@ -10,6 +10,9 @@ import { AccessRecorder } from './auth/access-recorder';
 import { AuditorReadsInterceptor } from './auth/auditor-reads.interceptor';
 import { AuthGuard } from './auth/auth.guard';
 import { RateLimiter } from './auth/rate-limiter';
+import { renderDocsPage } from './docs/docs-page';
+import { DOCS_PAGE, DocsController, OPENAPI_DOCUMENT } from './docs/docs.controller';
+import { buildOpenApiDocument } from './docs/openapi.builder';
 import { APP_LOGGER } from './http/app-logger';
 import { AuditRecorder } from './audit/audit-recorder';
 import { RequestViewService } from './requests/request-view.service';
@@ -30,13 +33,23 @@ export interface IntakeModuleOptions {
   routingConfig: RoutingConfigStore;
 }
 
+/** The API's controllers; the OpenAPI document is built from their decorators. */
+export const API_CONTROLLERS = [RequestsController, RoutingAdminController, DocsController];
+
+/** The version of the /v1 API contract, as the OpenAPI document states it. */
+export const API_VERSION = '1.0.0';
+
 @Module({})
 export class IntakeModule {
   static forRoot(options: IntakeModuleOptions): DynamicModule {
     if (!options.infra.relay) throw new Error('the intake API needs an outbox relay');
+    const document = buildOpenApiDocument(API_CONTROLLERS, {
+      version: API_VERSION,
+      tokenAlgorithms: options.verifier.algorithms,
+    });
     return {
       module: IntakeModule,
-      controllers: [RequestsController, RoutingAdminController],
+      controllers: API_CONTROLLERS,
       providers: [
         { provide: DataSource, useValue: options.infra.dataSource },
         { provide: OutboxRelay, useValue: options.infra.relay },
@@ -45,6 +58,8 @@ export class IntakeModule {
         { provide: RoutingConfigStore, useValue: options.routingConfig },
         { provide: RateLimiter, useValue: options.rateLimiter },
         { provide: APP_LOGGER, useValue: options.infra.logger },
+        { provide: OPENAPI_DOCUMENT, useValue: document },
+        { provide: DOCS_PAGE, useValue: renderDocsPage(document) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditorReadsInterceptor },
         AccessRecorder,
