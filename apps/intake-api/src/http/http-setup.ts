@@ -12,13 +12,18 @@ import { parseJsonBody } from './json-body.parser';
 export function installHttpErrorHandling(app: NestFastifyApplication, logger: Logger): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as Buffer, request.headers['content-type']));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  // Through Nest, so that its init does not add its own JSON and form parsers after this one.
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: fastify.initialConfig.bodyLimit },
+    (request, body, done) => {
+      try {
+        done(null, parseJsonBody(body, request.headers['content-type']));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
   // API answers hold personal data: no caching anywhere, no content sniffing, no framing.
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('cache-control', 'no-store');
