@@ -1,6 +1,13 @@
-import { createKafka, ensureTopics } from '@ixr/messaging';
+import { z } from 'zod';
+import {
+  checkKafkaSecurityEnv,
+  createKafka,
+  ensureTopics,
+  kafkaSecurityEnv,
+  kafkaSecurityOptions,
+} from '@ixr/messaging';
 import { createDataSource, runMigrations } from '@ixr/persistence';
-import { createLogger } from '@ixr/platform';
+import { createLogger, loadConfig } from '@ixr/platform';
 
 /**
  * Prepares a database and a Kafka cluster for IXR: applies pending migrations and creates missing
@@ -19,7 +26,14 @@ export async function prepare(
   } finally {
     await dataSource.destroy();
   }
-  const kafka = createKafka({ clientId: 'ixr-migrate', brokers }, createLogger('migrate', 'warn'));
+  // The same KAFKA_SSL*/KAFKA_SASL* variables as the services (README "Kafka security").
+  const security = kafkaSecurityOptions(
+    loadConfig(z.object(kafkaSecurityEnv).superRefine(checkKafkaSecurityEnv)),
+  );
+  const kafka = createKafka(
+    { clientId: 'ixr-migrate', brokers, ...security },
+    createLogger('migrate', 'warn'),
+  );
   const created = await ensureTopics(kafka);
   log(created.length ? `topics created: ${created.join(', ')}` : 'Kafka topics exist');
 }

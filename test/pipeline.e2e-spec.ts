@@ -59,7 +59,7 @@ describe('submit → route → deliver → log', () => {
     const deliveries = view.deliveries.length;
     const kinds = await waitFor(async () => {
       const { rows } = await stack.db.query<{ kind: string }>(
-        'SELECT kind FROM exchange_log WHERE request_id = $1 ORDER BY seq',
+        "SELECT kind FROM exchange_log WHERE request_id = $1 AND kind <> 'consulted' ORDER BY seq",
         [submitted.body.id],
       );
       return rows.length === 2 + 2 * deliveries ? rows.map((r) => r.kind) : undefined;

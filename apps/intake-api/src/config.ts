@@ -1,20 +1,80 @@
 import { z } from 'zod';
-import { DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET } from '@ixr/auth';
+import { DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET, JWT_ALGORITHMS } from '@ixr/auth';
+import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
 import { env } from '@ixr/platform';
+import { parseRateLimitOverrides, type RateLimit } from './auth/rate-limiter';
 
-export const intakeConfigSchema = z.object({
-  PORT: env.port(3000),
-  HOST: z.string().default('127.0.0.1'),
-  DATABASE_URL: env.databaseUrl(),
-  DB_POOL_SIZE: env.positiveInt(10),
-  KAFKA_BROKERS: env.brokers(),
-  LOG_LEVEL: env.logLevel(),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRET),
-  JWT_ISSUER: z.string().min(1).default(DEV_ISSUER),
-  JWT_AUDIENCE: z.string().min(1).default(DEV_AUDIENCE),
-  /** Largest accepted request body, in bytes (413 beyond). */
-  BODY_LIMIT_BYTES: env.positiveInt(256 * 1024),
-  RULESET_REFRESH_MS: env.positiveInt(2000),
-});
+const algorithms = z
+  .string()
+  .default('HS256')
+  .transform((s) => s.split(',').map((a) => a.trim()))
+  .pipe(z.array(z.enum(JWT_ALGORITHMS)).min(1));
+
+const rateLimitOverrides = z
+  .string()
+  .default('')
+  .transform((text, ctx): Map<string, RateLimit> => {
+    try {
+      return parseRateLimitOverrides(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+export const intakeConfigSchema = z
+  .object({
+    PORT: env.port(3000),
+    HOST: z.string().default('127.0.0.1'),
+    DATABASE_URL: env.databaseUrl(),
+    DB_POOL_SIZE: env.positiveInt(10),
+    KAFKA_BROKERS: env.brokers(),
+    ...kafkaSecurityEnv,
+    LOG_LEVEL: env.logLevel(),
+    /** HS256 (local default) or RS256 and/or ES256 with a JWKS (README "Tokens"). */
+    JWT_ALGORITHMS: algorithms,
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRET),
+    /** Public keys of the identity provider, as a JWKS file or URL (RS256/ES256 only). */
+    JWT_JWKS_FILE: z.string().min(1).optional(),
+    JWT_JWKS_URL: z.url({ message: 'must be an https URL' }).optional(),
+    JWT_ISSUER: z.string().min(1).default(DEV_ISSUER),
+    JWT_AUDIENCE: z.string().min(1).default(DEV_AUDIENCE),
+    /** Largest accepted request body, in bytes (413 beyond). */
+    BODY_LIMIT_BYTES: env.positiveInt(256 * 1024),
+    RULESET_REFRESH_MS: env.positiveInt(2000),
+    /**
+     * Requests per second a unit may make, sustained, and the burst it may spend at once (429 with
+     * Retry-After beyond). The burst absorbs a script submitting a batch; the rate stops a runaway.
+     */
+    RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(100),
+    RATE_LIMIT_BURST: env.positiveInt(1000),
+    /** Per-unit exceptions: `UNIT=perSecond/burst,…`, e.g. `CGI-SPOC=500/5000`. */
+    RATE_LIMIT_UNITS: rateLimitOverrides,
+  })
+  .superRefine(checkKafkaSecurityEnv)
+  .superRefine((value, ctx) => {
+    const asymmetric = value.JWT_ALGORITHMS.some((a) => a !== 'HS256');
+    if (asymmetric && value.JWT_ALGORITHMS.includes('HS256')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_ALGORITHMS'],
+        message: 'HS256 cannot be combined with RS256/ES256',
+      });
+    }
+    if (asymmetric && Boolean(value.JWT_JWKS_FILE) === Boolean(value.JWT_JWKS_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_JWKS_FILE'],
+        message: 'RS256/ES256 need exactly one of JWT_JWKS_FILE or JWT_JWKS_URL',
+      });
+    }
+    if (!asymmetric && (value.JWT_JWKS_FILE || value.JWT_JWKS_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_ALGORITHMS'],
+        message: 'a JWKS is given: set JWT_ALGORITHMS to RS256 and/or ES256',
+      });
+    }
+  });
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
 export const INTAKE_CONFIG = Symbol('INTAKE_CONFIG');

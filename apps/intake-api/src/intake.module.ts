@@ -1,12 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { TokenVerifier } from '@ixr/auth';
 import { OutboxRelay } from '@ixr/messaging';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
+import { AccessRecorder } from './auth/access-recorder';
+import { AuditorReadsInterceptor } from './auth/auditor-reads.interceptor';
 import { AuthGuard } from './auth/auth.guard';
+import { RateLimiter } from './auth/rate-limiter';
+import { renderDocsPage } from './docs/docs-page';
+import { DOCS_PAGE, DocsController, OPENAPI_DOCUMENT } from './docs/docs.controller';
+import { buildOpenApiDocument } from './docs/openapi.builder';
+import { APP_LOGGER } from './http/app-logger';
 import { AuditRecorder } from './audit/audit-recorder';
 import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
@@ -21,24 +28,41 @@ import {
 export interface IntakeModuleOptions {
   infra: Infrastructure;
   verifier: TokenVerifier;
+  rateLimiter: RateLimiter;
   deadlines: DeadlinePolicy;
   routingConfig: RoutingConfigStore;
 }
+
+/** The API's controllers; the OpenAPI document is built from their decorators. */
+export const API_CONTROLLERS = [RequestsController, RoutingAdminController, DocsController];
+
+/** The version of the /v1 API contract, as the OpenAPI document states it. */
+export const API_VERSION = '1.0.0';
 
 @Module({})
 export class IntakeModule {
   static forRoot(options: IntakeModuleOptions): DynamicModule {
     if (!options.infra.relay) throw new Error('the intake API needs an outbox relay');
+    const document = buildOpenApiDocument(API_CONTROLLERS, {
+      version: API_VERSION,
+      tokenAlgorithms: options.verifier.algorithms,
+    });
     return {
       module: IntakeModule,
-      controllers: [RequestsController, RoutingAdminController],
+      controllers: API_CONTROLLERS,
       providers: [
         { provide: DataSource, useValue: options.infra.dataSource },
         { provide: OutboxRelay, useValue: options.infra.relay },
         { provide: TokenVerifier, useValue: options.verifier },
         { provide: DEADLINE_POLICY, useValue: options.deadlines },
         { provide: RoutingConfigStore, useValue: options.routingConfig },
+        { provide: RateLimiter, useValue: options.rateLimiter },
+        { provide: APP_LOGGER, useValue: options.infra.logger },
+        { provide: OPENAPI_DOCUMENT, useValue: document },
+        { provide: DOCS_PAGE, useValue: renderDocsPage(document) },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: AuditorReadsInterceptor },
+        AccessRecorder,
         Clock,
         IdGenerator,
         SubmitRequestUseCase,

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
-import { TokenVerifier } from '@ixr/auth';
+import { kafkaSecurityOptions } from '@ixr/messaging';
+import { createTokenVerifier } from '@ixr/auth';
 import { loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
+import { RateLimiter } from './auth/rate-limiter';
 import { intakeConfigSchema } from './config';
 import { installHttpErrorHandling } from './http/http-setup';
 import { IntakeModule } from './intake.module';
@@ -15,14 +17,28 @@ async function bootstrap(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     databaseUrl: config.DATABASE_URL,
     dbPoolSize: config.DB_POOL_SIZE,
-    kafka: { brokers: config.KAFKA_BROKERS },
+    kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
-  const verifier = new TokenVerifier({
+  const verifier = createTokenVerifier({
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
-    key: { secret: config.JWT_SECRET },
+    algorithms: config.JWT_ALGORITHMS,
+    secret: config.JWT_SECRET,
+    jwksFile: config.JWT_JWKS_FILE,
+    jwksUrl: config.JWT_JWKS_URL,
   });
+  const rateLimiter = new RateLimiter(
+    { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
+    config.RATE_LIMIT_UNITS,
+  );
+  infra.logger.info(
+    {
+      algorithms: verifier.algorithms,
+      rateLimit: { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
+    },
+    'token verification and rate limits configured',
+  );
   const routingConfig = new RoutingConfigStore(infra.dataSource);
   await routingConfig.refresh();
   routingConfig.startRefreshing(config.RULESET_REFRESH_MS, (error) =>
@@ -32,6 +48,7 @@ async function bootstrap(): Promise<void> {
     module: IntakeModule.forRoot({
       infra,
       verifier,
+      rateLimiter,
       routingConfig,
       deadlines: activeRulesetDeadlinePolicy(routingConfig),
     }),

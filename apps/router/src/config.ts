@@ -1,22 +1,26 @@
 import { z } from 'zod';
+import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
 import { env } from '@ixr/platform';
 
-export const routerConfigSchema = z.object({
-  PORT: env.port(3001),
-  HOST: z.string().default('127.0.0.1'),
-  DATABASE_URL: env.databaseUrl(),
-  DB_POOL_SIZE: env.positiveInt(10),
-  KAFKA_BROKERS: env.brokers(),
-  LOG_LEVEL: env.logLevel(),
-  /** The SPOC's unit id (SPEC §4.1.6): every other unit's request is copied to it. */
-  SPOC_UNIT: z
-    .string()
-    .regex(/^[A-Z0-9][A-Z0-9_-]{0,63}$/)
-    .default('CGI-SPOC'),
-  CONSUMER_CONCURRENCY: env.positiveInt(6),
-  /** How often the active rule set and directory are re-read (an activation applies within this). */
-  RULESET_REFRESH_MS: env.positiveInt(2000),
-  /** How often due deadline milestones are looked for. */
-  DEADLINE_SCAN_MS: env.positiveInt(1000),
-});
+export const routerConfigSchema = z
+  .object({
+    PORT: env.port(3001),
+    HOST: z.string().default('127.0.0.1'),
+    DATABASE_URL: env.databaseUrl(),
+    DB_POOL_SIZE: env.positiveInt(10),
+    KAFKA_BROKERS: env.brokers(),
+    ...kafkaSecurityEnv,
+    LOG_LEVEL: env.logLevel(),
+    /** The SPOC's unit id (SPEC §4.1.6): every other unit's request is copied to it. */
+    SPOC_UNIT: z
+      .string()
+      .regex(/^[A-Z0-9][A-Z0-9_-]{0,63}$/)
+      .default('CGI-SPOC'),
+    CONSUMER_CONCURRENCY: env.positiveInt(6),
+    /** How often the active rule set and directory are re-read (an activation applies within this). */
+    RULESET_REFRESH_MS: env.positiveInt(2000),
+    /** How often due deadline milestones are looked for. */
+    DEADLINE_SCAN_MS: env.positiveInt(1000),
+  })
+  .superRefine(checkKafkaSecurityEnv);
 export type RouterConfig = z.infer<typeof routerConfigSchema>;

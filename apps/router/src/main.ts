@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { KafkaTransport } from '@ixr/messaging';
+import { KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
 import { Clock, IdGenerator, loadConfig } from '@ixr/platform';
 import { DeadlineMonitor } from './deadline-monitor';
 import { createInfrastructure, startService } from '@ixr/runtime';
@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
     logLevel: config.LOG_LEVEL,
     databaseUrl: config.DATABASE_URL,
     dbPoolSize: config.DB_POOL_SIZE,
-    kafka: { brokers: config.KAFKA_BROKERS },
+    kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
   const transport = new KafkaTransport({

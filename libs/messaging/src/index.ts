@@ -10,3 +10,5 @@ export * from './retry-policy';
 export * from './schemas';
 export * from './topic-admin';
 export * from './topics';
+export * from './asyncapi.document';
+export * from './topic-parties';

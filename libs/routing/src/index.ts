@@ -4,6 +4,16 @@
  */
 export { evaluate, evaluateDeadline } from './evaluate';
 export {
+  guardDissemination,
+  isOnwardTransmission,
+  isRestricted,
+  disseminationConsentSchema,
+  type DisseminationConsent,
+  type InformationOrigin,
+  type GuardedDecision,
+  type WithheldRoute,
+} from './dissemination.guard';
+export {
   routeInbound,
   resolveInboundAnswer,
   inboundMessageSchema,

@@ -1,43 +1,84 @@
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
-import { InvalidTokenError, TokenVerifier, type Claims, type Role } from '@ixr/auth';
-import { ForbiddenError, UnauthenticatedError } from '@ixr/platform';
+import { InvalidTokenError, KeySetUnavailableError, TokenVerifier, type Claims, type Role } from '@ixr/auth';
+import { DependencyUnavailableError, ForbiddenError, UnauthenticatedError } from '@ixr/platform';
+import { optionalJustification, requireJustification } from '../http/justification';
+import { AccessRecorder } from './access-recorder';
+import { RateLimitedError, RateLimiter } from './rate-limiter';
+import { actingRole, PUBLIC_KEY, ROLES_KEY, type AuthenticatedRequest } from './route-access';
 
-const ROLES_KEY = 'ixr:roles';
+export { Roles, type AuthenticatedRequest } from './route-access';
 
-/** Roles allowed on a route (SPEC §2). A route without it admits any authenticated caller. */
-export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
+const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type AuthenticatedRequest = FastifyRequest & { claims: Claims };
-
-/** Every /v1 route: a valid bearer token (401 otherwise), then one of the route's roles (403). */
+/**
+ * Every /v1 route, in this order: a valid bearer token (401), the unit's rate limit (429), one of
+ * the route's roles (403, itself logged as `denied`), and for a caller acting as auditor an
+ * `X-Justification` (400) — all before the route reads or changes anything.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly reflector: Reflector,
+    private readonly limiter: RateLimiter,
+    private readonly access: AccessRecorder,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
+    const claims = await this.authenticate(request.headers.authorization);
+    request.claims = claims;
+
+    const quota = this.limiter.take(claims.unit);
+    if (!quota.allowed) throw new RateLimitedError(claims.unit, quota.retryAfterSeconds);
+
+    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    const role = actingRole(claims, allowed);
+    if (!role) {
+      const reason = `this action needs one of the roles: ${allowed?.join(', ')}`;
+      await this.recordDenial(request, claims, reason);
+      throw new ForbiddenError(reason);
+    }
+    request.actingRole = role;
+    const header = request.headers['x-justification'];
+    request.justification = role === 'auditor' ? requireJustification(header) : optionalJustification(header);
+    return true;
+  }
+
+  private async authenticate(header: string | undefined): Promise<Claims> {
     if (!header) throw new UnauthenticatedError('missing Authorization header (expected "Bearer <token>")');
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
+    const match = BEARER.exec(header);
     if (!match?.[1]) throw new UnauthenticatedError('Authorization header must be "Bearer <token>"');
     try {
-      request.claims = await this.verifier.verify(match[1]);
+      return await this.verifier.verify(match[1]);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw new UnauthenticatedError(error.message);
+      if (error instanceof KeySetUnavailableError) {
+        throw new DependencyUnavailableError('the token signing keys cannot be fetched; please retry');
+      }
       throw error;
     }
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (allowed && !request.claims.roles.some((r) => allowed.includes(r))) {
-      throw new ForbiddenError(`this action needs one of the roles: ${allowed.join(', ')}`);
+  }
+
+  private async recordDenial(request: AuthenticatedRequest, claims: Claims, reason: string): Promise<void> {
+    const id = (request.params as Record<string, string> | undefined)?.id;
+    let justification: string | undefined;
+    try {
+      justification = optionalJustification(request.headers['x-justification']);
+    } catch {
+      justification = undefined;
     }
-    return true;
+    await this.access.denied(
+      { person: claims.sub, unit: claims.unit, level: claims.level, role: claims.roles.join('+') },
+      {
+        requestId: id && UUID.test(id) ? id : null,
+        justification: justification ?? '(none given)',
+        details: { action: `${request.method} ${request.routeOptions.url ?? request.url}`, reason },
+      },
+    );
   }
 }

@@ -12,6 +12,8 @@ import {
   ValidationFailedError,
   type ErrorDetail,
 } from '@ixr/platform';
+import { RateLimitedError } from '../auth/rate-limiter';
+import { UnsupportedMediaTypeError } from './json-body.parser';
 import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
 
 export interface ErrorBody {
@@ -25,15 +27,24 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [ForbiddenError, 403],
   [NotFoundError, 404],
   [IdempotencyConflictError, 409],
+  [UnsupportedMediaTypeError, 415],
+  [RateLimitedError, 429],
   [RulesetNotActivatableError, 422],
   [DependencyUnavailableError, 503],
 ];
 
+export interface HttpError {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
 /** Maps any error to SPEC §2's `{ error: { code, message, details } }`; unknown errors become 500. */
-export function toHttpError(error: unknown): { status: number; body: ErrorBody } {
+export function toHttpError(error: unknown): HttpError {
   if (error instanceof AppError) {
     const status = STATUS_BY_CLASS.find(([cls]) => error instanceof cls)?.[1] ?? 500;
-    return { status, body: { error: { code: error.code, message: error.message, details: error.details } } };
+    const body = { error: { code: error.code, message: error.message, details: error.details } };
+    return { status, body, headers: headersFor(error) };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -54,6 +65,15 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
     };
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error', details: [] } } };
+}
+
+/** RFC 6585 Retry-After on 429; RFC 6750 WWW-Authenticate on 401. */
+function headersFor(error: AppError): Record<string, string> | undefined {
+  if (error instanceof RateLimitedError) return { 'retry-after': String(error.retryAfterSeconds) };
+  if (error instanceof UnauthenticatedError) {
+    return { 'www-authenticate': 'Bearer realm="ixr", error="invalid_token"' };
+  }
+  return undefined;
 }
 
 function httpCode(status: number): string {
@@ -78,8 +98,10 @@ export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const { status, body } = toHttpError(exception);
+    const { status, body, headers } = toHttpError(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
-    void host.switchToHttp().getResponse<FastifyReply>().status(status).send(body);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (headers) void reply.headers(headers);
+    void reply.status(status).send(body);
   }
 }

@@ -5,7 +5,7 @@ import { ValidationFailedError } from '@ixr/platform';
 
 /** Validates a body against its schema; every bad field is named in the 400. */
 export class ZodBodyPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
-  constructor(private readonly schema: S) {}
+  constructor(readonly schema: S) {}
 
   transform(value: unknown): z.infer<S> {
     if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RequestStatus, RoutingDecision } from '@ixr/domain';
-import type { Claims } from '@ixr/auth';
 import { DeliveryEntity, RequestEntity } from '@ixr/persistence';
 import { ForbiddenError, NotFoundError } from '@ixr/platform';
+import { AccessRecorder } from '../auth/access-recorder';
+import { DEFAULT_JUSTIFICATION, readAccess } from '../auth/need-to-know.policy';
+import { actorOfRequest, type AuthenticatedRequest } from '../auth/route-access';
 import { toDependencyError } from '../http/dependency-errors';
 
 export interface RequestView {
@@ -33,19 +35,27 @@ export interface RequestView {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Reads a request for a caller who may see it: its own unit, the SPOC operators, auditors. */
+/** What is read: the whole request (personal data) or only its routing decision. */
+export type ViewPart = 'request' | 'decision';
+
+/**
+ * Reads a request for a caller with a need to know (see need-to-know.policy.ts). A refusal answers
+ * 403 and is logged as `denied`; a read of the request's content (personal data) — and any read
+ * by an auditor — is logged as `consulted` before the data is returned.
+ */
 @Injectable()
 export class RequestViewService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: AccessRecorder,
+  ) {}
 
-  async view(id: string, caller: Claims): Promise<RequestView> {
-    if (!UUID.test(id)) throw new NotFoundError(`no request ${id}`);
+  async view(id: string, caller: AuthenticatedRequest, part: ViewPart = 'request'): Promise<RequestView> {
+    if (!UUID.test(id)) throw new NotFoundError(`no request ${id}: not a request id`);
     let request: RequestEntity | null;
     let deliveries: DeliveryEntity[];
     try {
       request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
-      if (request && !mayRead(request, caller))
-        throw new ForbiddenError('this request belongs to another unit');
       deliveries = request
         ? await this.dataSource
             .getRepository(DeliveryEntity)
@@ -55,6 +65,26 @@ export class RequestViewService {
       throw toDependencyError(error);
     }
     if (!request) throw new NotFoundError(`no request ${id}`);
+    const actor = actorOfRequest(caller);
+    const action = part === 'request' ? 'request_viewed' : 'decision_viewed';
+    const access = readAccess({ unit: caller.claims.unit, role: caller.actingRole }, request, deliveries);
+    if (!access.allowed) {
+      await this.access.denied(actor, {
+        requestId: id,
+        justification: caller.justification ?? '(none given)',
+        details: { action, reason: access.reason },
+      });
+      throw new ForbiddenError(`you may not read request ${id}: ${access.reason}`);
+    }
+    if (part === 'request' || access.basis === 'auditor') {
+      await this.access.consulted(actor, {
+        requestId: id,
+        justification:
+          caller.justification ??
+          (access.basis === 'auditor' ? '(none given)' : DEFAULT_JUSTIFICATION[access.basis]),
+        details: { action, basis: access.basis },
+      });
+    }
     return {
       id: request.id,
       status: statusOf(request, deliveries),
@@ -80,11 +110,6 @@ export class RequestViewService {
       replies: [],
     };
   }
-}
-
-function mayRead(request: RequestEntity, caller: Claims): boolean {
-  if (caller.roles.includes('spoc_operator') || caller.roles.includes('auditor')) return true;
-  return request.requestingUnit === caller.unit;
 }
 
 /** The request's status as its deliveries tell it. */

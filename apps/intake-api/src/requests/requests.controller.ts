@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from 
 import type { FastifyReply } from 'fastify';
 import { outboundRequestBodySchema, type OutboundRequestBody } from '@ixr/domain';
 import { NotFoundError, ValidationFailedError } from '@ixr/platform';
-import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
+import { actorOfRequest, RecordsConsultation, Roles, type AuthenticatedRequest } from '../auth/route-access';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { RequestViewService } from './request-view.service';
 import { SubmitRequestUseCase } from './submit-request.usecase';
@@ -31,36 +31,28 @@ export class RequestsController {
         { path: 'header:Idempotency-Key', message: 'must be 1-200 characters of A-Z a-z 0-9 _ . : -' },
       ]);
     }
-    const { claims } = req;
-    const actor = {
-      person: claims.sub,
-      unit: claims.unit,
-      level: claims.level,
-      role: primaryRole(claims.roles),
-    };
-    const result = await this.submit.execute(actor, body, idempotencyKey);
+    const result = await this.submit.execute(actorOfRequest(req), body, idempotencyKey);
     void reply.header('location', `/v1/requests/${result.id}`);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
     const { replayed: _replayed, ...response } = result;
     return response;
   }
 
+  /** The request, its status, decision and deliveries — to a caller with a need to know (logged). */
   @Get(':id')
   @Roles('requester', 'spoc_operator', 'auditor')
+  @RecordsConsultation()
   get(@Req() req: AuthenticatedRequest, @Param('id') id: string) {
-    return this.views.view(id, req.claims);
+    return this.views.view(id, req, 'request');
   }
 
   @Get(':id/decision')
   @Roles('requester', 'spoc_operator', 'auditor')
+  @RecordsConsultation()
   async decision(@Req() req: AuthenticatedRequest, @Param('id') id: string) {
-    const view = await this.views.view(id, req.claims);
+    const view = await this.views.view(id, req, 'decision');
     if (!view.decision)
       throw new NotFoundError(`request ${id} has no routing decision yet (status ${view.status})`);
     return view.decision;
   }
-}
-
-function primaryRole(roles: readonly string[]): string {
-  return roles.includes('spoc_operator') ? 'spoc_operator' : (roles[0] ?? 'requester');
 }

@@ -1,0 +1,132 @@
+import type { z } from 'zod';
+import { errorBodySchema, jsonObjectSchema, requestViewSchema, submitResponseSchema } from './api-schemas';
+import { decisionSchema } from '@ixr/messaging';
+
+export interface OperationDoc {
+  summary: string;
+  description?: string;
+  tag: string;
+  /** The success answer; errors are added from what the route does (auth, body, path ids). */
+  response?: { description: string; schema?: z.ZodType; contentType?: string };
+  /** An example body, shown in /docs and pre-filled in its form. */
+  example?: unknown;
+}
+
+/** A request body a new user can send as it is (README "Try it"). */
+export const EXAMPLE_REQUEST = {
+  missionType: 'judicial',
+  targetCountries: ['NL'],
+  offence: { category: 'drug_trafficking', description: 'Cocaine through the port of Antwerp' },
+  informationSought: 'Known addresses of the subject',
+  purpose: 'Investigation 2026/123',
+  justification: 'Subject crosses the border weekly',
+  subjects: [{ type: 'person', name: 'Jan Jansen', dateOfBirth: '1980-04-02' }],
+  urgency: { urgent: true, ground: 'threat_to_life', reason: 'Imminent delivery' },
+  accessibility: 'direct',
+  handlingCode: 'H1',
+  language: 'en',
+};
+
+const NEED_TO_KNOW =
+  'Readable by the requesting unit, a unit it was routed to (national_unit / national_spoc), SPOC operators and auditors; ' +
+  'any other caller gets 403, and the refusal is logged. Every read of the content is logged as a consultation.';
+
+/**
+ * What the OpenAPI document says about each operation, keyed by `METHOD /path`. The routes, their
+ * roles and their body schemas come from the code itself; a route missing here fails the docs test
+ * (docs/openapi.builder.spec.ts), so the document cannot fall behind the API.
+ */
+export const API_CATALOG: Record<string, OperationDoc> = {
+  'POST /v1/requests': {
+    tag: 'requests',
+    summary: 'Submit an outbound request',
+    description:
+      'Stores the request and announces it for routing. `Idempotency-Key`: the same key with the same body returns ' +
+      'the first answer; with another body, 409. Unknown fields are refused; every bad field is named.',
+    response: { description: 'accepted for routing', schema: submitResponseSchema },
+    example: EXAMPLE_REQUEST,
+  },
+  'GET /v1/requests/{id}': {
+    tag: 'requests',
+    summary: 'A request: status, decision, deliveries, replies',
+    description: NEED_TO_KNOW,
+    response: { description: 'the request', schema: requestViewSchema },
+  },
+  'GET /v1/requests/{id}/decision': {
+    tag: 'requests',
+    summary: 'The routing decision of a request',
+    description: `${NEED_TO_KNOW} 404 while the request is not routed yet.`,
+    response: { description: 'the decision (SPEC §3)', schema: decisionSchema },
+  },
+  'POST /v1/routing/simulate': {
+    tag: 'routing',
+    summary: 'The decision the active (or a given) rule set would take',
+    description: 'Records nothing but the consultation.',
+    response: { description: 'the simulated decision', schema: decisionSchema },
+    example: { request: EXAMPLE_REQUEST },
+  },
+  'GET /v1/rulesets': {
+    tag: 'routing',
+    summary: 'Every rule set with its status',
+    response: { description: 'rule sets' },
+  },
+  'GET /v1/rulesets/{version}': {
+    tag: 'routing',
+    summary: 'One rule set',
+    response: { description: 'the rule set document', schema: jsonObjectSchema },
+  },
+  'POST /v1/rulesets': {
+    tag: 'routing',
+    summary: 'Store a new draft rule set',
+    description: 'Needs `X-Justification`; logged with who and why.',
+    response: { description: 'the draft', schema: jsonObjectSchema },
+  },
+  'POST /v1/rulesets/{version}/validate': {
+    tag: 'routing',
+    summary: 'Validate a rule set against the current directory',
+    response: { description: 'the validation report', schema: jsonObjectSchema },
+  },
+  'POST /v1/rulesets/{version}/activate': {
+    tag: 'routing',
+    summary: 'Make a rule set the active one',
+    description: 'Needs `X-Justification`; logged with who and why.',
+    response: { description: 'activated', schema: jsonObjectSchema },
+  },
+  'GET /v1/directory': {
+    tag: 'routing',
+    summary: 'The active directory (countries, contact points, liaison posts, centres)',
+    response: { description: 'the directory', schema: jsonObjectSchema },
+  },
+  'PUT /v1/directory': {
+    tag: 'routing',
+    summary: 'Replace the directory with a new version',
+    description: 'Needs `X-Justification`; logged with who and why.',
+    response: { description: 'the new version', schema: jsonObjectSchema },
+  },
+  'GET /openapi.json': {
+    tag: 'documents',
+    summary: 'This document (OpenAPI 3.1)',
+    response: { description: 'the OpenAPI document', schema: jsonObjectSchema },
+  },
+  'GET /docs': {
+    tag: 'documents',
+    summary: 'This document as a page, with a form to try each operation',
+    response: { description: 'HTML page', contentType: 'text/html' },
+  },
+};
+
+/** Routes Fastify serves outside Nest (libs/platform ops routes), documented here by hand. */
+export const OPS_OPERATIONS: Record<string, OperationDoc> = {
+  'GET /health': {
+    tag: 'operations',
+    summary: 'Liveness and readiness: 200 when PostgreSQL, Kafka and the consumers are ready, else 503',
+    response: { description: 'ready', schema: jsonObjectSchema },
+  },
+  'GET /metrics': {
+    tag: 'operations',
+    summary: 'Prometheus metrics',
+    response: { description: 'Prometheus text format', contentType: 'text/plain' },
+  },
+};
+
+export { errorBodySchema };

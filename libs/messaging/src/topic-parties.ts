@@ -1,0 +1,22 @@
+import { TOPICS, type Topic } from './topics';
+
+/** The services of IXR, as they appear in the event documents. */
+export type ServiceName = 'intake-api' | 'router' | 'channel-adapters' | 'exchange-log';
+
+/**
+ * Who writes and who reads each topic — the map the AsyncAPI document is built from. Declared for
+ * every topic (a new topic without it fails to compile); keep it in step with the `@EventPattern`
+ * handlers and the producers when a service starts or stops using a topic.
+ */
+export const TOPIC_PARTIES = {
+  [TOPICS.requestReceived]: { send: ['intake-api'], receive: ['router', 'exchange-log'] },
+  [TOPICS.requestRouted]: { send: ['router'], receive: ['exchange-log'] },
+  [TOPICS.deliveryDispatched]: { send: ['exchange-log'], receive: ['channel-adapters'] },
+  [TOPICS.deliveryOutcome]: { send: ['channel-adapters'], receive: ['exchange-log'] },
+  [TOPICS.auditRecorded]: { send: ['intake-api'], receive: ['exchange-log'] },
+  [TOPICS.deadlineReached]: { send: ['router'], receive: ['exchange-log'] },
+  [TOPICS.deadLetter]: { send: [], receive: [] },
+} as const satisfies Record<Topic, { send: readonly ServiceName[]; receive: readonly ServiceName[] }>;
+
+/** Every consuming service dead-letters what it cannot handle (libs/messaging KafkaTransport). */
+export const DEAD_LETTER_SENDERS: readonly ServiceName[] = ['router', 'channel-adapters', 'exchange-log'];
