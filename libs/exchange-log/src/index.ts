@@ -55,3 +55,19 @@ export type {
   ParsedCheckpoint,
   VerifiedCheckpoint,
 } from './checkpoint.note';
+
+export { NOTE_ERRORS, parseNote, signNote, verifyNote } from './signed-note.codec';
+export type { NoteErrorCodes, ParsedNote } from './signed-note.codec';
+export { verifierKeyOf } from './signed-note.keys';
+export { loadSignerKey } from './signing-key.source';
+export type { KeyFiles, LoadedSignerKey, SignerKeySource } from './signing-key.source';
+export { BUNDLE_FILES, BUNDLE_FORMAT, buildBundle, bundleFileName, verifyBundle } from './evidence-bundle';
+export type {
+  BundleEntry,
+  BundleInput,
+  BundleManifest,
+  BundleProblem,
+  BundleReport,
+  BundleScope,
+  BundleTrust,
+} from './evidence-bundle';
