@@ -8,6 +8,7 @@ import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
 import { AuthGuard } from './auth/auth.guard';
 import { AuditRecorder } from './audit/audit-recorder';
+import { auditApi } from './audit/audit.providers';
 import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
 import { RoutingAdminService } from './routing-admin/routing-admin.service';
@@ -29,9 +30,10 @@ export interface IntakeModuleOptions {
 export class IntakeModule {
   static forRoot(options: IntakeModuleOptions): DynamicModule {
     if (!options.infra.relay) throw new Error('the intake API needs an outbox relay');
+    const audit = auditApi();
     return {
       module: IntakeModule,
-      controllers: [RequestsController, RoutingAdminController],
+      controllers: [RequestsController, RoutingAdminController, ...audit.controllers],
       providers: [
         { provide: DataSource, useValue: options.infra.dataSource },
         { provide: OutboxRelay, useValue: options.infra.relay },
@@ -45,6 +47,7 @@ export class IntakeModule {
         RequestViewService,
         AuditRecorder,
         RoutingAdminService,
+        ...audit.providers,
       ],
     };
   }
