@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@ixr/domain';
-import { type BundleReport, type BundleScope, verifyBundle } from '@ixr/exchange-log';
+import { type BundleReport, type BundleScope, parseVerifierKey, verifyBundle } from '@ixr/exchange-log';
 import { enqueueOutbox, createDataSource } from '@ixr/persistence';
 import { auditMessage, type AuditFacts } from '../apps/intake-api/src/audit/audit-recorder';
 import { loadAuditConfig, loadExporter } from '../apps/intake-api/src/audit/audit.config';
@@ -268,8 +268,15 @@ function readText(file: string, option: string): string {
 /** A key given inline (`name+id+base64`) or as a file holding one per line. */
 function keysFrom(value: string | undefined, option: string): string[] | undefined {
   if (value === undefined) return undefined;
-  const text = /^[^\s/]+\+[0-9a-f]{8}\+/.test(value) && !existsSync(value) ? value : readText(value, option);
-  return text
+  if (!existsSync(value)) {
+    try {
+      parseVerifierKey(value.trim());
+      return [value.trim()];
+    } catch {
+      throw new UsageError(`${option} ${value}: neither a file nor a verifier key (<name>+<key id>+<key>)`);
+    }
+  }
+  return readText(value, option)
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
