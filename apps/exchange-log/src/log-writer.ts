@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { appendToFrontier, canonicalBytes, type Frontier, frontierRoot, leafHash } from '@ixr/exchange-log';
+import { appendToFrontier, type Frontier, frontierRoot, leafHash, prepareLogEntry } from '@ixr/exchange-log';
 import { Clock } from '@ixr/platform';
 import { CheckpointSigner } from './checkpoint.signer';
-import type { EntryFacts, LogEntry } from './log-entry';
+import type { EntryFacts } from './log-entry';
 import { type StoredHead, treeStore } from './tree.store';
 
 /** Arbitrary constant naming the exchange log's sequencer lock (pg_advisory_xact_lock). */
@@ -52,6 +52,8 @@ export class LogWriter {
     then?: (manager: EntityManager, appended: AppendedEntry[]) => Promise<void>,
   ): Promise<AppendedEntry[]> {
     if (batch.length === 0) return [];
+    // The JSON work happens here, outside the lock: under it only the chain members are spliced in.
+    const encoders = new Map(batch.map((facts) => [facts, prepareLogEntry({ ...facts })]));
     return this.locked(async (manager, head) => {
       const fresh = await this.unrecorded(manager, batch);
       const appended: AppendedEntry[] = [];
@@ -71,8 +73,7 @@ export class LogWriter {
         let seq = head.size;
         let prev = head.lastLeaf ?? ZERO_HASH;
         for (const facts of fresh) {
-          const entry: LogEntry = { ...facts, seq, prevLeafHash: prev.toString('hex') };
-          const bytes = canonicalBytes(entry);
+          const bytes = encoders.get(facts)!(seq, prev.toString('hex'));
           const leaf = leafHash(bytes);
           rows.seq.push(seq);
           rows.eventId.push(facts.eventId);

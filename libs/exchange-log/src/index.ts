@@ -30,7 +30,13 @@ export {
 export type { AppendResult, Frontier, NodeRow } from './compact-range.appender';
 export { MemoryTree } from './memory-tree.store';
 
-export { decodeLogEntry, encodeLogEntry, GENESIS_PREV_LEAF_HASH, nextLogEntry } from './log-entry.codec';
+export {
+  decodeLogEntry,
+  encodeLogEntry,
+  GENESIS_PREV_LEAF_HASH,
+  nextLogEntry,
+  prepareLogEntry,
+} from './log-entry.codec';
 export type { LogEntryLinks, LogEntryRecord, StoredEntry } from './log-entry.codec';
 export { ChainVerifier, verifyChain, verifyChainSync } from './hash-chain.verifier';
 export type { ChainFailure, ChainOptions, ChainReport, TreeHead } from './hash-chain.verifier';
