@@ -1,5 +1,6 @@
 import { signCheckpoint } from './checkpoint.note';
-import { BUNDLE_FILES, buildBundle, bundleFileName, verifyBundle } from './evidence-bundle';
+import { BUNDLE_FILES, buildBundle, bundleFileName } from './evidence-bundle';
+import { verifyBundle } from './evidence-bundle.verifier';
 import { nextLogEntry } from './log-entry.codec';
 import { leafHash, sha256 } from './merkle.hasher';
 import { MemoryTree } from './memory-tree.store';

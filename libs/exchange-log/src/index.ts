@@ -67,7 +67,8 @@ export type { NoteErrorCodes, ParsedNote } from './signed-note.codec';
 export { verifierKeyOf } from './signed-note.keys';
 export { loadSignerKey } from './signing-key.source';
 export type { KeyFiles, LoadedSignerKey, SignerKeySource } from './signing-key.source';
-export { BUNDLE_FILES, BUNDLE_FORMAT, buildBundle, bundleFileName, verifyBundle } from './evidence-bundle';
+export { BUNDLE_FILES, BUNDLE_FORMAT, buildBundle, bundleFileName } from './evidence-bundle';
+export { verifyBundle } from './evidence-bundle.verifier';
 export type {
   BundleEntry,
   BundleInput,
@@ -75,5 +76,5 @@ export type {
   BundleProblem,
   BundleReport,
   BundleScope,
-  BundleTrust,
 } from './evidence-bundle';
+export type { BundleTrust } from './evidence-bundle.verifier';
