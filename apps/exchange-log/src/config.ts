@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
 import { env } from '@ixr/platform';
 
+const optionalText = z.string().trim().min(1).optional();
+
 export const exchangeLogConfigSchema = z
   .object({
     PORT: env.port(3003),
@@ -12,6 +14,20 @@ export const exchangeLogConfigSchema = z
     ...kafkaSecurityEnv,
     LOG_LEVEL: env.logLevel(),
     CONSUMER_CONCURRENCY: env.positiveInt(6),
+    /** The log's name in its checkpoints (C2SP origin), also the name of its signing key. */
+    LOG_ORIGIN: z
+      .string()
+      .regex(/^[^\s+]+$/, 'must be one word without spaces or "+" (e.g. ixr.police.example/exchange-log)')
+      .default('ixr.local/exchange-log'),
+    /** The Ed25519 signer key (PRIVATE+KEY+<name>+<id>+<key>), or a file holding it. */
+    LOG_SIGNING_KEY: optionalText,
+    LOG_SIGNING_KEY_FILE: optionalText,
+    /** Without either: a development key kept here, generated on first start (its .vkey beside it). */
+    LOG_DEV_KEY_FILE: z.string().min(1).default('.data/exchange-log/log.key'),
+    /** A signed checkpoint at least every N entries... */
+    CHECKPOINT_EVERY: env.positiveInt(1000),
+    /** ...and, when the log grew, every T milliseconds. */
+    CHECKPOINT_INTERVAL_MS: env.positiveInt(5000),
   })
   .superRefine(checkKafkaSecurityEnv);
 export type ExchangeLogConfig = z.infer<typeof exchangeLogConfigSchema>;

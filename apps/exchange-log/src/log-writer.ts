@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { canonicalBytes, leafHash } from '@ixr/exchange-log';
-import type { EntryFacts, LogEntry } from './log-entry';
+import { appendToFrontier, type Frontier, frontierRoot, leafHash, prepareLogEntry } from '@ixr/exchange-log';
+import { Clock } from '@ixr/platform';
+import { CheckpointSigner } from './checkpoint.signer';
+import type { EntryFacts } from './log-entry';
+import { type StoredHead, treeStore } from './tree.store';
 
 /** Arbitrary constant naming the exchange log's sequencer lock (pg_advisory_xact_lock). */
 const SEQUENCER_LOCK = 0x1c5_10c;
@@ -12,70 +15,142 @@ export interface AppendedEntry {
   seq: number;
 }
 
+export interface LogWriterOptions {
+  /** Sign a checkpoint in the append transaction once this many entries are unsigned. */
+  checkpointEvery: number;
+}
+export const LOG_WRITER_OPTIONS = Symbol('LOG_WRITER_OPTIONS');
+
+/** The tree as this process last committed it; trusted only while the stored head still matches. */
+interface CachedTree {
+  size: number;
+  lastLeaf: Buffer;
+  frontier: Frontier;
+}
+
 /**
  * The single sequencer of the exchange log. Appends a batch in one transaction, under an advisory
  * lock, with gapless sequence numbers continuing from the last stored entry — correct with several
- * writers and across restarts. An event already recorded is skipped (recorded once). `then` runs
- * in the same transaction with the entries just appended, so what follows from an entry (releasing
- * a delivery) commits with it, or not at all.
+ * writers and across restarts. An event already recorded is skipped (recorded once). The same
+ * transaction stores the Merkle nodes the batch completes and, every N entries, a signed
+ * checkpoint; `then` runs in it too, so what follows from an entry (releasing a delivery) commits
+ * with it, or not at all.
  */
 @Injectable()
 export class LogWriter {
-  constructor(private readonly dataSource: DataSource) {}
+  private cache?: CachedTree;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signer: CheckpointSigner,
+    private readonly clock: Clock,
+    @Inject(LOG_WRITER_OPTIONS) private readonly options: LogWriterOptions,
+  ) {}
 
   async append(
     batch: readonly EntryFacts[],
     then?: (manager: EntityManager, appended: AppendedEntry[]) => Promise<void>,
   ): Promise<AppendedEntry[]> {
     if (batch.length === 0) return [];
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
-      const ids = [...new Set(batch.map((f) => f.eventId))];
-      const known: { event_id: string }[] = await manager.query(
-        'SELECT event_id FROM exchange_log WHERE event_id = ANY($1)',
-        [ids],
-      );
-      const seen = new Set(known.map((k) => k.event_id));
-      const fresh = batch.filter((f) => (seen.has(f.eventId) ? false : (seen.add(f.eventId), true)));
+    // The JSON work happens here, outside the lock: under it only the chain members are spliced in.
+    const encoders = new Map(batch.map((facts) => [facts, prepareLogEntry({ ...facts })]));
+    return this.locked(async (manager, head) => {
+      const fresh = await this.unrecorded(manager, batch);
       const appended: AppendedEntry[] = [];
+      let next: CachedTree | undefined;
       if (fresh.length > 0) {
-        const last: { seq: string; leaf_hash: Buffer }[] = await manager.query(
-          'SELECT seq, leaf_hash FROM exchange_log ORDER BY seq DESC LIMIT 1',
-        );
-        let seq = last[0] ? Number(last[0].seq) + 1 : 0;
-        let prev = last[0]?.leaf_hash ?? ZERO_HASH;
-        const params: unknown[] = [];
-        const rows: string[] = [];
+        const frontier = await this.frontierOf(manager, head);
+        const rows = {
+          seq: [] as number[],
+          eventId: [] as string[],
+          kind: [] as string[],
+          requestId: [] as (string | null)[],
+          time: [] as string[],
+          entry: [] as string[],
+          leafHash: [] as Buffer[],
+          prevLeafHash: [] as Buffer[],
+        };
+        let seq = head.size;
+        let prev = head.lastLeaf ?? ZERO_HASH;
         for (const facts of fresh) {
-          const entry: LogEntry = { ...facts, seq, prevLeafHash: prev.toString('hex') };
-          const bytes = canonicalBytes(entry);
+          const bytes = encoders.get(facts)!(seq, prev.toString('hex'));
           const leaf = leafHash(bytes);
-          const p = params.length;
-          rows.push(
-            `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`,
-          );
-          params.push(
-            seq,
-            facts.eventId,
-            facts.kind,
-            facts.requestId,
-            facts.time,
-            bytes.toString('utf8'),
-            leaf,
-            prev,
-          );
+          rows.seq.push(seq);
+          rows.eventId.push(facts.eventId);
+          rows.kind.push(facts.kind);
+          rows.requestId.push(facts.requestId);
+          rows.time.push(facts.time);
+          rows.entry.push(bytes.toString('utf8'));
+          rows.leafHash.push(leaf);
+          rows.prevLeafHash.push(prev);
           appended.push({ facts, seq });
           prev = leaf;
           seq++;
         }
-        await manager.query(
-          `INSERT INTO exchange_log (seq, event_id, kind, request_id, recorded_at, entry, leaf_hash, prev_leaf_hash)
-           VALUES ${rows.join(', ')}`,
-          params,
-        );
+        const tree = appendToFrontier(frontier, rows.leafHash);
+        await treeStore.insertEntries(manager, rows);
+        await treeStore.insertNodes(manager, tree.nodes);
+        if (seq - head.checkpointed >= this.options.checkpointEvery) {
+          await this.checkpoint(manager, seq, tree.rootHash);
+        }
+        next = { size: seq, lastLeaf: prev, frontier: tree.frontier };
       }
       await then?.(manager, appended);
-      return appended;
+      return { result: appended, next };
     });
+  }
+
+  /**
+   * Signs a checkpoint of the current tree if entries were appended since the last one (the
+   * every-T-seconds half of the rule). Returns the signed size, or undefined when nothing was new.
+   */
+  async checkpointNow(): Promise<number | undefined> {
+    return this.locked(async (manager, head) => {
+      if (head.size === 0 || head.size <= head.checkpointed) return { result: undefined };
+      const frontier = await this.frontierOf(manager, head);
+      await this.checkpoint(manager, head.size, frontierRoot(frontier));
+      return { result: head.size, next: { size: head.size, lastLeaf: head.lastLeaf!, frontier } };
+    });
+  }
+
+  /** One transaction under the sequencer lock; the tree cache follows only committed work. */
+  private async locked<T>(
+    work: (manager: EntityManager, head: StoredHead) => Promise<{ result: T; next?: CachedTree }>,
+  ): Promise<T> {
+    try {
+      const { result, next } = await this.dataSource.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
+        return work(manager, await treeStore.head(manager));
+      });
+      if (next) this.cache = next;
+      return result;
+    } catch (error) {
+      this.cache = undefined;
+      throw error;
+    }
+  }
+
+  private async unrecorded(manager: EntityManager, batch: readonly EntryFacts[]): Promise<EntryFacts[]> {
+    const ids = [...new Set(batch.map((f) => f.eventId))];
+    const known: { event_id: string }[] = await manager.query(
+      'SELECT event_id FROM exchange_log WHERE event_id = ANY($1)',
+      [ids],
+    );
+    const seen = new Set(known.map((k) => k.event_id));
+    return batch.filter((f) => (seen.has(f.eventId) ? false : (seen.add(f.eventId), true)));
+  }
+
+  /** The cached frontier when no other writer appended since; else one read of the stored nodes. */
+  private async frontierOf(manager: EntityManager, head: StoredHead): Promise<Frontier> {
+    const cache = this.cache;
+    if (cache && cache.size === head.size && head.lastLeaf && cache.lastLeaf.equals(head.lastLeaf)) {
+      return cache.frontier;
+    }
+    return treeStore.frontier(manager, head.size);
+  }
+
+  private async checkpoint(manager: EntityManager, size: number, rootHash: Buffer): Promise<void> {
+    const note = this.signer.sign(size, rootHash);
+    await treeStore.insertCheckpoint(manager, { size, rootHash, note, signedAt: this.clock.now() });
   }
 }

@@ -1,12 +1,30 @@
 import 'reflect-metadata';
+import { loadSignerKey } from '@ixr/exchange-log';
 import { KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
 import { loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
+import { CheckpointScheduler } from './checkpoint.scheduler';
+import { CheckpointSigner } from './checkpoint.signer';
 import { exchangeLogConfigSchema } from './config';
 import { ExchangeLogModule } from './exchange-log.module';
+import { registerLogRoutes } from './log-http';
+import { LogWriter } from './log-writer';
+import { nodeKeyFiles } from './signing-key.files';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(exchangeLogConfigSchema);
+  // Before any connection: a configured key that cannot be read stops the boot, naming the setting.
+  const key = loadSignerKey(
+    {
+      setting: 'LOG_SIGNING_KEY',
+      inline: config.LOG_SIGNING_KEY,
+      file: config.LOG_SIGNING_KEY_FILE,
+      devFile: config.LOG_DEV_KEY_FILE,
+      name: config.LOG_ORIGIN,
+    },
+    nodeKeyFiles,
+  );
+  const signer = new CheckpointSigner(config.LOG_ORIGIN, key.signer, key.verifierKey);
   const infra = await createInfrastructure({
     service: 'exchange-log',
     logLevel: config.LOG_LEVEL,
@@ -15,6 +33,16 @@ async function bootstrap(): Promise<void> {
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
+  if (key.origin.startsWith('development')) {
+    infra.logger.warn(
+      { keyFile: key.path, vkey: key.verifierKey },
+      'checkpoints are signed with a development key: set LOG_SIGNING_KEY_FILE in production',
+    );
+  }
+  // Published where the audit tools look for it when they were given no key of their own.
+  await infra.dataSource.query('INSERT INTO exchange_log_keys (vkey) VALUES ($1) ON CONFLICT DO NOTHING', [
+    key.verifierKey,
+  ]);
   const transport = new KafkaTransport({
     kafka: infra.kafka,
     groupId: 'ixr-exchange-log',
@@ -24,12 +52,23 @@ async function bootstrap(): Promise<void> {
     source: 'ixr/exchange-log',
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
   });
+  let scheduler: CheckpointScheduler | undefined;
   await startService({
-    module: ExchangeLogModule.forRoot({ infra }),
+    module: ExchangeLogModule.forRoot({
+      infra,
+      signer,
+      writer: { checkpointEvery: config.CHECKPOINT_EVERY },
+    }),
     infra,
     port: config.PORT,
     host: config.HOST,
     transport,
+    configure: (app) => {
+      registerLogRoutes(app.getHttpAdapter().getInstance(), infra.dataSource, key.verifierKey);
+      scheduler = new CheckpointScheduler(app.get(LogWriter), config.CHECKPOINT_INTERVAL_MS, infra.logger);
+    },
+    onStarted: () => scheduler?.start(),
+    onStopping: async () => scheduler?.stop(),
   });
 }
 

@@ -15,6 +15,7 @@ import { DOCS_PAGE, DocsController, OPENAPI_DOCUMENT } from './docs/docs.control
 import { buildOpenApiDocument } from './docs/openapi.builder';
 import { APP_LOGGER } from './http/app-logger';
 import { AuditRecorder } from './audit/audit-recorder';
+import { auditApi } from './audit/audit.providers';
 import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
 import { RoutingAdminService } from './routing-admin/routing-admin.service';
@@ -43,13 +44,15 @@ export const API_VERSION = '1.0.0';
 export class IntakeModule {
   static forRoot(options: IntakeModuleOptions): DynamicModule {
     if (!options.infra.relay) throw new Error('the intake API needs an outbox relay');
-    const document = buildOpenApiDocument(API_CONTROLLERS, {
+    const audit = auditApi();
+    const controllers = [...API_CONTROLLERS, ...audit.controllers];
+    const document = buildOpenApiDocument(controllers, {
       version: API_VERSION,
       tokenAlgorithms: options.verifier.algorithms,
     });
     return {
       module: IntakeModule,
-      controllers: API_CONTROLLERS,
+      controllers,
       providers: [
         { provide: DataSource, useValue: options.infra.dataSource },
         { provide: OutboxRelay, useValue: options.infra.relay },
@@ -69,6 +72,7 @@ export class IntakeModule {
         RequestViewService,
         AuditRecorder,
         RoutingAdminService,
+        ...audit.providers,
       ],
     };
   }

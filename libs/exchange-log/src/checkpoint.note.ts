@@ -1,7 +1,18 @@
 import { ExchangeLogError, type ExchangeLogErrorCode } from './exchange-log.error';
 import { HASH_SIZE } from './merkle.hasher';
-import { checkKeyName, type NoteSigner, type NoteVerifier, parseVerifierKey } from './signed-note.keys';
+import {
+  FORBIDDEN_CONTROL,
+  LONE_SURROGATE,
+  type NoteErrorCodes,
+  type NoteSignature,
+  parseNote,
+  signNote,
+  verifyNote,
+} from './signed-note.codec';
+import type { NoteSigner, NoteVerifier } from './signed-note.keys';
 import { decodeBase64Strict } from './strict-base64.codec';
+
+export type { NoteSignature } from './signed-note.codec';
 
 /**
  * Signed tree heads as C2SP tlog-checkpoint notes (c2sp.org/tlog-checkpoint, c2sp.org/signed-note):
@@ -25,12 +36,6 @@ export interface CheckpointInput {
   readonly extensions?: readonly string[];
 }
 
-export interface NoteSignature {
-  readonly name: string;
-  readonly keyId: number;
-  readonly signature: Buffer;
-}
-
 /** Structure only: nothing in it is trustworthy until verifyCheckpoint has checked a signature. */
 export interface ParsedCheckpoint extends Checkpoint {
   readonly text: string;
@@ -42,12 +47,11 @@ export interface VerifiedCheckpoint extends Checkpoint {
   readonly verifiedBy: readonly string[];
 }
 
-// signed-note asks verifiers to cap signatures and to accept at least 16.
-const MAX_SIGNATURES = 100;
-const SIGNATURE_PREFIX = '\u2014 ';
-// eslint-disable-next-line no-control-regex -- signed-note forbids exactly these control characters
-const FORBIDDEN_CONTROL = /[\u0000-\u0009\u000b-\u001f]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CHECKPOINT_ERRORS: NoteErrorCodes = {
+  malformed: 'EXCHANGE_LOG.CHECKPOINT_MALFORMED',
+  untrusted: 'EXCHANGE_LOG.CHECKPOINT_UNTRUSTED',
+  badSignature: 'EXCHANGE_LOG.CHECKPOINT_BAD_SIGNATURE',
+};
 const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 function fail(code: ExchangeLogErrorCode, message: string): never {
@@ -77,64 +81,10 @@ export function signCheckpoint(
   checkpoint: CheckpointInput,
   signers: NoteSigner | readonly NoteSigner[],
 ): string {
-  const list: readonly NoteSigner[] = Array.isArray(signers) ? signers : [signers as NoteSigner];
-  if (list.length === 0) malformed('a checkpoint needs at least one signer');
-  const text = formatCheckpointText(checkpoint);
-  const message = Buffer.from(text, 'utf8');
-  const signatureLines = list.map((signer) => {
-    checkKeyName(signer.name);
-    const keyId = Buffer.alloc(4);
-    keyId.writeUInt32BE(signer.keyId);
-    const blob = Buffer.concat([keyId, signer.sign(message)]).toString('base64');
-    return `${SIGNATURE_PREFIX}${signer.name} ${blob}\n`;
-  });
-  return `${text}\n${signatureLines.join('')}`;
+  return signNote(formatCheckpointText(checkpoint), signers, CHECKPOINT_ERRORS);
 }
 
-function decodeNote(note: string | Uint8Array): string {
-  if (typeof note === 'string') return note;
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(note);
-  } catch {
-    return malformed('checkpoint is not valid UTF-8');
-  }
-}
-
-function parseSignatureLine(line: string): NoteSignature {
-  if (!line.startsWith(SIGNATURE_PREFIX)) malformed('signature lines must start with an em dash and a space');
-  const rest = line.slice(SIGNATURE_PREFIX.length);
-  const space = rest.indexOf(' ');
-  if (space <= 0) malformed('signature line must be "— <key name> <base64 signature>"');
-  const name = rest.slice(0, space);
-  try {
-    checkKeyName(name);
-  } catch {
-    malformed(`signature key name ${JSON.stringify(name)} is not a valid key name`);
-  }
-  const blob = decodeBase64Strict(rest.slice(space + 1));
-  if (blob === undefined || blob.length < 5)
-    malformed(`signature by ${name} is not base64 of a key id and a signature`);
-  return { name, keyId: blob.readUInt32BE(0), signature: blob.subarray(4) };
-}
-
-/** Splits and checks a checkpoint note. Does NOT verify signatures: use verifyCheckpoint for that. */
-export function parseCheckpoint(note: string | Uint8Array): ParsedCheckpoint {
-  const all = decodeNote(note);
-  if (FORBIDDEN_CONTROL.test(all)) malformed('checkpoint contains control characters other than newline');
-  if (LONE_SURROGATE.test(all)) malformed('checkpoint is not valid Unicode');
-  // signed-note: the text is separated from the signatures by the last empty line.
-  const split = all.lastIndexOf('\n\n');
-  if (split < 0) malformed('checkpoint has no blank line before its signatures');
-  const text = all.slice(0, split + 1);
-  const signatureBlock = all.slice(split + 2);
-  if (signatureBlock.length === 0 || !signatureBlock.endsWith('\n')) {
-    malformed('checkpoint must end with at least one signature line and a newline');
-  }
-  const signatureLines = signatureBlock.slice(0, -1).split('\n');
-  if (signatureLines.length > MAX_SIGNATURES)
-    malformed(`checkpoint carries more than ${MAX_SIGNATURES} signatures`);
-  const signatures = signatureLines.map(parseSignatureLine);
-
+function parseCheckpointText(text: string): Checkpoint {
   const lines = text.slice(0, -1).split('\n');
   if (lines.length < 3) malformed('checkpoint text needs origin, tree size and root hash lines');
   if (lines.some((line) => line.length === 0)) malformed('checkpoint text lines must not be empty');
@@ -145,7 +95,13 @@ export function parseCheckpoint(note: string | Uint8Array): ParsedCheckpoint {
   if (!Number.isSafeInteger(size)) malformed(`tree size ${sizeText} is beyond 2^53`);
   const rootHash = decodeBase64Strict(rootText);
   if (rootHash?.length !== HASH_SIZE) malformed(`root hash is not base64 of ${HASH_SIZE} bytes`);
-  return { origin, size, rootHash: rootHash, extensions, text, signatures };
+  return { origin, size, rootHash: rootHash, extensions };
+}
+
+/** Splits and checks a checkpoint note. Does NOT verify signatures: use verifyCheckpoint for that. */
+export function parseCheckpoint(note: string | Uint8Array): ParsedCheckpoint {
+  const { text, signatures } = parseNote(note, CHECKPOINT_ERRORS);
+  return { ...parseCheckpointText(text), text, signatures };
 }
 
 /**
@@ -157,34 +113,11 @@ export function verifyCheckpoint(
   trusted: NoteVerifier | string | readonly (NoteVerifier | string)[],
   options: { readonly origin?: string } = {},
 ): VerifiedCheckpoint {
-  const verifiers = (Array.isArray(trusted) ? trusted : [trusted]).map((v: NoteVerifier | string) =>
-    typeof v === 'string' ? parseVerifierKey(v) : v,
-  );
-  const parsed = parseCheckpoint(note);
-  const message = Buffer.from(parsed.text, 'utf8');
-  const verifiedBy: string[] = [];
-  for (const signature of parsed.signatures) {
-    for (const verifier of verifiers) {
-      if (verifier.name !== signature.name || verifier.keyId !== signature.keyId) continue;
-      if (!verifier.verify(message, signature.signature)) {
-        fail('EXCHANGE_LOG.CHECKPOINT_BAD_SIGNATURE', `the signature by ${signature.name} does not verify`);
-      }
-      verifiedBy.push(signature.name);
-    }
+  // Structure first, so a malformed checkpoint is reported as such whoever signed it.
+  const { origin, size, rootHash, extensions } = parseCheckpoint(note);
+  const { verifiedBy } = verifyNote(note, trusted, CHECKPOINT_ERRORS);
+  if (options.origin !== undefined && origin !== options.origin) {
+    fail('EXCHANGE_LOG.CHECKPOINT_WRONG_ORIGIN', `checkpoint origin ${origin} is not ${options.origin}`);
   }
-  if (verifiedBy.length === 0) {
-    const by = parsed.signatures.map((s) => s.name).join(', ');
-    fail(
-      'EXCHANGE_LOG.CHECKPOINT_UNTRUSTED',
-      `checkpoint carries no signature from a trusted key (signed by: ${by})`,
-    );
-  }
-  if (options.origin !== undefined && parsed.origin !== options.origin) {
-    fail(
-      'EXCHANGE_LOG.CHECKPOINT_WRONG_ORIGIN',
-      `checkpoint origin ${parsed.origin} is not ${options.origin}`,
-    );
-  }
-  const { origin, size, rootHash, extensions } = parsed;
   return { origin, size, rootHash, extensions, verifiedBy };
 }

@@ -30,7 +30,13 @@ export {
 export type { AppendResult, Frontier, NodeRow } from './compact-range.appender';
 export { MemoryTree } from './memory-tree.store';
 
-export { decodeLogEntry, encodeLogEntry, GENESIS_PREV_LEAF_HASH, nextLogEntry } from './log-entry.codec';
+export {
+  decodeLogEntry,
+  encodeLogEntry,
+  GENESIS_PREV_LEAF_HASH,
+  nextLogEntry,
+  prepareLogEntry,
+} from './log-entry.codec';
 export type { LogEntryLinks, LogEntryRecord, StoredEntry } from './log-entry.codec';
 export { ChainVerifier, verifyChain, verifyChainSync } from './hash-chain.verifier';
 export type { ChainFailure, ChainOptions, ChainReport, TreeHead } from './hash-chain.verifier';
@@ -55,3 +61,20 @@ export type {
   ParsedCheckpoint,
   VerifiedCheckpoint,
 } from './checkpoint.note';
+
+export { NOTE_ERRORS, parseNote, signNote, verifyNote } from './signed-note.codec';
+export type { NoteErrorCodes, ParsedNote } from './signed-note.codec';
+export { verifierKeyOf } from './signed-note.keys';
+export { loadSignerKey } from './signing-key.source';
+export type { KeyFiles, LoadedSignerKey, SignerKeySource } from './signing-key.source';
+export { BUNDLE_FILES, BUNDLE_FORMAT, buildBundle, bundleFileName } from './evidence-bundle';
+export { verifyBundle } from './evidence-bundle.verifier';
+export type {
+  BundleEntry,
+  BundleInput,
+  BundleManifest,
+  BundleProblem,
+  BundleReport,
+  BundleScope,
+} from './evidence-bundle';
+export type { BundleTrust } from './evidence-bundle.verifier';

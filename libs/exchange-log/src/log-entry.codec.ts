@@ -1,4 +1,4 @@
-import { canonicalBytes } from './canonical-json.codec';
+import { canonicalBytes, canonicalJson } from './canonical-json.codec';
 import { ExchangeLogError, invalidArgument } from './exchange-log.error';
 import { HASH_SIZE, leafHash } from './merkle.hasher';
 
@@ -57,6 +57,46 @@ export function encodeLogEntry(
     throw invalidArgument('entry fields must not set seq or prevLeafHash: the chain sets them');
   }
   return canonicalBytes({ ...fields, prevLeafHash: hashToHex(prevLeafHash, 'prevLeafHash'), seq });
+}
+
+/**
+ * An entry encoded before its place in the chain is known: a writer prepares its batch outside
+ * its sequencer lock and, under it, only splices in `prevLeafHash` and `seq` — the canonical
+ * member order puts them between the other members, so the rest is encoded once, ahead of time.
+ * `prepared(seq, prev)` is byte for byte `encodeLogEntry(seq, prev, fields)`.
+ */
+export function prepareLogEntry(
+  fields: Readonly<Record<string, unknown>>,
+): (seq: number, prevLeafHash: string) => Buffer {
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+    throw invalidArgument('entry fields must be a plain object');
+  }
+  const proto: unknown = Object.getPrototypeOf(fields);
+  if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(fields).length > 0) {
+    throw invalidArgument('entry fields must be a plain object');
+  }
+  if (Object.hasOwn(fields, 'seq') || Object.hasOwn(fields, 'prevLeafHash')) {
+    throw invalidArgument('entry fields must not set seq or prevLeafHash: the chain sets them');
+  }
+  // RFC 8785 orders members by UTF-16 code units, which is what the default sort compares.
+  const members = Object.keys(fields)
+    .sort()
+    .map((key) => ({ key, text: `${canonicalJson(key)}:${canonicalJson(fields[key])}` }));
+  const part = (from: string | undefined, to: string | undefined): string =>
+    members
+      .filter((m) => (from === undefined || m.key > from) && (to === undefined || m.key < to))
+      .map((m) => `${m.text},`)
+      .join('');
+  const head = `{${part(undefined, 'prevLeafHash')}"prevLeafHash":"`;
+  const middle = part('prevLeafHash', 'seq');
+  const after = part('seq', undefined);
+  const tail = after.length > 0 ? `,${after.slice(0, -1)}}` : '}';
+  return (seq, prevLeafHash) => {
+    if (!Number.isSafeInteger(seq) || seq < 0)
+      throw invalidArgument('seq must be a non-negative safe integer');
+    if (!HEX_HASH.test(prevLeafHash)) throw invalidArgument('prevLeafHash must be 64 lowercase hex digits');
+    return Buffer.from(`${head}${prevLeafHash}",${middle}"seq":${seq}${tail}`, 'utf8');
+  };
 }
 
 /** The next row of the chain after `previous` (null for the first entry), ready to insert. */

@@ -148,6 +148,13 @@ export function parseSignerKey(skey: string): NoteSigner {
   return signer;
 }
 
+/** The public `vkey` matching a `PRIVATE+KEY+...` signer key (to publish beside the log). */
+export function verifierKeyOf(skey: string): string {
+  const signer = parseSignerKey(skey);
+  const { raw } = splitKey(skey.slice('PRIVATE+KEY+'.length), 'signer key');
+  return encodeVerifierKey(signer.name, privateKeyObject(raw));
+}
+
 /** Deterministic: the caller supplies the 32 random bytes (from its own id/randomness source). */
 export function signingKeyFromSeed(name: string, seed: Uint8Array): SigningKeyPair {
   const key = privateKeyObject(seed);

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '@ixr/domain';
-import { createEnvelope, EVENT_TYPES, OutboxRelay, TOPICS, type AuditRecorded } from '@ixr/messaging';
+import {
+  createEnvelope,
+  EVENT_TYPES,
+  OutboxRelay,
+  TOPICS,
+  type AuditRecorded,
+  type OutgoingMessage,
+} from '@ixr/messaging';
 import { enqueueOutbox } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
 
@@ -10,6 +17,34 @@ export type AuditFacts = Omit<
   'at' | 'actor' | 'recipients' | 'channel' | 'rulesetVersion' | 'details'
 > &
   Partial<Pick<AuditRecorded, 'recipients' | 'channel' | 'rulesetVersion' | 'details'>>;
+
+/** The outbox message announcing one audited step (shared with the audit CLI, which has no relay). */
+export function auditMessage(
+  actor: Actor,
+  facts: AuditFacts,
+  now: Date,
+  id: string,
+  source = 'ixr/intake-api',
+): OutgoingMessage {
+  const data: AuditRecorded = {
+    recipients: [],
+    channel: null,
+    rulesetVersion: null,
+    details: {},
+    ...facts,
+    actor,
+    at: now.toISOString(),
+  };
+  const envelope = createEnvelope({
+    id,
+    type: EVENT_TYPES[TOPICS.auditRecorded],
+    source,
+    time: now,
+    subject: facts.requestId ?? `audit/${facts.kind}`,
+    data,
+  });
+  return { topic: TOPICS.auditRecorded, key: envelope.subject, value: JSON.stringify(envelope) };
+}
 
 /**
  * Queues an exchange-log entry for a step that is not a pipeline hop (a consultation, an export,
@@ -25,27 +60,7 @@ export class AuditRecorder {
   ) {}
 
   async record(manager: EntityManager, actor: Actor, facts: AuditFacts): Promise<void> {
-    const now = this.clock.now();
-    const data: AuditRecorded = {
-      recipients: [],
-      channel: null,
-      rulesetVersion: null,
-      details: {},
-      ...facts,
-      actor,
-      at: now.toISOString(),
-    };
-    const envelope = createEnvelope({
-      id: this.ids.uuid(),
-      type: EVENT_TYPES[TOPICS.auditRecorded],
-      source: 'ixr/intake-api',
-      time: now,
-      subject: facts.requestId ?? `audit/${facts.kind}`,
-      data,
-    });
-    await enqueueOutbox(manager, [
-      { topic: TOPICS.auditRecorded, key: envelope.subject, value: JSON.stringify(envelope) },
-    ]);
+    await enqueueOutbox(manager, [auditMessage(actor, facts, this.clock.now(), this.ids.uuid())]);
   }
 
   /** After the caller's transaction committed. */

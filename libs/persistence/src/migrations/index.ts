@@ -1,5 +1,10 @@
 import { InitialSchema1764370000000 } from './1764370000000-initial-schema';
 import { RoutingConfig1764380000000 } from './1764380000000-routing-config';
+import { ExchangeLogMerkle1764390000001 } from './1764390000001-exchange-log-merkle';
 
 /** Checked-in migrations, in order (STYLE §8). */
-export const MIGRATIONS = [InitialSchema1764370000000, RoutingConfig1764380000000];
+export const MIGRATIONS = [
+  InitialSchema1764370000000,
+  RoutingConfig1764380000000,
+  ExchangeLogMerkle1764390000001,
+];

@@ -1,0 +1,116 @@
+import type { EntityManager } from 'typeorm';
+import { type Frontier, frontierFromNodes, frontierNodeIds, type NodeRow } from '@ixr/exchange-log';
+
+/** What the sequencer knows of the stored log when it holds the lock. */
+export interface StoredHead {
+  size: number;
+  /** Leaf hash of the last entry (absent for the empty log). */
+  lastLeaf?: Buffer;
+  /** Size of the latest signed checkpoint (0 without one). */
+  checkpointed: number;
+}
+
+/**
+ * SQL of the log's Merkle tree: nodes of level >= 1 in exchange_log_nodes, level 0 being the
+ * entries' leaf hashes. Batches go in with unnest(), one statement whatever their size.
+ */
+export const treeStore = {
+  async head(manager: EntityManager): Promise<StoredHead> {
+    const [row]: { seq: string | null; leaf_hash: Buffer | null; checkpointed: string | null }[] =
+      await manager.query(`
+        SELECT (SELECT seq FROM exchange_log ORDER BY seq DESC LIMIT 1) AS seq,
+               (SELECT leaf_hash FROM exchange_log ORDER BY seq DESC LIMIT 1) AS leaf_hash,
+               (SELECT max(tree_size) FROM exchange_log_checkpoints) AS checkpointed`);
+    return {
+      size: row.seq === null ? 0 : Number(row.seq) + 1,
+      lastLeaf: row.leaf_hash ?? undefined,
+      checkpointed: row.checkpointed === null ? 0 : Number(row.checkpointed),
+    };
+  },
+
+  /** The right frontier of the stored tree, in one round trip per table. */
+  async frontier(manager: EntityManager, size: number): Promise<Frontier> {
+    const ids = frontierNodeIds(size);
+    const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
+    const inner = ids.filter((id) => id.level > 0);
+    const [leafRows, nodeRows]: [
+      { seq: string; hash: Buffer }[],
+      { level: number; idx: string; hash: Buffer }[],
+    ] = await Promise.all([
+      leaves.length
+        ? manager.query<{ seq: string; hash: Buffer }[]>(
+            'SELECT seq, leaf_hash AS hash FROM exchange_log WHERE seq = ANY($1)',
+            [leaves],
+          )
+        : Promise.resolve([]),
+      inner.length
+        ? manager.query<{ level: number; idx: string; hash: Buffer }[]>(
+            `SELECT n.level, n.idx, n.hash FROM exchange_log_nodes n
+               JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, idx) USING (level, idx)`,
+            [inner.map((id) => id.level), inner.map((id) => id.index)],
+          )
+        : Promise.resolve([]),
+    ]);
+    const found = new Map<string, Buffer>();
+    for (const r of leafRows) found.set(`0/${r.seq}`, r.hash);
+    for (const r of nodeRows) found.set(`${r.level}/${r.idx}`, r.hash);
+    const hashes = ids.map((id) => found.get(`${id.level}/${id.index}`));
+    const missing = ids.find((_, i) => hashes[i] === undefined);
+    if (missing) {
+      throw new Error(
+        `the stored tree lacks node level ${missing.level} index ${missing.index} of size ${size}: run the migrations`,
+      );
+    }
+    return frontierFromNodes(size, hashes as Buffer[]);
+  },
+
+  async insertEntries(
+    manager: EntityManager,
+    rows: {
+      seq: number[];
+      eventId: string[];
+      kind: string[];
+      requestId: (string | null)[];
+      time: string[];
+      entry: string[];
+      leafHash: Buffer[];
+      prevLeafHash: Buffer[];
+    },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO exchange_log (seq, event_id, kind, request_id, recorded_at, entry, leaf_hash, prev_leaf_hash)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
+                            $7::bytea[], $8::bytea[])`,
+      [
+        rows.seq,
+        rows.eventId,
+        rows.kind,
+        rows.requestId,
+        rows.time,
+        rows.entry,
+        rows.leafHash,
+        rows.prevLeafHash,
+      ],
+    );
+  },
+
+  async insertNodes(manager: EntityManager, nodes: readonly NodeRow[]): Promise<void> {
+    const inner = nodes.filter((n) => n.level > 0);
+    if (inner.length === 0) return;
+    await manager.query(
+      `INSERT INTO exchange_log_nodes (level, idx, hash)
+       SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
+      [inner.map((n) => n.level), inner.map((n) => n.index), inner.map((n) => n.hash)],
+    );
+  },
+
+  async insertCheckpoint(
+    manager: EntityManager,
+    checkpoint: { size: number; rootHash: Buffer; note: string; signedAt: Date },
+  ): Promise<void> {
+    await manager.query(
+      'INSERT INTO exchange_log_checkpoints (tree_size, root_hash, note, signed_at) VALUES ($1, $2, $3, $4)',
+      [checkpoint.size, checkpoint.rootHash, checkpoint.note, checkpoint.signedAt],
+    );
+  },
+};

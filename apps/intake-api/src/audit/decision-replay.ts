@@ -1,0 +1,164 @@
+import { outboundRequestBodySchema, type RoutingDecision } from '@ixr/domain';
+import { canonicalJson, decodeLogEntry } from '@ixr/exchange-log';
+import {
+  channelHealthSchema,
+  type Directory,
+  evaluate,
+  parseDirectory,
+  parseRuleset,
+  type Ruleset,
+  rulesetHash,
+} from '@ixr/routing';
+import type { LogReader } from './log.reader';
+
+export interface ReplayDifference {
+  readonly path: string;
+  readonly recorded: unknown;
+  readonly replayed: unknown;
+}
+
+export interface ReplayReport {
+  readonly replayed: number;
+  readonly matched: number;
+  /** Decisions the recorded rule set, directory and input no longer reproduce. */
+  readonly differing: readonly {
+    readonly seq: number;
+    readonly requestId: string;
+    readonly rulesetVersion: string;
+    readonly differences: readonly ReplayDifference[];
+  }[];
+  /** Decisions that could not be re-run (a missing rule set, directory or input), with why. */
+  readonly unreplayable: readonly {
+    readonly seq: number;
+    readonly requestId: string;
+    readonly reason: string;
+  }[];
+}
+
+export interface ReplayOptions {
+  readonly requestId?: string;
+  /** The SPOC unit the router was configured with (SPOC_UNIT); it overrides the directory's. */
+  readonly spocUnit: string;
+  readonly onProgress?: (replayed: number) => void;
+}
+
+const PAGE = 500;
+const MAX_DIFFERENCES = 20;
+
+interface RoutedDetails {
+  decision: RoutingDecision;
+  rulesetHash: string;
+  directoryVersion: string;
+  channelHealth: unknown;
+  requestingUnit: string;
+}
+
+/**
+ * Re-runs every recorded routing decision with what it was decided on — the rule-set version
+ * and directory version it names, the received body, the requesting unit, the channel health and
+ * the decision time — and reports each one that comes out different, field by field.
+ */
+export async function replayDecisions(reader: LogReader, options: ReplayOptions): Promise<ReplayReport> {
+  const rulesets = new Cache((v) => loadRuleset(reader, v));
+  const directories = new Cache((v) => loadDirectory(reader, v));
+  const differing: ReplayReport['differing'][number][] = [];
+  const unreplayable: ReplayReport['unreplayable'][number][] = [];
+  let replayed = 0;
+  let matched = 0;
+  for (let from = 0; ;) {
+    const page = await reader.routedWithInput(from, PAGE, options.requestId);
+    for (const row of page) {
+      const seq = Number(row.seq);
+      const routed = decodeLogEntry(Buffer.from(row.routed, 'utf8'));
+      const requestId = String(routed.requestId);
+      replayed++;
+      try {
+        const details = routed.details as RoutedDetails;
+        if (row.received === null) throw new Error('no received entry precedes the decision');
+        const received = decodeLogEntry(Buffer.from(row.received, 'utf8'));
+        const body = outboundRequestBodySchema.parse((received.details as { body: unknown }).body);
+        const health = channelHealthSchema.parse(details.channelHealth);
+        const ruleset = await rulesets.get(details.decision.rulesetVersion);
+        if (ruleset.hash !== details.rulesetHash) {
+          throw new Error(
+            `rule set ${ruleset.ruleset.version} now hashes to ${ruleset.hash}, the decision recorded ${details.rulesetHash}`,
+          );
+        }
+        const directory = await directories.get(details.directoryVersion);
+        const replay = evaluate(
+          {
+            requestId,
+            direction: 'outbound',
+            requestingUnit: details.requestingUnit,
+            receivedAt: String(received.time),
+            body,
+          },
+          ruleset.ruleset,
+          { ...directory, spocUnit: options.spocUnit },
+          health,
+          details.decision.decidedAt,
+        );
+        const differences = diff(details.decision, JSON.parse(JSON.stringify(replay)) as unknown);
+        if (differences.length === 0) matched++;
+        else differing.push({ seq, requestId, rulesetVersion: ruleset.ruleset.version, differences });
+      } catch (error) {
+        unreplayable.push({ seq, requestId, reason: (error as Error).message });
+      }
+    }
+    options.onProgress?.(replayed);
+    if (page.length < PAGE) break;
+    from = Number(page[page.length - 1].seq) + 1;
+  }
+  return { replayed, matched, differing, unreplayable };
+}
+
+class Cache<T> {
+  private readonly values = new Map<string, Promise<T>>();
+  constructor(private readonly load: (key: string) => Promise<T>) {}
+  get(key: string): Promise<T> {
+    let value = this.values.get(key);
+    if (!value) this.values.set(key, (value = this.load(key)));
+    return value;
+  }
+}
+
+async function loadRuleset(reader: LogReader, version: string): Promise<{ ruleset: Ruleset; hash: string }> {
+  const [row] = await reader.rulesets([version]);
+  if (!row) throw new Error(`rule set ${version} is not in the rulesets table`);
+  const parsed = parseRuleset(row.document);
+  if (!parsed.ok) throw new Error(`rule set ${version} no longer parses`);
+  const hash = rulesetHash(parsed.value);
+  if (hash !== row.hash) throw new Error(`rule set ${version} does not match its stored hash`);
+  return { ruleset: parsed.value, hash };
+}
+
+async function loadDirectory(reader: LogReader, version: string): Promise<Directory> {
+  const [row] = await reader.directories([version]);
+  if (!row) throw new Error(`directory version ${version} is not in the directory_versions table`);
+  const parsed = parseDirectory(row.document);
+  if (!parsed.ok) throw new Error(`directory version ${version} no longer parses`);
+  return parsed.value;
+}
+
+/** Paths where two JSON values differ (canonical comparison, so key order never counts). */
+export function diff(
+  recorded: unknown,
+  replayed: unknown,
+  path = '$',
+  out: ReplayDifference[] = [],
+): ReplayDifference[] {
+  if (out.length >= MAX_DIFFERENCES) return out;
+  const bothObjects =
+    typeof recorded === 'object' && recorded !== null && typeof replayed === 'object' && replayed !== null;
+  if (!bothObjects || Array.isArray(recorded) !== Array.isArray(replayed)) {
+    if (canonicalJson(recorded ?? null) !== canonicalJson(replayed ?? null))
+      out.push({ path, recorded, replayed });
+    return out;
+  }
+  const a = recorded as Record<string, unknown>;
+  const b = replayed as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  for (const key of keys)
+    diff(a[key], b[key], Array.isArray(recorded) ? `${path}[${key}]` : `${path}.${key}`, out);
+  return out;
+}

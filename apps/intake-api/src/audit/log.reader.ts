@@ -1,0 +1,200 @@
+import { type AsyncHashReader, ExchangeLogError, type NodeId, type StoredEntry } from '@ixr/exchange-log';
+
+/**
+ * Anything that runs SQL: a TypeORM DataSource, an EntityManager inside a transaction (the
+ * tampering tests verify inside the transaction that tampered), or the CLI's connection.
+ */
+export interface Queryable {
+  query<T = unknown>(sql: string, parameters?: unknown[]): Promise<T>;
+}
+
+/** A stored entry as read for verification: the ChainVerifier's StoredEntry, named as it wants. */
+export interface EntryRow extends StoredEntry {
+  readonly seq: string;
+  readonly bytes: string;
+  readonly leafHash: Buffer;
+  readonly prevLeafHash: Buffer;
+}
+
+export interface CheckpointRow {
+  readonly size: number;
+  readonly rootHash: Buffer;
+  readonly note: string;
+  readonly signedAt: Date;
+}
+
+const ENTRY_COLUMNS = `seq, entry AS bytes, leaf_hash AS "leafHash", prev_leaf_hash AS "prevLeafHash"`;
+
+/** Every read of the exchange log's tables the audit tools make, and nothing else. */
+export class LogReader {
+  constructor(private readonly db: Queryable) {}
+
+  async size(): Promise<number> {
+    const [row]: { seq: string | null }[] = await this.db.query(
+      'SELECT (SELECT seq FROM exchange_log ORDER BY seq DESC LIMIT 1) AS seq',
+    );
+    return row.seq === null ? 0 : Number(row.seq) + 1;
+  }
+
+  /**
+   * The log as it stands when the pass starts, in seq order, a range of seqs at a time. Ranges
+   * are read ahead, `depth` at once, while the caller checks the current one: verification is
+   * bound by the slowest of reading and checking, not their sum. An empty range (a gap left by a
+   * deletion, or a far-off forged seq) jumps to the next stored entry instead of walking to it.
+   */
+  async *pages(pageSize = 10_000, depth = 3): AsyncGenerator<EntryRow[]> {
+    const end = await this.size();
+    const read = (from: number) => {
+      const rows = this.db.query<EntryRow[]>(
+        `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE seq >= $1 AND seq < $2 ORDER BY seq`,
+        [from, Math.min(from + pageSize, end)],
+      );
+      rows.catch(() => undefined); // a read ahead the caller no longer wants must not crash the process
+      return { from, rows };
+    };
+    let inFlight: { from: number; rows: Promise<EntryRow[]> }[] = [];
+    let next = 0;
+    const fill = (): void => {
+      for (; inFlight.length < depth && next < end; next += pageSize) inFlight.push(read(next));
+    };
+    fill();
+    while (inFlight.length > 0) {
+      const { from, rows } = inFlight.shift()!;
+      const page = await rows;
+      if (page.length > 0) {
+        fill();
+        yield page;
+        continue;
+      }
+      const [{ seq }] = await this.db.query<{ seq: string | null }[]>(
+        'SELECT min(seq) AS seq FROM exchange_log WHERE seq >= $1 AND seq < $2',
+        [from + pageSize, end],
+      );
+      if (seq === null) return;
+      inFlight = [];
+      next = Number(seq);
+      fill();
+    }
+  }
+
+  async entriesOfRequest(requestId: string): Promise<EntryRow[]> {
+    return this.db.query(`SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE request_id = $1 ORDER BY seq`, [
+      requestId,
+    ]);
+  }
+
+  /** Entries recorded in [from, to), at most `limit` (the caller refuses larger exports). */
+  async entriesBetween(from: Date, to: Date, limit: number): Promise<EntryRow[]> {
+    return this.db.query(
+      `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE recorded_at >= $1 AND recorded_at < $2 ORDER BY seq LIMIT $3`,
+      [from, to, limit],
+    );
+  }
+
+  /** Routed entries from `fromSeq` on, with the received entry of the same request beside each. */
+  async routedWithInput(
+    fromSeq: number,
+    limit: number,
+    requestId?: string,
+  ): Promise<{ seq: string; routed: string; received: string | null }[]> {
+    return this.db.query(
+      `SELECT r.seq, r.entry AS routed,
+              (SELECT x.entry FROM exchange_log x
+                WHERE x.request_id = r.request_id AND x.kind = 'received' AND x.seq < r.seq
+                ORDER BY x.seq LIMIT 1) AS received
+         FROM exchange_log r
+        WHERE r.kind = 'routed' AND r.seq >= $1 AND ($3::text IS NULL OR r.request_id = $3)
+        ORDER BY r.seq LIMIT $2`,
+      [fromSeq, limit, requestId ?? null],
+    );
+  }
+
+  async checkpoints(): Promise<CheckpointRow[]> {
+    const rows: { tree_size: string; root_hash: Buffer; note: string; signed_at: Date }[] =
+      await this.db.query(
+        'SELECT tree_size, root_hash, note, signed_at FROM exchange_log_checkpoints ORDER BY tree_size',
+      );
+    return rows.map((r) => ({
+      size: Number(r.tree_size),
+      rootHash: r.root_hash,
+      note: r.note,
+      signedAt: r.signed_at,
+    }));
+  }
+
+  async latestCheckpoint(): Promise<CheckpointRow | undefined> {
+    const [r]: { tree_size: string; root_hash: Buffer; note: string; signed_at: Date }[] =
+      await this.db.query(
+        'SELECT tree_size, root_hash, note, signed_at FROM exchange_log_checkpoints ORDER BY tree_size DESC LIMIT 1',
+      );
+    return r && { size: Number(r.tree_size), rootHash: r.root_hash, note: r.note, signedAt: r.signed_at };
+  }
+
+  async publishedKeys(): Promise<string[]> {
+    const rows: { vkey: string }[] = await this.db.query(
+      'SELECT vkey FROM exchange_log_keys ORDER BY first_used_at',
+    );
+    return rows.map((r) => r.vkey);
+  }
+
+  async rulesets(
+    versions: readonly string[],
+  ): Promise<{ version: string; hash: string; document: unknown }[]> {
+    if (versions.length === 0) return [];
+    return this.db.query(
+      'SELECT version, hash, document FROM rulesets WHERE version = ANY($1) ORDER BY version',
+      [versions],
+    );
+  }
+
+  async directories(
+    versions: readonly string[],
+  ): Promise<{ version: string; hash: string; document: unknown }[]> {
+    if (versions.length === 0) return [];
+    return this.db.query(
+      'SELECT version, hash, document FROM directory_versions WHERE version = ANY($1) ORDER BY id',
+      [versions],
+    );
+  }
+
+  /** Proofs read the stored tree: level 0 from the entries, higher levels from exchange_log_nodes. */
+  hashReader(): AsyncHashReader {
+    return {
+      readNodes: async (ids: readonly NodeId[]): Promise<Buffer[]> => {
+        const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
+        const inner = ids.filter((id) => id.level > 0);
+        const [leafRows, nodeRows]: [
+          { seq: string; hash: Buffer }[],
+          { level: number; idx: string; hash: Buffer }[],
+        ] = await Promise.all([
+          leaves.length
+            ? this.db.query<{ seq: string; hash: Buffer }[]>(
+                'SELECT seq, leaf_hash AS hash FROM exchange_log WHERE seq = ANY($1)',
+                [leaves],
+              )
+            : Promise.resolve([]),
+          inner.length
+            ? this.db.query<{ level: number; idx: string; hash: Buffer }[]>(
+                `SELECT n.level, n.idx, n.hash FROM exchange_log_nodes n
+                 JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, idx) USING (level, idx)`,
+                [inner.map((id) => id.level), inner.map((id) => id.index)],
+              )
+            : Promise.resolve([]),
+        ]);
+        const found = new Map<string, Buffer>();
+        for (const r of leafRows) found.set(`0/${r.seq}`, r.hash);
+        for (const r of nodeRows) found.set(`${r.level}/${r.idx}`, r.hash);
+        return ids.map((id) => {
+          const hash = found.get(`${id.level}/${id.index}`);
+          if (!hash) {
+            throw new ExchangeLogError(
+              'EXCHANGE_LOG.NODE_UNAVAILABLE',
+              `the stored tree has no node level ${id.level} index ${id.index}`,
+            );
+          }
+          return hash;
+        });
+      },
+    };
+  }
+}

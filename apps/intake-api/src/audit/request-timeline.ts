@@ -1,0 +1,110 @@
+import {
+  decodeLogEntry,
+  inclusionProofAsync,
+  leafHash,
+  verifyCheckpoint,
+  verifyInclusion,
+} from '@ixr/exchange-log';
+import type { EntryRow, LogReader } from './log.reader';
+import type { LogTrust } from './log-trust';
+
+export interface SignedHead {
+  readonly size: number;
+  readonly rootHash: Buffer;
+  readonly note: string;
+}
+
+export interface TimelineEntry extends Record<string, unknown> {
+  readonly seq: number;
+  /** The exact hashed bytes (canonical JSON): the leaf hash is SHA-256(0x00 ‖ these bytes). */
+  readonly canonical: string;
+  readonly leafHash: string;
+  /** Inclusion in the signed tree; null for an entry appended after the latest checkpoint. */
+  readonly inclusion: {
+    readonly treeSize: number;
+    readonly leafIndex: number;
+    readonly hashes: readonly string[];
+    readonly verified: boolean;
+  } | null;
+}
+
+export interface Timeline {
+  readonly requestId: string;
+  readonly checkpoint: { readonly size: number; readonly rootHash: string; readonly note: string } | null;
+  readonly entries: readonly TimelineEntry[];
+}
+
+/** The latest checkpoint whose signature a trusted key vouches for (newest first). */
+export async function latestTrustedCheckpoint(
+  reader: LogReader,
+  trust: LogTrust,
+): Promise<SignedHead | undefined> {
+  const rows = await reader.checkpoints();
+  for (let i = rows.length - 1; i >= 0; i--) {
+    try {
+      const verified = verifyCheckpoint(rows[i].note, trust.verifiers, { origin: trust.origin });
+      return { size: verified.size, rootHash: verified.rootHash, note: rows[i].note };
+    } catch {
+      // a checkpoint that does not verify proves nothing: verify reports it; try an older one
+    }
+  }
+  return undefined;
+}
+
+/** Each entry with its inclusion proof against `head`, checked here too (a tampered row shows false). */
+export async function withProofs(reader: LogReader, rows: readonly EntryRow[], head: SignedHead | undefined) {
+  const hashes = reader.hashReader();
+  return Promise.all(
+    rows.map(async (row) => {
+      const seq = Number(row.seq);
+      const leaf = leafHash(Buffer.from(row.bytes, 'utf8'));
+      if (!head || seq >= head.size) return { seq, row, leaf, proof: null };
+      const proof = await inclusionProofAsync(hashes, seq, head.size);
+      return {
+        seq,
+        row,
+        leaf,
+        proof,
+        verified: verifyInclusion(leaf, seq, head.size, proof, head.rootHash).ok,
+      };
+    }),
+  );
+}
+
+/** Every entry of one request, in order, each with its inclusion proof against the latest checkpoint. */
+export async function requestTimeline(
+  reader: LogReader,
+  trust: LogTrust,
+  requestId: string,
+): Promise<Timeline> {
+  const [rows, head] = await Promise.all([
+    reader.entriesOfRequest(requestId),
+    latestTrustedCheckpoint(reader, trust),
+  ]);
+  const proven = await withProofs(reader, rows, head);
+  return {
+    requestId,
+    checkpoint: head ? { size: head.size, rootHash: head.rootHash.toString('hex'), note: head.note } : null,
+    entries: proven.map(({ seq, row, leaf, proof, verified }) => ({
+      ...readable(row.bytes),
+      seq,
+      canonical: row.bytes,
+      leafHash: leaf.toString('hex'),
+      inclusion: proof && {
+        treeSize: head!.size,
+        leafIndex: seq,
+        hashes: proof.map((h) => h.toString('hex')),
+        verified: verified === true,
+      },
+    })),
+  };
+}
+
+/** The entry's fields as recorded; bytes that no longer parse are shown as such, not hidden. */
+function readable(bytes: string): Record<string, unknown> {
+  try {
+    return { ...decodeLogEntry(Buffer.from(bytes, 'utf8')) };
+  } catch (error) {
+    return { unreadable: (error as Error).message };
+  }
+}
