@@ -8,6 +8,7 @@ import { createEnvelope, envelopeSchema, type EventEnvelope } from './envelope';
 import { errorCode, InvalidMessageError, isRetryable } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+import { isDependencyUnavailable } from './transient-errors';
 import { TOPIC_SCHEMAS, type DeadLetter } from './schemas';
 import { EVENT_TYPES, TOPICS } from './topics';
 
@@ -28,6 +29,12 @@ export interface KafkaTransportOptions {
   topics?: TopicRegistry;
   /** Where dead letters go (default: ixr.dead-letter). */
   deadLetterTopic?: string;
+  /**
+   * Errors that say a dependency is away (default: PostgreSQL or the network unreachable). They are
+   * retried with capped backoff for as long as it takes and never count as attempts: an outage
+   * pauses the partition instead of dead-lettering every message that arrives during it.
+   */
+  isTransient?: (error: unknown) => boolean;
 }
 
 export type TopicRegistry = Record<string, { eventType: string; schema: z.ZodType }>;
@@ -69,6 +76,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly retry: RetryPolicy;
   private readonly topics: TopicRegistry;
   private readonly deadLetterTopic: string;
+  private readonly isTransient: (error: unknown) => boolean;
   private readonly metrics?: {
     handled: Counter<'topic' | 'outcome'>;
     retries: Counter<'topic'>;
@@ -80,6 +88,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.topics = options.topics ?? IXR_TOPICS;
     this.deadLetterTopic = options.deadLetterTopic ?? TOPICS.deadLetter;
+    this.isTransient = options.isTransient ?? isDependencyUnavailable;
     if (options.registry) {
       this.metrics = {
         handled: new Counter({
@@ -273,7 +282,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     message: KafkaMessage,
     run: (attempt: number) => Promise<void>,
   ): Promise<Outcome> {
-    for (let attempt = 1; ; attempt++) {
+    let waits = 0;
+    for (let attempt = 1; ; ) {
       const started = process.hrtime.bigint();
       try {
         await run(attempt);
@@ -281,16 +291,19 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         this.metrics?.duration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
         return 'handled';
       } catch (error) {
-        if (!isRetryable(error) || attempt >= this.retry.maxAttempts) {
+        waits++;
+        const transient = this.isTransient(error);
+        if (!transient && (!isRetryable(error) || attempt >= this.retry.maxAttempts)) {
           await this.deadLetter(topic, partition, message, error, attempt);
           return 'dead-lettered';
         }
         this.metrics?.retries.inc({ topic });
         this.options.logger.warn(
-          { topic, partition, offset: message.offset, attempt, code: errorCode(error), err: error },
-          'handler failed; will retry',
+          { topic, partition, offset: message.offset, attempt, transient, code: errorCode(error), err: error },
+          transient ? 'a dependency is unavailable; waiting for it' : 'handler failed; will retry',
         );
-        if (!(await this.pause(backoffDelay(this.retry, attempt)))) return 'stopped';
+        if (!transient) attempt++;
+        if (!(await this.pause(backoffDelay(this.retry, Math.min(waits, 30))))) return 'stopped';
       }
     }
   }
