@@ -28,6 +28,7 @@ export class TestStack {
       KAFKA_BROKERS: brokers,
       LOG_LEVEL: 'warn',
       PARTNER_BASE_URL: `http://127.0.0.1:${DEFAULT_PORTS['partner-simulator']}`,
+      IXR_INBOUND_URL: `http://127.0.0.1:${DEFAULT_PORTS['channel-adapters']}`,
       ...extraEnv,
     };
   }

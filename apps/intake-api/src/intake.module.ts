@@ -8,6 +8,10 @@ import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
 import { AuthGuard } from './auth/auth.guard';
 import { AuditRecorder } from './audit/audit-recorder';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
+import { RepliesController } from './replies/replies.controller';
+import { RepliesService } from './replies/replies.service';
 import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
 import { RoutingAdminService } from './routing-admin/routing-admin.service';
@@ -31,7 +35,7 @@ export class IntakeModule {
     if (!options.infra.relay) throw new Error('the intake API needs an outbox relay');
     return {
       module: IntakeModule,
-      controllers: [RequestsController, RoutingAdminController],
+      controllers: [RequestsController, RoutingAdminController, RepliesController, DeadLettersController],
       providers: [
         { provide: DataSource, useValue: options.infra.dataSource },
         { provide: OutboxRelay, useValue: options.infra.relay },
@@ -45,6 +49,8 @@ export class IntakeModule {
         RequestViewService,
         AuditRecorder,
         RoutingAdminService,
+        RepliesService,
+        DeadLettersService,
       ],
     };
   }

@@ -12,6 +12,8 @@ import {
   ValidationFailedError,
   type ErrorDetail,
 } from '@ixr/platform';
+import { DeadLetterAlreadyRedrivenError } from '../dead-letters/dead-letters.service';
+import { ReplyNotAcceptedError } from '../replies/replies.service';
 import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
 
 export interface ErrorBody {
@@ -26,6 +28,8 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [NotFoundError, 404],
   [IdempotencyConflictError, 409],
   [RulesetNotActivatableError, 422],
+  [ReplyNotAcceptedError, 409],
+  [DeadLetterAlreadyRedrivenError, 409],
   [DependencyUnavailableError, 503],
 ];
 

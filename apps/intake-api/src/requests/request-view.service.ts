@@ -5,6 +5,13 @@ import type { Claims } from '@ixr/auth';
 import { DeliveryEntity, RequestEntity } from '@ixr/persistence';
 import { ForbiddenError, NotFoundError } from '@ixr/platform';
 import { toDependencyError } from '../http/dependency-errors';
+import {
+  isAnswered,
+  repliesOf,
+  requestOrigin,
+  type ReplyView,
+  type RequestOrigin,
+} from '../replies/reply-view';
 
 export interface RequestView {
   id: string;
@@ -28,7 +35,9 @@ export interface RequestView {
     dispatchedAt: string;
     completedAt: string | null;
   }[];
-  replies: unknown[];
+  /** Where it came from: one of our units (outbound) or a foreign partner (inbound). */
+  origin: RequestOrigin;
+  replies: ReplyView[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,23 +50,27 @@ export class RequestViewService {
   async view(id: string, caller: Claims): Promise<RequestView> {
     if (!UUID.test(id)) throw new NotFoundError(`no request ${id}`);
     let request: RequestEntity | null;
-    let deliveries: DeliveryEntity[];
+    let deliveries: DeliveryEntity[] = [];
+    let origin: RequestOrigin | undefined;
+    let replies: ReplyView[] = [];
     try {
       request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
-      if (request && !mayRead(request, caller))
+      origin = request ? await requestOrigin(this.dataSource, id) : undefined;
+      if (request && origin && !mayRead(request, origin, caller))
         throw new ForbiddenError('this request belongs to another unit');
-      deliveries = request
-        ? await this.dataSource
-            .getRepository(DeliveryEntity)
-            .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } })
-        : [];
+      if (request) {
+        deliveries = await this.dataSource
+          .getRepository(DeliveryEntity)
+          .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } });
+        replies = await repliesOf(this.dataSource, id);
+      }
     } catch (error) {
       throw toDependencyError(error);
     }
-    if (!request) throw new NotFoundError(`no request ${id}`);
+    if (!request || !origin) throw new NotFoundError(`no request ${id}`);
     return {
       id: request.id,
-      status: statusOf(request, deliveries),
+      status: isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries),
       missionType: request.missionType,
       requestingUnit: request.requestingUnit,
       requestedBy: request.requestedBy,
@@ -77,13 +90,16 @@ export class RequestViewService {
         dispatchedAt: d.dispatchedAt.toISOString(),
         completedAt: d.completedAt?.toISOString() ?? null,
       })),
-      replies: [],
+      origin,
+      replies,
     };
   }
 }
 
-function mayRead(request: RequestEntity, caller: Claims): boolean {
+function mayRead(request: RequestEntity, origin: RequestOrigin, caller: Claims): boolean {
   if (caller.roles.includes('spoc_operator') || caller.roles.includes('auditor')) return true;
+  // A foreign partner's request: the unit it was routed to (SPEC §4.4).
+  if (origin.direction === 'inbound') return origin.assignedUnit === caller.unit;
   return request.requestingUnit === caller.unit;
 }
 
