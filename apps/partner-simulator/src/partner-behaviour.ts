@@ -28,6 +28,7 @@ export class PartnerState {
   private readonly behaviours = new Map<string, PartnerBehaviour>();
   private readonly byKey = new Map<string, { count: number; first: ReceivedMessage }>();
   private received = 0;
+  private hanging = 0;
   private readonly sent = { inbound: 0, answers: 0, failed: 0 };
 
   constructor(private readonly defaultBehaviour: PartnerBehaviour) {}
@@ -69,6 +70,14 @@ export class PartnerState {
       : undefined;
   }
 
+  countOf(idempotencyKey: string): number {
+    return this.byKey.get(idempotencyKey)?.count ?? 0;
+  }
+
+  hangs(delta: 1 | -1): void {
+    this.hanging += delta;
+  }
+
   countSent(kind: 'inbound' | 'answers' | 'failed'): void {
     this.sent[kind]++;
   }
@@ -82,7 +91,14 @@ export class PartnerState {
         channel: e.first.channel,
         destination: e.first.destination,
       }));
-    return { received: this.received, unique: this.byKey.size, duplicates, sent: { ...this.sent } };
+    return {
+      received: this.received,
+      unique: this.byKey.size,
+      duplicates,
+      sent: { ...this.sent },
+      /** Calls held open by partners in mode hang, that the caller has not aborted yet. */
+      hanging: this.hanging,
+    };
   }
 
   messagesFor(requestId: string): ReceivedMessage[] {

@@ -27,7 +27,10 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
     what: string,
   ): Promise<boolean> {
     if (behaviour.mode === 'hang') {
-      await new Promise<void>((resolve) => request.raw.once('close', () => resolve()));
+      // Until the caller gives up and closes the connection: `hanging` shows calls not yet aborted.
+      state.hangs(+1);
+      await new Promise<void>((resolve) => reply.raw.once('close', () => resolve()));
+      state.hangs(-1);
       return true;
     }
     if (behaviour.mode === 'refuse') {
@@ -112,6 +115,14 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
   });
 
   app.get('/simulator/stats', async () => state.stats());
+
+  /** How many times each idempotency key was received (0: never): the exactly-once check. */
+  app.post('/simulator/counts', async (request, reply) => {
+    const parsed = z.strictObject({ keys: z.array(z.string().min(1).max(200)).max(10000) }).safeParse(request.body);
+    if (!parsed.success)
+      return reply.code(400).send({ error: { code: 'SIM.BAD_KEYS', message: 'POST {"keys": ["…"]}' } });
+    return { counts: Object.fromEntries(parsed.data.keys.map((k) => [k, state.countOf(k)])) };
+  });
 
   app.get('/simulator/requests/:requestId/messages', async (request) => {
     const { requestId } = request.params as { requestId: string };

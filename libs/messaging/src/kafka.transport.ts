@@ -35,6 +35,11 @@ export interface KafkaTransportOptions {
    * pauses the partition instead of dead-lettering every message that arrives during it.
    */
   isTransient?: (error: unknown) => boolean;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others (default
+   * 15 s): the time a crashed (kill -9) instance holds up its partitions.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export type TopicRegistry = Record<string, { eventType: string; schema: z.ZodType }>;
@@ -152,8 +157,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       const consumer = this.options.kafka.consumer({
         groupId: `${this.options.groupId}.${topic}`,
         allowAutoTopicCreation: false,
-        sessionTimeout: 30000,
-        heartbeatInterval: 3000,
+        sessionTimeout: this.options.sessionTimeoutMs ?? 15000,
+        heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 15000) / 5)),
         maxWaitTimeInMs: 100,
       });
       consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(topic));
@@ -205,8 +210,13 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         ready.push({ message, envelope: parsed });
         continue;
       }
-      const outcome = await this.handleWithRetry(topic, batch.partition, message, (attempt) =>
-        this.invoke(handler, parsed, { topic, partition: batch.partition, offset: message.offset, attempt }),
+      const outcome = await this.handleWithRetry(
+        topic,
+        batch.partition,
+        message,
+        (attempt) =>
+          this.invoke(handler, parsed, { topic, partition: batch.partition, offset: message.offset, attempt }),
+        heartbeat,
       );
       if (outcome === 'stopped') return;
       resolveOffset(message.offset);
@@ -215,7 +225,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
     if (batchMode) {
       const ctx = { topic, partition: batch.partition, offset: batch.lastOffset(), attempt: 1 };
-      const outcome = await this.handleBatch(topic, batch.partition, handler, ready, ctx);
+      const outcome = await this.handleBatch(topic, batch.partition, handler, ready, ctx, heartbeat);
       if (outcome === 'stopped') return;
       resolveOffset(batch.lastOffset());
     }
@@ -229,6 +239,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     handler: MessageHandler,
     items: { message: KafkaMessage; envelope: EventEnvelope }[],
     ctx: KafkaEventContext,
+    heartbeat: () => Promise<void>,
   ): Promise<Outcome> {
     if (items.length === 0) return 'handled';
     const started = process.hrtime.bigint();
@@ -248,8 +259,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       );
     }
     for (const item of items) {
-      const outcome = await this.handleWithRetry(topic, partition, item.message, (attempt) =>
-        this.invoke(handler, [item.envelope], { ...ctx, offset: item.message.offset, attempt }),
+      const outcome = await this.handleWithRetry(
+        topic,
+        partition,
+        item.message,
+        (attempt) => this.invoke(handler, [item.envelope], { ...ctx, offset: item.message.offset, attempt }),
+        heartbeat,
       );
       if (outcome === 'stopped') return 'stopped';
     }
@@ -281,6 +296,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     partition: number,
     message: KafkaMessage,
     run: (attempt: number) => Promise<void>,
+    heartbeat: () => Promise<void>,
   ): Promise<Outcome> {
     let waits = 0;
     for (let attempt = 1; ; ) {
@@ -303,6 +319,9 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
           transient ? 'a dependency is unavailable; waiting for it' : 'handler failed; will retry',
         );
         if (!transient) attempt++;
+        // Stay in the group while waiting; a rebalance under way takes the partition elsewhere:
+        // stop here, uncommitted, and let its next owner handle the message (handlers are idempotent).
+        if (!(await heartbeat().then(() => true, () => false))) return 'stopped';
         if (!(await this.pause(backoffDelay(this.retry, Math.min(waits, 30))))) return 'stopped';
       }
     }
