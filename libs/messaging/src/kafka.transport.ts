@@ -339,6 +339,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     error: unknown,
     attempts: number,
   ): Promise<void> {
+    if (topic === this.deadLetterTopic) {
+      // Never a dead letter of a dead letter: a failing dead-letter consumer would feed itself.
+      // The message stays in the dead-letter topic, at this offset, for a look by hand.
+      this.metrics?.handled.inc({ topic, outcome: 'skipped' });
+      this.options.logger.error(
+        { topic, partition, offset: message.offset, code: errorCode(error), err: error, attempts },
+        'a dead letter could not be handled; left in the dead-letter topic',
+      );
+      return;
+    }
     const key = message.key?.toString('utf8') ?? null;
     const data: DeadLetter = {
       originalTopic: topic,

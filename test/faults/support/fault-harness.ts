@@ -84,7 +84,8 @@ export async function submitMany(options: {
   return results;
 }
 
-async function post(
+/** One submission; status 0 when the intake could not be reached. */
+export async function post(
   intake: string,
   token: string,
   key: string,

@@ -26,7 +26,7 @@ export class DeadLetterRecorder {
         d.errorMessage.slice(0, 4000),
         JSON.stringify(d.details),
         d.attempts,
-        d.payload,
+        Buffer.from(d.payload, 'utf8'),
         event.time,
       ];
       const start = params.length;

@@ -6,9 +6,17 @@ import { AppError, NotFoundError } from '@ixr/platform';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { toDependencyError } from '../http/dependency-errors';
 
-/** A dead letter is re-driven once; if it fails again, that failure is a new dead letter. */
-export class DeadLetterAlreadyRedrivenError extends AppError {
-  readonly code = 'DEAD_LETTER.ALREADY_REDRIVEN';
+/**
+ * The dead letter cannot be re-driven: it was already (a new failure would be a new dead letter),
+ * or its payload is not text Kafka events can carry again.
+ */
+export class DeadLetterConflictError extends AppError {
+  constructor(
+    readonly code: 'DEAD_LETTER.ALREADY_REDRIVEN' | 'DEAD_LETTER.NOT_REDRIVABLE',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export interface DeadLetterQuery {
@@ -33,7 +41,7 @@ interface DeadLetterRow {
   redrive_count: number;
   redriven_at: Date | null;
   redriven_by: string | null;
-  payload?: string;
+  payload?: Buffer;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -94,7 +102,7 @@ export class DeadLettersService {
     );
     if (!row) throw new NotFoundError(`no dead letter ${id}`);
     this.audit.nudge();
-    return { ...view(row), payload: parsePayload(row.payload ?? '') };
+    return { ...view(row), payload: parsePayload(row.payload?.toString('utf8') ?? '') };
   }
 
   /** Publishes the original message again (same topic, key and bytes) and marks the dead letter re-driven. */
@@ -106,8 +114,16 @@ export class DeadLettersService {
           [id],
         );
         if (!found) return undefined;
+        const payload = found.payload?.toString('utf8') ?? '';
+        if (payload.includes('\u0000')) {
+          throw new DeadLetterConflictError(
+            'DEAD_LETTER.NOT_REDRIVABLE',
+            `dead letter ${id} holds NUL characters: it is no event and cannot be published again`,
+          );
+        }
         if (found.status === 'redriven') {
-          throw new DeadLetterAlreadyRedrivenError(
+          throw new DeadLetterConflictError(
+            'DEAD_LETTER.ALREADY_REDRIVEN',
             `dead letter ${id} was re-driven at ${found.redriven_at?.toISOString()} by ${found.redriven_by}; a new failure would be a new dead letter`,
           );
         }
@@ -118,7 +134,7 @@ export class DeadLettersService {
           [id, now, actor.person],
         );
         await enqueueOutbox(manager, [
-          { topic: found.original_topic, key: found.key ?? id, value: found.payload ?? '' },
+          { topic: found.original_topic, key: found.key ?? id, value: payload },
         ]);
         await this.audit.record(manager, actor, {
           kind: 'redriven',

@@ -12,7 +12,7 @@ import {
   ValidationFailedError,
   type ErrorDetail,
 } from '@ixr/platform';
-import { DeadLetterAlreadyRedrivenError } from '../dead-letters/dead-letters.service';
+import { DeadLetterConflictError } from '../dead-letters/dead-letters.service';
 import { ReplyNotAcceptedError } from '../replies/replies.service';
 import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
 
@@ -29,7 +29,7 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [IdempotencyConflictError, 409],
   [RulesetNotActivatableError, 422],
   [ReplyNotAcceptedError, 409],
-  [DeadLetterAlreadyRedrivenError, 409],
+  [DeadLetterConflictError, 409],
   [DependencyUnavailableError, 503],
 ];
 

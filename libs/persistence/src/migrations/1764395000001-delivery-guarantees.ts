@@ -47,13 +47,15 @@ export class DeliveryGuarantees1764395000001 implements MigrationInterface {
         error_message text NOT NULL,
         details json NOT NULL,
         attempts int NOT NULL,
-        payload text NOT NULL,
+        payload bytea NOT NULL,
         dead_lettered_at timestamptz NOT NULL,
         status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'redriven')),
         redrive_count int NOT NULL DEFAULT 0,
         redriven_at timestamptz,
         redriven_by text
       )`);
+    // payload: the message as the transport read it, kept as bytes (a poison message may hold NUL,
+    // which a text column refuses) and published again unchanged by a re-drive.
     await q.query(`CREATE INDEX dead_letters_listing ON dead_letters (status, dead_lettered_at)`);
   }
 
