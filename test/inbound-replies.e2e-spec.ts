@@ -23,7 +23,9 @@ interface RequestView {
   status: string;
   origin: { direction: string; assignedUnit: string | null; originChannel: string | null };
   deadline: { basis: string };
-  decision: { routes: { channel: string; destination: string; role: string; ruleId: string; reason: string }[] };
+  decision: {
+    routes: { channel: string; destination: string; role: string; ruleId: string; reason: string }[];
+  };
   deliveries: { channel: string; destination: string; status: string }[];
   replies: ReplyView[];
 }
@@ -94,12 +96,27 @@ describe('inbound requests, answers and replies', () => {
     const sent = await partnerSends('siena', 'NL', partnerRequest());
     expect(sent.ixr.status).toBe(202);
     const id = sent.ixr.body.reference;
-    const view = await viewWhen(id, contactPoint, (v) => v.deliveries.length > 0, 'the inbound request routed');
-    expect(view.origin).toMatchObject({ direction: 'inbound', assignedUnit: 'FGP-ANTWERPEN', originChannel: 'siena' });
+    const view = await viewWhen(
+      id,
+      contactPoint,
+      (v) => v.deliveries.length > 0,
+      'the inbound request routed',
+    );
+    expect(view.origin).toMatchObject({
+      direction: 'inbound',
+      assignedUnit: 'FGP-ANTWERPEN',
+      originChannel: 'siena',
+    });
     expect(view.decision.routes).toEqual([
-      expect.objectContaining({ channel: 'national_unit', destination: 'FGP-ANTWERPEN', ruleId: 'IN-CONTACT-POINT' }),
+      expect.objectContaining({
+        channel: 'national_unit',
+        destination: 'FGP-ANTWERPEN',
+        ruleId: 'IN-CONTACT-POINT',
+      }),
     ]);
-    expect(view.deliveries).toEqual([expect.objectContaining({ destination: 'FGP-ANTWERPEN', status: 'delivered' })]);
+    expect(view.deliveries).toEqual([
+      expect.objectContaining({ destination: 'FGP-ANTWERPEN', status: 'delivered' }),
+    ]);
     expect(view.deadline.basis).toBe('standard_7d');
     expect((await api(intake, 'GET', `/v1/requests/${id}`, { token: otherUnit })).status).toBe(403);
     const inbox = await stack.db.query(`SELECT unit FROM unit_inbox WHERE request_id = $1`, [id]);
@@ -133,35 +150,68 @@ describe('inbound requests, answers and replies', () => {
     const id = sent.ixr.body.reference;
     await viewWhen(id, contactPoint, (v) => v.deliveries.length > 0, 'the inbound request routed');
 
-    const bad = await api<{ error: { details: { path: string }[] } }>(intake, 'POST', `/v1/requests/${id}/replies`, {
-      token: contactPoint,
-      body: { text: '', handlingCode: 'H9', extra: 1 },
-    });
+    const bad = await api<{ error: { details: { path: string }[] } }>(
+      intake,
+      'POST',
+      `/v1/requests/${id}/replies`,
+      {
+        token: contactPoint,
+        body: { text: '', handlingCode: 'H9', extra: 1 },
+      },
+    );
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d) => d.path).sort()).toEqual(['(body)', 'handlingCode', 'text'].sort());
+    expect(bad.body.error.details.map((d) => d.path).sort()).toEqual(
+      ['(body)', 'handlingCode', 'text'].sort(),
+    );
     expect(
-      (await api(intake, 'POST', `/v1/requests/${id}/replies`, { token: otherUnit, body: { text: 'x', handlingCode: 'H1' } }))
-        .status,
+      (
+        await api(intake, 'POST', `/v1/requests/${id}/replies`, {
+          token: otherUnit,
+          body: { text: 'x', handlingCode: 'H1' },
+        })
+      ).status,
     ).toBe(403);
 
-    const reply = await api<{ id: string; channel: string; destination: string }>(intake, 'POST', `/v1/requests/${id}/replies`, {
-      token: contactPoint,
-      body: { text: 'The subject lives at an address known to us.', handlingCode: 'H2' },
-    });
+    const reply = await api<{ id: string; channel: string; destination: string }>(
+      intake,
+      'POST',
+      `/v1/requests/${id}/replies`,
+      {
+        token: contactPoint,
+        body: { text: 'The subject lives at an address known to us.', handlingCode: 'H2' },
+      },
+    );
     expect(reply.status).toBe(202);
     expect(reply.body).toMatchObject({ channel: 'siena', destination: 'NL' });
 
-    const view = await viewWhen(id, contactPoint, (v) => v.replies[0]?.status === 'delivered', 'the reply delivered');
-    expect(view.status).toBe('answered');
-    expect(view.replies[0]).toMatchObject({ direction: 'outbound', channel: 'siena', partner: 'NL', inReplyTo: sent.messageId });
-    const received = await api<{ channel: string; destination: string; idempotencyKey: string; message: { inReplyTo: string; handlingCode: string } }[]>(
-      simulator,
-      'GET',
-      `/simulator/messages?inReplyTo=${sent.messageId}`,
+    const view = await viewWhen(
+      id,
+      contactPoint,
+      (v) => v.replies[0]?.status === 'delivered',
+      'the reply delivered',
     );
+    expect(view.status).toBe('answered');
+    expect(view.replies[0]).toMatchObject({
+      direction: 'outbound',
+      channel: 'siena',
+      partner: 'NL',
+      inReplyTo: sent.messageId,
+    });
+    const received = await api<
+      {
+        channel: string;
+        destination: string;
+        idempotencyKey: string;
+        message: { inReplyTo: string; handlingCode: string };
+      }[]
+    >(simulator, 'GET', `/simulator/messages?inReplyTo=${sent.messageId}`);
     expect(received.body).toHaveLength(1);
-    expect(received.body[0]).toMatchObject({ channel: 'siena', destination: 'NL', idempotencyKey: reply.body.id });
-    expect(received.body[0]!.message.handlingCode).toBe('H2');
+    expect(received.body[0]).toMatchObject({
+      channel: 'siena',
+      destination: 'NL',
+      idempotencyKey: reply.body.id,
+    });
+    expect(received.body[0].message.handlingCode).toBe('H2');
     const counts = await api<{ counts: Record<string, number> }>(simulator, 'POST', '/simulator/counts', {
       body: { keys: [reply.body.id] },
     });
@@ -171,24 +221,34 @@ describe('inbound requests, answers and replies', () => {
         `SELECT kind FROM exchange_log WHERE request_id = $1 ORDER BY seq`,
         [id],
       );
-      return rows.some((r) => r.kind === 'delivered' && rows.indexOf(r) > 2) ? rows.map((r) => r.kind) : undefined;
+      return rows.some((r) => r.kind === 'delivered' && rows.indexOf(r) > 2)
+        ? rows.map((r) => r.kind)
+        : undefined;
     }, 'the reply logged');
     expect(kinds).toEqual(['received', 'routed', 'delivered', 'responded', 'delivered']);
   });
 
   it('refuses a reply to one of our own requests', async () => {
-    const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', { token: requester, body: requestBody() });
-    const res = await api<{ error: { code: string } }>(intake, 'POST', `/v1/requests/${own.body.id}/replies`, {
-      token: operator,
-      body: { text: 'no', handlingCode: 'H1' },
+    const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body: requestBody(),
     });
+    const res = await api<{ error: { code: string } }>(
+      intake,
+      'POST',
+      `/v1/requests/${own.body.id}/replies`,
+      {
+        token: operator,
+        body: { text: 'no', handlingCode: 'H1' },
+      },
+    );
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('REPLY.NOT_ACCEPTED');
   });
 
   it('refuses unsigned, badly signed, stale and replayed partner messages, storing nothing', async () => {
     const count = async () =>
-      Number((await stack.db.query<{ n: string }>(`SELECT count(*) AS n FROM inbound_messages`)).rows[0]!.n);
+      Number((await stack.db.query<{ n: string }>(`SELECT count(*) AS n FROM inbound_messages`)).rows[0].n);
     const before = await count();
     const partner = { channel: 'siena', country: 'NL' };
     const key = derivePartnerKey(DEV_PARTNER_KEY_SEED, partner);
@@ -201,7 +261,10 @@ describe('inbound requests, answers and replies', () => {
       });
 
     expect((await post({})).body.error.code).toBe('INBOUND.SIGNATURE_MISSING');
-    const forged = await post({ [TIMESTAMP_HEADER]: now, [SIGNATURE_HEADER]: signPartnerMessage('wrong-key', partner, now, body) });
+    const forged = await post({
+      [TIMESTAMP_HEADER]: now,
+      [SIGNATURE_HEADER]: signPartnerMessage('wrong-key', partner, now, body),
+    });
     expect(forged.status).toBe(401);
     expect(forged.body.error.code).toBe('INBOUND.SIGNATURE_MISMATCH');
     const otherPartner = await post({
@@ -210,16 +273,29 @@ describe('inbound requests, answers and replies', () => {
     });
     expect(otherPartner.body.error.code).toBe('INBOUND.SIGNATURE_MISMATCH');
     const old = String(Number(now) - 3600);
-    expect((await post({ [TIMESTAMP_HEADER]: old, [SIGNATURE_HEADER]: signPartnerMessage(key, partner, old, body) })).body.error.code).toBe(
-      'INBOUND.SIGNATURE_STALE',
-    );
+    expect(
+      (
+        await post({
+          [TIMESTAMP_HEADER]: old,
+          [SIGNATURE_HEADER]: signPartnerMessage(key, partner, old, body),
+        })
+      ).body.error.code,
+    ).toBe('INBOUND.SIGNATURE_STALE');
     const tampered = body.replace('Piet', 'Paul');
     expect(
-      (await post({ [TIMESTAMP_HEADER]: now, [SIGNATURE_HEADER]: signPartnerMessage(key, partner, now, body) }, tampered)).status,
+      (
+        await post(
+          { [TIMESTAMP_HEADER]: now, [SIGNATURE_HEADER]: signPartnerMessage(key, partner, now, body) },
+          tampered,
+        )
+      ).status,
     ).toBe(401);
     expect(await count()).toBe(before);
 
-    const signed = { [TIMESTAMP_HEADER]: now, [SIGNATURE_HEADER]: signPartnerMessage(key, partner, now, body) };
+    const signed = {
+      [TIMESTAMP_HEADER]: now,
+      [SIGNATURE_HEADER]: signPartnerMessage(key, partner, now, body),
+    };
     expect((await post(signed)).status).toBe(202);
     const replay = await post(signed);
     expect(replay.status).toBe(409);
@@ -237,7 +313,9 @@ describe('inbound requests, answers and replies', () => {
   });
 
   it('attaches a partner’s answer to our request across a router restart, and notifies the requesting unit', async () => {
-    await api(simulator, 'PUT', '/simulator/partners/siena/DE', { body: { mode: 'ok', answerAfterMs: 4000 } });
+    await api(simulator, 'PUT', '/simulator/partners/siena/DE', {
+      body: { mode: 'ok', answerAfterMs: 4000 },
+    });
     const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
       token: requester,
       body: requestBody({ targetCountries: ['DE'] }),
@@ -248,10 +326,16 @@ describe('inbound requests, answers and replies', () => {
     await stack.restart('router');
     const view = await viewWhen(own.body.id, requester, (v) => v.replies.length > 0, 'the answer attached');
     expect(view.status).toBe('answered');
-    expect(view.replies[0]).toMatchObject({ direction: 'inbound', channel: 'siena', partner: 'DE', late: false });
-    const inbox = await stack.db.query(`SELECT unit, role FROM unit_inbox WHERE request_id = $1 AND role = 'answer'`, [
-      own.body.id,
-    ]);
+    expect(view.replies[0]).toMatchObject({
+      direction: 'inbound',
+      channel: 'siena',
+      partner: 'DE',
+      late: false,
+    });
+    const inbox = await stack.db.query(
+      `SELECT unit, role FROM unit_inbox WHERE request_id = $1 AND role = 'answer'`,
+      [own.body.id],
+    );
     expect(inbox.rows).toEqual([{ unit: 'PZ-5339', role: 'answer' }]);
   });
 
@@ -261,20 +345,44 @@ describe('inbound requests, answers and replies', () => {
       body: requestBody({ targetCountries: ['AT'] }),
     });
     await viewWhen(own.body.id, requester, (v) => v.status === 'delivered', 'our request delivered');
-    await stack.db.query(`UPDATE requests SET deadline_at = now() - interval '1 hour' WHERE id = $1`, [own.body.id]);
-    await partnerSends('siena', 'AT', { kind: 'answer', inReplyTo: own.body.id, handlingCode: 'H1', language: 'de', text: 'Spät, aber hier.' });
-    const view = await viewWhen(own.body.id, requester, (v) => v.replies.length > 0, 'the late answer attached');
+    await stack.db.query(`UPDATE requests SET deadline_at = now() - interval '1 hour' WHERE id = $1`, [
+      own.body.id,
+    ]);
+    await partnerSends('siena', 'AT', {
+      kind: 'answer',
+      inReplyTo: own.body.id,
+      handlingCode: 'H1',
+      language: 'de',
+      text: 'Spät, aber hier.',
+    });
+    const view = await viewWhen(
+      own.body.id,
+      requester,
+      (v) => v.replies.length > 0,
+      'the late answer attached',
+    );
     expect(view.replies[0]).toMatchObject({ late: true, text: 'Spät, aber hier.' });
   });
 
   it('puts an answer to an unknown request in the SPOC queue', async () => {
     const unknown = randomUUID();
-    const sent = await partnerSends('siena', 'FR', { kind: 'answer', inReplyTo: unknown, handlingCode: 'H0', language: 'fr', text: 'Réponse' });
+    const sent = await partnerSends('siena', 'FR', {
+      kind: 'answer',
+      inReplyTo: unknown,
+      handlingCode: 'H0',
+      language: 'fr',
+      text: 'Réponse',
+    });
     expect(sent.ixr.status).toBe(202);
     const queued = await waitFor(async () => {
-      const res = await api<{ answers: { inReplyTo: string; partner: string }[] }>(intake, 'GET', '/v1/replies/unmatched', {
-        token: operator,
-      });
+      const res = await api<{ answers: { inReplyTo: string; partner: string }[] }>(
+        intake,
+        'GET',
+        '/v1/replies/unmatched',
+        {
+          token: operator,
+        },
+      );
       return res.body.answers?.find((a) => a.inReplyTo === unknown);
     }, 'the answer in the SPOC queue');
     expect(queued.partner).toBe('FR');

@@ -61,7 +61,9 @@ describe('partner outages: circuits, fallbacks, dead letters', () => {
 
   async function routesOf(id: string): Promise<Route[]> {
     return waitFor(async () => {
-      const res = await api<{ routes: Route[] }>(intake, 'GET', `/v1/requests/${id}/decision`, { token: requester });
+      const res = await api<{ routes: Route[] }>(intake, 'GET', `/v1/requests/${id}/decision`, {
+        token: requester,
+      });
       return res.status === 200 ? res.body.routes : undefined;
     }, `the decision of ${id}`);
   }
@@ -84,7 +86,13 @@ describe('partner outages: circuits, fallbacks, dead letters', () => {
       return stats.hanging === 0 && /1000 ms|timed out/.test(rows[0]?.last_error ?? '');
     }, 'the aborted call');
     expect(Date.now() - aborted).toBeLessThan(10_000);
-    expect(await metric(adaptersMetrics, 'ixr_circuit_events_total', { channel: 'siena', destination: 'FR', event: 'timeout' })).toBeGreaterThan(0);
+    expect(
+      await metric(adaptersMetrics, 'ixr_circuit_events_total', {
+        channel: 'siena',
+        destination: 'FR',
+        event: 'timeout',
+      }),
+    ).toBeGreaterThan(0);
     await partnerMode(simulator, 'siena', 'FR', { mode: 'ok' });
   });
 
@@ -108,7 +116,11 @@ describe('partner outages: circuits, fallbacks, dead letters', () => {
       return routes.some((r) => r.role === 'fallback') ? { id, routes } : undefined;
     }, 'a request rerouted to the fallback');
     const fallback = rerouted.routes.find((r) => r.role === 'fallback')!;
-    expect(fallback).toMatchObject({ channel: 'interpol', destination: 'NL', ruleId: 'OUT-FALLBACK-INCIDENT' });
+    expect(fallback).toMatchObject({
+      channel: 'interpol',
+      destination: 'NL',
+      ruleId: 'OUT-FALLBACK-INCIDENT',
+    });
     expect(fallback.reason).toMatch(/technical incident/);
     expect(fallback.reason).toMatch(/Art 13\(2\)\(c\)/);
     expect(rerouted.routes.some((r) => r.channel === 'siena')).toBe(false);
@@ -150,22 +162,27 @@ describe('partner outages: circuits, fallbacks, dead letters', () => {
     await partnerMode(simulator, 'siena', 'SE', { mode: 'fail' });
     const id = await submit(['SE']);
     const letter = await waitFor(async () => {
-      const res = await api<{ deadLetters: { id: string; requestId: string; error: { code: string }; topic: string }[] }>(
-        intake,
-        'GET',
-        '/v1/dead-letters?topic=ixr.deliveries.dispatched',
-        { token: operator, headers: { 'x-justification': 'checking undelivered messages' } },
-      );
+      const res = await api<{
+        deadLetters: { id: string; requestId: string; error: { code: string }; topic: string }[];
+      }>(intake, 'GET', '/v1/dead-letters?topic=ixr.deliveries.dispatched', {
+        token: operator,
+        headers: { 'x-justification': 'checking undelivered messages' },
+      });
       return res.body.deadLetters?.find((d) => d.requestId === id);
     }, 'the dead letter of the SE delivery');
     expect(letter.error.code).toBe('DELIVERY.PARTNER_UNREACHABLE');
 
     expect((await api(intake, 'GET', '/v1/dead-letters', { token: requester })).status).toBe(403);
     expect((await api(intake, 'GET', `/v1/dead-letters/${letter.id}`, { token: operator })).status).toBe(400);
-    const read = await api<{ payload: { data: { deliveryId: string } } }>(intake, 'GET', `/v1/dead-letters/${letter.id}`, {
-      token: operator,
-      headers: { 'x-justification': 'which delivery failed' },
-    });
+    const read = await api<{ payload: { data: { deliveryId: string } } }>(
+      intake,
+      'GET',
+      `/v1/dead-letters/${letter.id}`,
+      {
+        token: operator,
+        headers: { 'x-justification': 'which delivery failed' },
+      },
+    );
     expect(read.status).toBe(200);
     expect(read.body.payload.data.deliveryId).toBeDefined();
     const without = await api(intake, 'POST', `/v1/dead-letters/${letter.id}/redrive`, { token: operator });
@@ -178,10 +195,15 @@ describe('partner outages: circuits, fallbacks, dead letters', () => {
     });
     expect(redriven.status).toBe(202);
     expect(redriven.body.status).toBe('redriven');
-    const again = await api<{ error: { code: string } }>(intake, 'POST', `/v1/dead-letters/${letter.id}/redrive`, {
-      token: operator,
-      headers: { 'x-justification': 'twice' },
-    });
+    const again = await api<{ error: { code: string } }>(
+      intake,
+      'POST',
+      `/v1/dead-letters/${letter.id}/redrive`,
+      {
+        token: operator,
+        headers: { 'x-justification': 'twice' },
+      },
+    );
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('DEAD_LETTER.ALREADY_REDRIVEN');
 

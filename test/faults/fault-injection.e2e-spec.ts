@@ -106,7 +106,11 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
       },
     });
     await fault;
-    await conclude('kill -9 of the router mid-stream', submitted, 'killed after a third was accepted, restarted');
+    await conclude(
+      'kill -9 of the router mid-stream',
+      submitted,
+      'killed after a third was accepted, restarted',
+    );
   });
 
   it('kill -9 of an adapter mid-delivery', async () => {
@@ -122,6 +126,10 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
       onAccepted: (n) => {
         if (n !== Math.floor(COUNT / 2)) return;
         fault = (async () => {
+          await waitFor(async () => {
+            const stats = (await (await fetch(`${simulator}/simulator/stats`)).json()) as { inFlight: number };
+            return stats.inFlight >= 3;
+          }, 'partner calls in flight');
           await stack.services.get('channel-adapters')!.kill();
           await stack.restart('channel-adapters');
         })();
@@ -139,7 +147,8 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
          AND channel NOT IN ('national_spoc', 'national_unit')`,
       [submitted.map((s) => s.id)],
     );
-    return `killed mid-delivery; ${r[0]?.n ?? 0} sends retried after the crash, none received twice`;
+    const found = stack.output.filter((line) => line.includes('had reached the partner: not sent again')).length;
+    return `killed with partner calls in flight; ${r[0]?.n ?? 0} sends retried after the crash, ${found} of them found already at the partner and not sent again`;
   }
 
   const externalBroker = Boolean(process.env.KAFKA_BROKERS);
@@ -158,7 +167,11 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
     }
     const after = await submitMany({ intake, token, count: COUNT - 2 * third, keyPrefix: `${keyPrefix}-c` });
     await healthy();
-    await conclude('broker restart', [...before, ...during, ...after], `${during.length} accepted (202) while the broker was down`);
+    await conclude(
+      'broker restart',
+      [...before, ...during, ...after],
+      `${during.length} accepted (202) while the broker was down`,
+    );
   });
 
   it('PostgreSQL unavailable for ten seconds', async () => {
@@ -167,7 +180,7 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
     const before = await submitMany({ intake, token, count: third, keyPrefix: `${keyPrefix}-a` });
     const outage = await blockDatabase(databaseUrl);
     const restored = new Promise<void>((resolve, reject) => {
-      setTimeout(() => outage.restore().then(resolve, reject), 10_000);
+      setTimeout(() => void outage.restore().then(resolve, reject), 10_000);
     });
     let during: Submitted[] = [];
     try {
@@ -208,11 +221,15 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
       'SIENA NL dropping connections; circuit opened, new NL requests took the fallback',
     );
     expect(check.fallbacks).toBeGreaterThan(0);
-    rows[rows.length - 1]!.note += ` (${check.fallbacks} fallback routes, interpol NL), then closed`;
+    rows[rows.length - 1].note += ` (${check.fallbacks} fallback routes, interpol NL), then closed`;
   });
 
   it('a poison message', async () => {
-    const kafka = new Kafka({ clientId: 'ixr-fault-poison', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'ixr-fault-poison',
+      brokers: brokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
     const producer = kafka.producer();
     await producer.connect();
     const unknownDelivery = randomUUID();
@@ -232,7 +249,11 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
           }),
         ),
       },
-      { topic: TOPICS.deliveryDispatched, key: 'poison-3', value: Buffer.from([0xff, 0xfe, 0x00]).toString('latin1') },
+      {
+        topic: TOPICS.deliveryDispatched,
+        key: 'poison-3',
+        value: Buffer.from([0xff, 0xfe, 0x00]).toString('latin1'),
+      },
       {
         topic: TOPICS.deliveryDispatched,
         key: unknownDelivery,
@@ -269,7 +290,9 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
       keyPrefix: `poison-${randomUUID()}`,
       onAccepted: (n) => {
         if (n === Math.floor(COUNT / 2)) {
-          sent = Promise.all(poison.map((p) => producer.send({ topic: p.topic, messages: [{ key: p.key, value: p.value }] })));
+          sent = Promise.all(
+            poison.map((p) => producer.send({ topic: p.topic, messages: [{ key: p.key, value: p.value }] })),
+          );
         }
       },
     });
@@ -278,13 +301,12 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
     const operator = await tokenFor('CGI-SPOC', ['spoc_operator'], 'federal');
     // Each poison message is a dead letter with its reason, once per consumer it reached.
     const letters = await waitFor(async () => {
-      const res = await api<{ deadLetters: { key: string; topic: string; failedIn: string; error: { code: string } }[] }>(
-        intake,
-        'GET',
-        '/v1/dead-letters?limit=500',
-        { token: operator },
+      const res = await api<{
+        deadLetters: { key: string; topic: string; failedIn: string; error: { code: string } }[];
+      }>(intake, 'GET', '/v1/dead-letters?limit=500', { token: operator });
+      const mine = (res.body.deadLetters ?? []).filter(
+        (d) => d.key?.startsWith('poison') || d.key === unknownDelivery,
       );
-      const mine = (res.body.deadLetters ?? []).filter((d) => d.key?.startsWith('poison') || d.key === unknownDelivery);
       return mine.length >= 6 ? mine : undefined;
     }, 'the poison messages dead-lettered');
     const codes = letters.map((d) => `${d.topic} ${d.failedIn} ${d.error.code}`).sort();
@@ -330,7 +352,7 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
       submitted,
       `${COUNT} pairs sent concurrently → one request each; ${conflicts} different bodies → 409`,
     );
-    rows[rows.length - 1]!.duplicated = check.duplicated + splits;
+    rows[rows.length - 1].duplicated = check.duplicated + splits;
   });
 
   it('two router instances in one consumer group while one joins and leaves', async () => {

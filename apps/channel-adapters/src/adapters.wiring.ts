@@ -27,8 +27,10 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure) {
     logger,
     config.CIRCUIT_REPORT_MS,
   );
-  let http: PartnerHttpClient | undefined;
-  const breakers = new CircuitBreakers(
+  // The probe of a half-open circuit is a plain call to the partner (it must not go through the breaker).
+  const probe = (channel: string, destination: string, signal: AbortSignal): Promise<void> =>
+    http.probe(channel, destination, signal);
+  const breakers: CircuitBreakers = new CircuitBreakers(
     {
       timeoutMs: config.PARTNER_TIMEOUT_MS,
       resetMs: config.CIRCUIT_RESET_MS,
@@ -36,11 +38,11 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure) {
       volumeThreshold: config.CIRCUIT_VOLUME_THRESHOLD,
       rollingWindowMs: config.CIRCUIT_WINDOW_MS,
     },
-    (channel, destination, signal) => http!.probe(channel, destination, signal),
+    probe,
     reporter.onChange,
     registry,
   );
-  http = new PartnerHttpClient({ baseUrl: config.PARTNER_BASE_URL }, breakers);
+  const http: PartnerHttpClient = new PartnerHttpClient({ baseUrl: config.PARTNER_BASE_URL }, breakers);
   const adapters = createAdapterRegistry(http, dataSource, clock);
   const retries = new SendRetries({
     baseDelayMs: config.DELIVERY_RETRY_BASE_MS,

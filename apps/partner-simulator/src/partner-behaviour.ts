@@ -29,6 +29,7 @@ export class PartnerState {
   private readonly byKey = new Map<string, { count: number; first: ReceivedMessage }>();
   private received = 0;
   private hanging = 0;
+  private delayed = 0;
   private readonly sent = { inbound: 0, answers: 0, failed: 0 };
 
   constructor(private readonly defaultBehaviour: PartnerBehaviour) {}
@@ -78,6 +79,10 @@ export class PartnerState {
     this.hanging += delta;
   }
 
+  delays(delta: 1 | -1): void {
+    this.delayed += delta;
+  }
+
   countSent(kind: 'inbound' | 'answers' | 'failed'): void {
     this.sent[kind]++;
   }
@@ -98,6 +103,8 @@ export class PartnerState {
       sent: { ...this.sent },
       /** Calls held open by partners in mode hang, that the caller has not aborted yet. */
       hanging: this.hanging,
+      /** Calls being processed by slow partners (latency) right now. */
+      inFlight: this.delayed,
     };
   }
 

@@ -61,7 +61,9 @@ export class PartnerSender {
       language: typeof request.language === 'string' ? request.language : 'en',
       text: `Answer of ${received.channel}/${received.destination} to request ${request.requestId}: no record found.`,
     };
-    this.later(afterMs, () => this.deliverAnswer({ channel: received.channel, country: received.destination }, answer, 1));
+    this.later(afterMs, () =>
+      this.deliverAnswer({ channel: received.channel, country: received.destination }, answer, 1),
+    );
   }
 
   stop(): void {
@@ -69,7 +71,11 @@ export class PartnerSender {
     this.timers.clear();
   }
 
-  private async deliverAnswer(partner: PartnerId, answer: Record<string, unknown>, attempt: number): Promise<void> {
+  private async deliverAnswer(
+    partner: PartnerId,
+    answer: Record<string, unknown>,
+    attempt: number,
+  ): Promise<void> {
     let outcome: string;
     try {
       const result = await this.send(partner, answer);

@@ -18,7 +18,11 @@ const sendParams = z.object({
  * to IXR on demand (signed), and counts every message per idempotency key so tests can prove
  * exactly-once.
  */
-export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerState, sender: PartnerSender): void {
+export function registerSimulatorRoutes(
+  app: FastifyInstance,
+  state: PartnerState,
+  sender: PartnerSender,
+): void {
   /** Applies the partner's failure mode; true when the request was answered (or dropped) by it. */
   async function misbehave(
     behaviour: PartnerBehaviour,
@@ -41,7 +45,12 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
       await reply.code(500).send({ error: { code: 'SIM.PARTNER_DOWN', message: `${what} is failing` } });
       return true;
     }
-    if (behaviour.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, behaviour.latencyMs));
+    if (behaviour.latencyMs > 0) {
+      // Still processed if the caller goes away meanwhile, as a real partner would.
+      state.delays(+1);
+      await new Promise((resolve) => setTimeout(resolve, behaviour.latencyMs));
+      state.delays(-1);
+    }
     return false;
   }
 
@@ -69,7 +78,8 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
       receivedAt: new Date().toISOString(),
       message: request.body,
     });
-    if (count === 1 && behaviour.answerAfterMs !== undefined) sender.scheduleAnswer(first, behaviour.answerAfterMs);
+    if (count === 1 && behaviour.answerAfterMs !== undefined)
+      sender.scheduleAnswer(first, behaviour.answerAfterMs);
     return reply.code(202).send({ reference, duplicate: count > 1 });
   });
 
@@ -82,7 +92,8 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
     if (await misbehave(state.behaviourOf(channel, destination), request, reply, `${channel}/${destination}`))
       return reply;
     const found = state.find(channel, destination, key);
-    if (!found) return reply.code(404).send({ error: { code: 'SIM.NOT_RECEIVED', message: `no message ${key}` } });
+    if (!found)
+      return reply.code(404).send({ error: { code: 'SIM.NOT_RECEIVED', message: `no message ${key}` } });
     return { reference: found.reference, receivedAt: found.receivedAt };
   });
 
@@ -90,7 +101,9 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
   app.get('/partners/:channel/:destination/health', async (request, reply) => {
     const params = partnerParams.safeParse(request.params);
     if (!params.success)
-      return reply.code(400).send({ error: { code: 'SIM.BAD_PARTNER', message: 'bad channel or destination' } });
+      return reply
+        .code(400)
+        .send({ error: { code: 'SIM.BAD_PARTNER', message: 'bad channel or destination' } });
     const { channel, destination } = params.data;
     if (await misbehave(state.behaviourOf(channel, destination), request, reply, `${channel}/${destination}`))
       return reply;
@@ -106,7 +119,10 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
     const body = request.body as Record<string, unknown> | undefined;
     if (!params.success || typeof body !== 'object' || body === null || Array.isArray(body)) {
       return reply.code(400).send({
-        error: { code: 'SIM.BAD_SEND', message: 'POST a JSON message to /simulator/partners/<channel>/<CC>/send' },
+        error: {
+          code: 'SIM.BAD_SEND',
+          message: 'POST a JSON message to /simulator/partners/<channel>/<CC>/send',
+        },
       });
     }
     const message = { messageId: `sim-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`, ...body };
@@ -118,7 +134,9 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
 
   /** How many times each idempotency key was received (0: never): the exactly-once check. */
   app.post('/simulator/counts', async (request, reply) => {
-    const parsed = z.strictObject({ keys: z.array(z.string().min(1).max(200)).max(10000) }).safeParse(request.body);
+    const parsed = z
+      .strictObject({ keys: z.array(z.string().min(1).max(200)).max(10000) })
+      .safeParse(request.body);
     if (!parsed.success)
       return reply.code(400).send({ error: { code: 'SIM.BAD_KEYS', message: 'POST {"keys": ["…"]}' } });
     return { counts: Object.fromEntries(parsed.data.keys.map((k) => [k, state.countOf(k)])) };
@@ -133,7 +151,8 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
   app.get('/simulator/messages', async (request) => {
     const { inReplyTo } = request.query as { inReplyTo?: string };
     return state.messages(
-      (m) => inReplyTo === undefined || (m.message as { inReplyTo?: unknown } | null)?.inReplyTo === inReplyTo,
+      (m) =>
+        inReplyTo === undefined || (m.message as { inReplyTo?: unknown } | null)?.inReplyTo === inReplyTo,
     );
   });
 

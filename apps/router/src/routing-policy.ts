@@ -28,7 +28,11 @@ export function databaseRoutingPolicy(
           {
             requestId: input.requestId,
             open: channelHealth.open,
-            fallbacks: fallbacks.map((r) => ({ channel: r.channel, destination: r.destination, reason: r.reason })),
+            fallbacks: fallbacks.map((r) => ({
+              channel: r.channel,
+              destination: r.destination,
+              reason: r.reason,
+            })),
           },
           'technical incident: circuit open, fallback route taken (Directive 2023/977 Art 13(2)(c))',
         );

@@ -215,7 +215,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         batch.partition,
         message,
         (attempt) =>
-          this.invoke(handler, parsed, { topic, partition: batch.partition, offset: message.offset, attempt }),
+          this.invoke(handler, parsed, {
+            topic,
+            partition: batch.partition,
+            offset: message.offset,
+            attempt,
+          }),
         heartbeat,
       );
       if (outcome === 'stopped') return;
@@ -299,7 +304,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     heartbeat: () => Promise<void>,
   ): Promise<Outcome> {
     let waits = 0;
-    for (let attempt = 1; ; ) {
+    for (let attempt = 1; ;) {
       const started = process.hrtime.bigint();
       try {
         await run(attempt);
@@ -315,13 +320,27 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         }
         this.metrics?.retries.inc({ topic });
         this.options.logger.warn(
-          { topic, partition, offset: message.offset, attempt, transient, code: errorCode(error), err: error },
+          {
+            topic,
+            partition,
+            offset: message.offset,
+            attempt,
+            transient,
+            code: errorCode(error),
+            err: error,
+          },
           transient ? 'a dependency is unavailable; waiting for it' : 'handler failed; will retry',
         );
         if (!transient) attempt++;
         // Stay in the group while waiting; a rebalance under way takes the partition elsewhere:
         // stop here, uncommitted, and let its next owner handle the message (handlers are idempotent).
-        if (!(await heartbeat().then(() => true, () => false))) return 'stopped';
+        if (
+          !(await heartbeat().then(
+            () => true,
+            () => false,
+          ))
+        )
+          return 'stopped';
         if (!(await this.pause(backoffDelay(this.retry, Math.min(waits, 30))))) return 'stopped';
       }
     }

@@ -26,7 +26,9 @@ export function partnerName(partner: PartnerId): string {
  * Production configures each partner's key explicitly instead.
  */
 export function derivePartnerKey(seed: string, partner: PartnerId): string {
-  return createHmac('sha256', seed).update(`ixr-partner-key:${partnerName(partner)}`).digest('base64url');
+  return createHmac('sha256', seed)
+    .update(`ixr-partner-key:${partnerName(partner)}`)
+    .digest('base64url');
 }
 
 function mac(key: string, partner: PartnerId, timestamp: string, body: Buffer | string): Buffer {

@@ -191,9 +191,13 @@ export const partnerAnswerSchema = z.strictObject({
   text: body.informationSought,
 });
 
-export const partnerMessageSchema = z.discriminatedUnion('kind', [partnerRequestSchema, partnerAnswerSchema], {
-  error: 'kind must be "request" or "answer"',
-});
+export const partnerMessageSchema = z.discriminatedUnion(
+  'kind',
+  [partnerRequestSchema, partnerAnswerSchema],
+  {
+    error: 'kind must be "request" or "answer"',
+  },
+);
 
 /** A partner message accepted by an adapter: signature checked, not a replay, durably stored. */
 export const inboundReceivedSchema = z.object({

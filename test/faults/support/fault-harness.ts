@@ -73,7 +73,8 @@ export async function submitMany(options: {
         if (outcome.status !== 503 && outcome.status !== 0) {
           throw new Error(`submission ${key} answered ${outcome.status}: ${outcome.text}`);
         }
-        if (Date.now() > deadline) throw new Error(`submission ${key} still refused after 120 s (${outcome.status})`);
+        if (Date.now() > deadline)
+          throw new Error(`submission ${key} still refused after 120 s (${outcome.status})`);
         retries++;
         await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * 2 ** Math.min(retries, 5))));
       }
@@ -94,7 +95,11 @@ export async function post(
   try {
     const response = await fetch(`${intake}/v1/requests`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(15000),
     });
@@ -178,7 +183,10 @@ export async function checkScenario(options: {
 
   // The partners' side: each foreign delivery received once; each national one in the inbox.
   const foreign = deliveries.filter((d) => !NATIONAL.has(d.channel));
-  const counts = await partnerCounts(options.simulator, foreign.map((d) => d.id));
+  const counts = await partnerCounts(
+    options.simulator,
+    foreign.map((d) => d.id),
+  );
   for (const d of foreign) {
     const n = counts[d.id] ?? 0;
     if (n === 0) {
@@ -209,7 +217,8 @@ export async function checkScenario(options: {
       [ids],
     );
     const byRequest = new Map<string, Record<string, number>>();
-    for (const r of rows) byRequest.set(r.request_id, { ...byRequest.get(r.request_id), [r.kind]: Number(r.n) });
+    for (const r of rows)
+      byRequest.set(r.request_id, { ...byRequest.get(r.request_id), [r.kind]: Number(r.n) });
     const result = { incomplete: 0, extra: 0, notes: [] as string[] };
     for (const id of ids) {
       const got = byRequest.get(id) ?? {};
@@ -258,12 +267,15 @@ async function partnerCounts(simulator: string, keys: string[]): Promise<Record<
  * of the one before, each stored leaf hash the RFC 6962 hash of the entry's bytes.
  */
 export async function verifyLogChain(pool: Pool): Promise<{ entries: number; firstBadSeq?: number }> {
-  const { rows } = await pool.query<{ seq: string; entry: string; leaf_hash: Buffer; prev_leaf_hash: Buffer }>(
-    `SELECT seq, entry, leaf_hash, prev_leaf_hash FROM exchange_log ORDER BY seq`,
-  );
+  const { rows } = await pool.query<{
+    seq: string;
+    entry: string;
+    leaf_hash: Buffer;
+    prev_leaf_hash: Buffer;
+  }>(`SELECT seq, entry, leaf_hash, prev_leaf_hash FROM exchange_log ORDER BY seq`);
   let prev: Buffer = Buffer.alloc(32);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
+    const row = rows[i];
     const ok =
       Number(row.seq) === i &&
       row.prev_leaf_hash.equals(prev) &&
@@ -290,7 +302,11 @@ export async function partnerMode(
 }
 
 /** A Prometheus sample of a service, or undefined. */
-export async function metric(url: string, name: string, labels: Record<string, string>): Promise<number | undefined> {
+export async function metric(
+  url: string,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number | undefined> {
   const text = await (await fetch(url)).text();
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   for (const line of text.split('\n')) {

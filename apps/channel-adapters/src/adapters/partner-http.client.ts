@@ -26,12 +26,17 @@ export class PartnerHttpClient {
     message: unknown,
   ): Promise<DeliveryReceipt> {
     return this.breakers.run(channel, destination, async (signal) => {
-      const response = await this.call(channel, destination, `${this.partnerUrl(channel, destination)}/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body: JSON.stringify(message),
-        signal,
-      });
+      const response = await this.call(
+        channel,
+        destination,
+        `${this.partnerUrl(channel, destination)}/messages`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+          body: JSON.stringify(message),
+          signal,
+        },
+      );
       const text = await response.text();
       if (isRefusal(response.status)) {
         throw new DeliveryRejectedError(
@@ -63,19 +68,30 @@ export class PartnerHttpClient {
 
   /** Whether the partner answers at all: the probe of a half-open circuit. */
   async probe(channel: string, destination: string, signal: AbortSignal): Promise<void> {
-    const response = await this.call(channel, destination, `${this.partnerUrl(channel, destination)}/health`, {
-      method: 'GET',
-      signal,
-    });
+    const response = await this.call(
+      channel,
+      destination,
+      `${this.partnerUrl(channel, destination)}/health`,
+      {
+        method: 'GET',
+        signal,
+      },
+    );
     await response.text();
-    if (!response.ok) throw new PartnerUnavailableError(`${channel} partner ${destination} answered ${response.status}`);
+    if (!response.ok)
+      throw new PartnerUnavailableError(`${channel} partner ${destination} answered ${response.status}`);
   }
 
   private partnerUrl(channel: string, destination: string): string {
     return `${this.options.baseUrl}/partners/${channel}/${encodeURIComponent(destination)}`;
   }
 
-  private async call(channel: string, destination: string, url: string, init: RequestInit): Promise<Response> {
+  private async call(
+    channel: string,
+    destination: string,
+    url: string,
+    init: RequestInit,
+  ): Promise<Response> {
     try {
       return await fetch(url, init);
     } catch (error) {

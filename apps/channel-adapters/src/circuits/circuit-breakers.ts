@@ -137,7 +137,10 @@ export class CircuitBreakers {
       this.changed(channel, destination, 'half_open', `open for ${this.options.resetMs} ms: probing`);
       // One probe; if a delivery gets there first, the probe is rejected and that delivery probes.
       breaker
-        .fire({ controller: new AbortController(), run: (signal) => this.probe(channel, destination, signal) })
+        .fire({
+          controller: new AbortController(),
+          run: (signal) => this.probe(channel, destination, signal),
+        })
         .catch(() => undefined);
     });
     this.stateGauge?.set(labels, 0);

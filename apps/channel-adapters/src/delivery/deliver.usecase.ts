@@ -1,9 +1,4 @@
-import {
-  TOPICS,
-  type DeliveryDispatched,
-  type EventEnvelope,
-  type KafkaEventContext,
-} from '@ixr/messaging';
+import { TOPICS, type DeliveryDispatched, type EventEnvelope, type KafkaEventContext } from '@ixr/messaging';
 import type { AdapterRegistry } from '../adapters/adapter.registry';
 import type { DeliveryOrder } from '../adapters/channel-adapter';
 import type { GuardedSend } from './guarded-send';

@@ -89,7 +89,12 @@ export class GuardedSend {
     try {
       if (claim.attempts > 1 && job.lookup) {
         receipt = await job.lookup();
-        if (receipt) this.logger.info({ id: job.id }, 'partner already held the message: not sent again');
+        if (receipt) {
+          this.logger.warn(
+            { id: job.id, channel: job.channel, destination: job.destination, attempts: claim.attempts },
+            'an earlier call of unknown outcome had reached the partner: not sent again',
+          );
+        }
       }
       receipt ??= await job.send();
     } catch (error) {
@@ -136,7 +141,10 @@ export class GuardedSend {
         `${job.channel} partner ${job.destination} still unreachable after ${this.options.windowMs} ms (${rounds} rounds): ${reason}`,
       );
     }
-    this.logger.info({ id: job.id, channel: job.channel, destination: job.destination, rounds, reason }, 'send parked');
+    this.logger.info(
+      { id: job.id, channel: job.channel, destination: job.destination, rounds, reason },
+      'send parked',
+    );
   }
 
   private async finish(

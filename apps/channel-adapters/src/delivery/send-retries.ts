@@ -46,7 +46,11 @@ export class SendRetries {
   ) {}
 
   /** Parks a message in the caller's transaction; `expired` says it waited longer than the window. */
-  async park(manager: EntityManager, request: ParkRequest, now: Date): Promise<{ rounds: number; expired: boolean }> {
+  async park(
+    manager: EntityManager,
+    request: ParkRequest,
+    now: Date,
+  ): Promise<{ rounds: number; expired: boolean }> {
     const [current]: { rounds: number; first_failed_at: Date }[] = await manager.query(
       `SELECT rounds, first_failed_at FROM send_retries WHERE message_id = $1 FOR UPDATE`,
       [request.messageId],

@@ -58,7 +58,11 @@ export class InboundReceiver {
     const partner = { channel: input.channel, country: input.country };
     const key = this.keys.keyFor(partner);
     if (key === undefined) {
-      throw new InboundRefusedError('INBOUND.UNKNOWN_PARTNER', 401, `no partner ${input.channel}/${input.country}`);
+      throw new InboundRefusedError(
+        'INBOUND.UNKNOWN_PARTNER',
+        401,
+        `no partner ${input.channel}/${input.country}`,
+      );
     }
     const now = this.clock.now();
     const check = verifyPartnerSignature({
@@ -77,7 +81,11 @@ export class InboundReceiver {
         stale: `${TIMESTAMP_HEADER} is more than ${this.maxSkewSeconds} s away from now`,
         mismatch: `the signature is not ${input.channel}/${input.country}'s`,
       };
-      throw new InboundRefusedError(`INBOUND.SIGNATURE_${check.problem.toUpperCase()}`, 401, messages[check.problem]);
+      throw new InboundRefusedError(
+        `INBOUND.SIGNATURE_${check.problem.toUpperCase()}`,
+        401,
+        messages[check.problem],
+      );
     }
     const message = parseMessage(input.body);
     const inboundId = this.ids.uuid();
@@ -114,7 +122,11 @@ export class InboundReceiver {
       });
     } catch (error) {
       if (isDependencyUnavailable(error)) {
-        throw new InboundRefusedError('DEPENDENCY_UNAVAILABLE', 503, 'the database is unavailable; nothing was stored, please retry');
+        throw new InboundRefusedError(
+          'DEPENDENCY_UNAVAILABLE',
+          503,
+          'the database is unavailable; nothing was stored, please retry',
+        );
       }
       throw error;
     }

@@ -42,7 +42,9 @@ export function registerInboundRoutes(
           if (!(error instanceof InboundRefusedError)) {
             logger.error({ err: error, channel, country }, 'inbound message failed');
             counter.inc({ channel: label, outcome: 'error' });
-            return reply.code(500).send({ error: { code: 'INTERNAL', message: 'internal error', details: [] } });
+            return reply
+              .code(500)
+              .send({ error: { code: 'INTERNAL', message: 'internal error', details: [] } });
           }
           counter.inc({ channel: label, outcome: error.code });
           logger.warn({ channel, country, code: error.code }, 'partner message refused');

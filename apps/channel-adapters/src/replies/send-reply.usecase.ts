@@ -1,9 +1,4 @@
-import {
-  TOPICS,
-  type EventEnvelope,
-  type KafkaEventContext,
-  type ReplyDispatched,
-} from '@ixr/messaging';
+import { TOPICS, type EventEnvelope, type KafkaEventContext, type ReplyDispatched } from '@ixr/messaging';
 import type { AdapterRegistry } from '../adapters/adapter.registry';
 import type { ReplyOrder } from '../adapters/channel-adapter';
 import type { GuardedSend } from '../delivery/guarded-send';

@@ -5,7 +5,7 @@ import { ValidationFailedError } from '@ixr/platform';
 import { actorOf } from '../auth/actor';
 import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import { requireJustification } from '../http/justification';
-import { DeadLettersService, type DeadLetterQuery } from './dead-letters.service';
+import { DeadLettersService } from './dead-letters.service';
 
 const OPERATORS = ['spoc_operator', 'admin'] as const;
 const DEAD_LETTER_ID = /^dl-[0-9a-f]{32}$/;
@@ -37,7 +37,7 @@ export class DeadLettersController {
     }
     return this.deadLetters.list(
       actorOf(req.claims, [...OPERATORS]),
-      parsed.data as DeadLetterQuery,
+      parsed.data,
       justification?.trim() ? requireJustification(justification) : 'dead-letter queue review',
     );
   }

@@ -74,7 +74,12 @@ export class DeadLettersService {
           kind: 'consulted',
           justification,
           requestId: null,
-          details: { action: 'dead_letters_listed', status: query.status, topic: query.topic ?? null, count: found.length },
+          details: {
+            action: 'dead_letters_listed',
+            status: query.status,
+            topic: query.topic ?? null,
+            count: found.length,
+          },
         });
         return found;
       }),
@@ -133,9 +138,7 @@ export class DeadLettersService {
              redriven_by = $3 WHERE id = $1`,
           [id, now, actor.person],
         );
-        await enqueueOutbox(manager, [
-          { topic: found.original_topic, key: found.key ?? id, value: payload },
-        ]);
+        await enqueueOutbox(manager, [{ topic: found.original_topic, key: found.key ?? id, value: payload }]);
         await this.audit.record(manager, actor, {
           kind: 'redriven',
           justification,
@@ -148,7 +151,12 @@ export class DeadLettersService {
             offset: `${found.partition}/${found.offset}`,
           },
         });
-        return { ...view(found), status: 'redriven', redrivenAt: now.toISOString(), redrivenBy: actor.person };
+        return {
+          ...view(found),
+          status: 'redriven',
+          redrivenAt: now.toISOString(),
+          redrivenBy: actor.person,
+        };
       }),
     );
     if (!result) throw new NotFoundError(`no dead letter ${id}`);

@@ -60,7 +60,8 @@ export class RepliesService {
         if (!request) throw new NotFoundError(`no request ${requestId}`);
         const operator = caller.roles.includes('spoc_operator');
         if (request.direction !== 'inbound') {
-          if (!operator && !caller.roles.includes('requester')) throw new ForbiddenError('not yours to answer');
+          if (!operator && !caller.roles.includes('requester'))
+            throw new ForbiddenError('not yours to answer');
           throw new ReplyNotAcceptedError(
             `request ${requestId} is one of ours: replies answer foreign partners' requests`,
           );
@@ -86,8 +87,19 @@ export class RepliesService {
           `INSERT INTO replies (id, request_id, direction, channel, partner, in_reply_to, unit, author,
              handling_code, language, text, status, created_at)
            VALUES ($1, $2, 'outbound', $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11)`,
-          [replyId, requestId, channel, destination, data.inReplyTo, actor.unit, actor.person,
-            data.handlingCode, data.language, data.text, now],
+          [
+            replyId,
+            requestId,
+            channel,
+            destination,
+            data.inReplyTo,
+            actor.unit,
+            actor.person,
+            data.handlingCode,
+            data.language,
+            data.text,
+            now,
+          ],
         );
         await this.audit.record(manager, actor, {
           kind: 'responded',
@@ -108,7 +120,14 @@ export class RepliesService {
         await enqueueOutbox(manager, [
           { topic: TOPICS.replyDispatched, key: requestId, value: JSON.stringify(envelope) },
         ]);
-        return { id: replyId, requestId, status: 'pending', channel, destination, createdAt: now.toISOString() };
+        return {
+          id: replyId,
+          requestId,
+          status: 'pending',
+          channel,
+          destination,
+          createdAt: now.toISOString(),
+        };
       }),
     );
     this.audit.nudge();

@@ -29,12 +29,19 @@ export interface RequestOrigin {
   originCountry: string | null;
 }
 
-export async function requestOrigin(dataSource: DataSource, requestId: string): Promise<RequestOrigin | undefined> {
-  const [row]: { direction: 'outbound' | 'inbound'; assigned_unit: string | null; origin_channel: string | null; origin_country: string | null }[] =
-    await dataSource.query(
-      `SELECT direction, assigned_unit, origin_channel, origin_country FROM requests WHERE id = $1`,
-      [requestId],
-    );
+export async function requestOrigin(
+  dataSource: DataSource,
+  requestId: string,
+): Promise<RequestOrigin | undefined> {
+  const [row]: {
+    direction: 'outbound' | 'inbound';
+    assigned_unit: string | null;
+    origin_channel: string | null;
+    origin_country: string | null;
+  }[] = await dataSource.query(
+    `SELECT direction, assigned_unit, origin_channel, origin_country FROM requests WHERE id = $1`,
+    [requestId],
+  );
   return (
     row && {
       direction: row.direction,

@@ -185,21 +185,38 @@ export class HandleInboundUseCase {
         );
       }
       await enqueueOutbox(manager, log);
-      this.logger.info({ requestId: inboundId, channel, originCountry, unit: assigned }, 'inbound request routed');
+      this.logger.info(
+        { requestId: inboundId, channel, originCountry, unit: assigned },
+        'inbound request routed',
+      );
       return true;
     });
   }
 
   private async deliverToInbox(
     manager: EntityManager,
-    input: { deliveryId: string; requestId: string; route: { channel: string; destination: string; role: string; ruleId: string }; now: Date },
+    input: {
+      deliveryId: string;
+      requestId: string;
+      route: { channel: string; destination: string; role: string; ruleId: string };
+      now: Date;
+    },
   ): Promise<void> {
     const { deliveryId, requestId, route, now } = input;
     await manager.query(
       `INSERT INTO deliveries (id, request_id, channel, destination, role, rule_id, status, attempts,
          partner_reference, last_error, dispatched_at, completed_at)
        VALUES ($1, $2, $3, $4, $5, $6, 'delivered', 1, $7, NULL, $8, $8)`,
-      [deliveryId, requestId, route.channel, route.destination, route.role, route.ruleId, `inbox:${route.destination}:${deliveryId}`, now],
+      [
+        deliveryId,
+        requestId,
+        route.channel,
+        route.destination,
+        route.role,
+        route.ruleId,
+        `inbox:${route.destination}:${deliveryId}`,
+        now,
+      ],
     );
     await manager.query(
       `INSERT INTO unit_inbox (delivery_id, unit, request_id, channel, role, received_at)
@@ -226,7 +243,11 @@ export class HandleInboundUseCase {
             [message.inReplyTo],
           )
         : [];
-      const disposition = resolveInboundAnswer({ inReplyTo: message.inReplyTo }, target !== undefined, directory);
+      const disposition = resolveInboundAnswer(
+        { inReplyTo: message.inReplyTo },
+        target !== undefined,
+        directory,
+      );
       const requestId = disposition.action === 'attach' ? disposition.requestId : null;
       const unit = target?.requesting_unit ?? directory.spocUnit;
       // Kept even when late: the deadline is the partner's, the answer is still evidence.
