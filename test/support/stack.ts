@@ -17,6 +17,8 @@ import { testEnvironment } from './test-env';
  */
 export class TestStack {
   readonly services = new Map<ServiceName, ServiceProcess>();
+  readonly extras: ServiceProcess[] = [];
+  private readonly overrides = new Map<ServiceName, NodeJS.ProcessEnv>();
   readonly output: string[] = [];
   readonly env: NodeJS.ProcessEnv;
   db!: Client;
@@ -28,6 +30,7 @@ export class TestStack {
       KAFKA_BROKERS: brokers,
       LOG_LEVEL: 'warn',
       PARTNER_BASE_URL: `http://127.0.0.1:${DEFAULT_PORTS['partner-simulator']}`,
+      IXR_INBOUND_URL: `http://127.0.0.1:${DEFAULT_PORTS['channel-adapters']}`,
       ...extraEnv,
     };
   }
@@ -38,6 +41,8 @@ export class TestStack {
 
   async start(): Promise<this> {
     this.db = new Client({ connectionString: this.env.DATABASE_URL });
+    // A test that cuts the database off (fault injection) must not crash the runner with it.
+    this.db.on('error', () => undefined);
     await this.db.connect();
     for (const name of SERVICES) this.launch(name);
     try {
@@ -56,7 +61,30 @@ export class TestStack {
     await waitHealthy(this.services.get(name)!);
   }
 
+  /** One more instance of a service, on its own port (e.g. a second router in the same consumer group). */
+  async launchExtra(name: ServiceName, port: number): Promise<ServiceProcess> {
+    const extra = startServiceProcess(
+      name,
+      this.env,
+      (service, line) => {
+        this.output.push(`[${service}@${port}] ${line}`);
+        if (this.output.length > 20000) this.output.splice(0, 10000);
+      },
+      port,
+    );
+    this.extras.push(extra);
+    await waitHealthy(extra);
+    return extra;
+  }
+
+  /** Restarts a service with extra environment (kept for its later restarts; `{}` drops it). */
+  async restartWith(name: ServiceName, env: NodeJS.ProcessEnv): Promise<void> {
+    this.overrides.set(name, env);
+    await this.restart(name);
+  }
+
   async stop(): Promise<void> {
+    for (const extra of this.extras) await extra.stop();
     for (const name of [...SERVICES].reverse()) await this.services.get(name)?.stop();
     await this.db?.end();
     // Kept for a look after a failure: .data/e2e-services.log
@@ -66,7 +94,7 @@ export class TestStack {
   private launch(name: ServiceName): void {
     this.services.set(
       name,
-      startServiceProcess(name, this.env, (service, line) => {
+      startServiceProcess(name, { ...this.env, ...this.overrides.get(name) }, (service, line) => {
         this.output.push(`[${service}] ${line}`);
         if (this.output.length > 20000) this.output.splice(0, 10000);
       }),

@@ -1,42 +1,26 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { OutboxRelay } from '@ixr/messaging';
-import { Clock, IdGenerator } from '@ixr/platform';
-import type { Infrastructure } from '@ixr/runtime';
-import { AdapterRegistry, createAdapterRegistry } from './adapters/adapter.registry';
-import { PartnerHttpClient } from './adapters/partner-http.client';
 import { AdaptersController } from './adapters.controller';
-import { DeliverUseCase, DeliveryPolicy } from './deliver.usecase';
+import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
+import { DeliverUseCase } from './delivery/deliver.usecase';
+import { SendReplyUseCase } from './replies/send-reply.usecase';
 
+/** The use cases behind the Kafka handlers, built in main.ts (adapters.wiring.ts). */
 export interface AdaptersModuleOptions {
-  infra: Infrastructure;
-  partner: { baseUrl: string; timeoutMs: number };
-  maxAttempts: number;
+  deliver: DeliverUseCase;
+  replies: SendReplyUseCase;
+  deadLetters: DeadLetterRecorder;
 }
 
 @Module({})
 export class AdaptersModule {
   static forRoot(options: AdaptersModuleOptions): DynamicModule {
-    if (!options.infra.relay) throw new Error('the channel adapters need an outbox relay');
-    const clock = new Clock();
     return {
       module: AdaptersModule,
       controllers: [AdaptersController],
       providers: [
-        { provide: DataSource, useValue: options.infra.dataSource },
-        { provide: OutboxRelay, useValue: options.infra.relay },
-        { provide: Clock, useValue: clock },
-        {
-          provide: AdapterRegistry,
-          useValue: createAdapterRegistry(
-            new PartnerHttpClient(options.partner),
-            options.infra.dataSource,
-            clock,
-          ),
-        },
-        { provide: DeliveryPolicy, useValue: new DeliveryPolicy(options.maxAttempts) },
-        IdGenerator,
-        DeliverUseCase,
+        { provide: DeliverUseCase, useValue: options.deliver },
+        { provide: SendReplyUseCase, useValue: options.replies },
+        { provide: DeadLetterRecorder, useValue: options.deadLetters },
       ],
     };
   }

@@ -1,6 +1,23 @@
 import { z } from 'zod';
-import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
+import { checkKafkaSecurityEnv, DEV_PARTNER_KEY_SEED, kafkaSecurityEnv } from '@ixr/messaging';
 import { env } from '@ixr/platform';
+
+const partnerKeys = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"<channel>/<country>": "<key>"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().regex(/^[a-z_]+\/[A-Z]{2}$/, 'keys are "<channel>/<country>"'),
+      z.string().min(32, 'a partner key has at least 32 characters'),
+    ),
+  );
 
 export const adaptersConfigSchema = z
   .object({
@@ -13,8 +30,32 @@ export const adaptersConfigSchema = z
     LOG_LEVEL: env.logLevel(),
     /** Where the foreign partners answer; locally, the partner simulator. */
     PARTNER_BASE_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:3100'),
+    /** A partner call longer than this is aborted and counts as a failure of its circuit. */
     PARTNER_TIMEOUT_MS: env.positiveInt(5000),
+    /** Quick attempts (with backoff and jitter) before a send waits in PostgreSQL for a later round. */
     DELIVERY_MAX_ATTEMPTS: env.positiveInt(5),
+    /** Delays between later rounds: from the base, doubling, up to the max. */
+    DELIVERY_RETRY_BASE_MS: env.positiveInt(1000),
+    DELIVERY_RETRY_MAX_MS: env.positiveInt(15000),
+    /** A send still impossible this long after it was first parked goes to the dead letters. */
+    DELIVERY_RETRY_WINDOW_MS: env.positiveInt(15 * 60 * 1000),
+    /** How often parked sends are looked at. */
+    DELIVERY_RETRY_SCAN_MS: env.positiveInt(500),
+    /** Circuit breaker per channel and destination: failure %, minimum calls, window, open time. */
+    CIRCUIT_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+    CIRCUIT_VOLUME_THRESHOLD: env.positiveInt(5),
+    CIRCUIT_WINDOW_MS: env.positiveInt(10000),
+    CIRCUIT_RESET_MS: env.positiveInt(5000),
+    /** How often open circuits are re-stamped for the router. */
+    CIRCUIT_REPORT_MS: env.positiveInt(1000),
+    /**
+     * Partner HMAC keys, one by one; partners not listed get a key derived from the seed (the
+     * development seed by default: set PARTNER_KEYS for every real partner, and a secret seed).
+     */
+    PARTNER_KEYS: partnerKeys.default({}),
+    PARTNER_KEY_SEED: z.string().min(16).default(DEV_PARTNER_KEY_SEED),
+    /** How far a partner's signature timestamp may be from our clock. */
+    INBOUND_MAX_SKEW_SECONDS: env.positiveInt(300),
     CONSUMER_CONCURRENCY: env.positiveInt(6),
   })
   .superRefine(checkKafkaSecurityEnv);

@@ -3,7 +3,9 @@ import { DEFAULT_RETRY_POLICY, KafkaTransport, kafkaSecurityOptions } from '@ixr
 import { loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { AdaptersModule } from './adapters.module';
+import { wireAdapters } from './adapters.wiring';
 import { adaptersConfigSchema } from './config';
+import { registerInboundRoutes } from './inbound/inbound.routes';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(adaptersConfigSchema);
@@ -23,19 +25,20 @@ async function bootstrap(): Promise<void> {
     registry: infra.registry,
     source: 'ixr/channel-adapters',
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
-    // The use case records a failed delivery at the last attempt, so the transport's bound is the same.
+    // The quick attempts; after them a send is parked (see GuardedSend), never dead-lettered at once.
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.DELIVERY_MAX_ATTEMPTS },
   });
+  const parts = wireAdapters(config, infra);
   await startService({
-    module: AdaptersModule.forRoot({
-      infra,
-      partner: { baseUrl: config.PARTNER_BASE_URL, timeoutMs: config.PARTNER_TIMEOUT_MS },
-      maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
-    }),
+    module: AdaptersModule.forRoot(parts),
     infra,
     port: config.PORT,
     host: config.HOST,
     transport,
+    configure: (app) =>
+      registerInboundRoutes(app.getHttpAdapter().getInstance(), parts.inbound, infra.logger, infra.registry),
+    onStarted: parts.start,
+    onStopping: parts.stop,
   });
 }
 

@@ -21,6 +21,7 @@ export const ENTRY_KINDS = [
   'directory_changed',
   'ruleset_changed',
   'denied',
+  'redriven',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

@@ -16,6 +16,10 @@ import { buildOpenApiDocument } from './docs/openapi.builder';
 import { APP_LOGGER } from './http/app-logger';
 import { AuditRecorder } from './audit/audit-recorder';
 import { auditApi } from './audit/audit.providers';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { DeadLettersService } from './dead-letters/dead-letters.service';
+import { RepliesController } from './replies/replies.controller';
+import { RepliesService } from './replies/replies.service';
 import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
 import { RoutingAdminService } from './routing-admin/routing-admin.service';
@@ -35,7 +39,13 @@ export interface IntakeModuleOptions {
 }
 
 /** The API's controllers; the OpenAPI document is built from their decorators. */
-export const API_CONTROLLERS = [RequestsController, RoutingAdminController, DocsController];
+export const API_CONTROLLERS = [
+  RequestsController,
+  RoutingAdminController,
+  RepliesController,
+  DeadLettersController,
+  DocsController,
+];
 
 /** The version of the /v1 API contract, as the OpenAPI document states it. */
 export const API_VERSION = '1.0.0';
@@ -73,6 +83,8 @@ export class IntakeModule {
         AuditRecorder,
         RoutingAdminService,
         ...audit.providers,
+        RepliesService,
+        DeadLettersService,
       ],
     };
   }

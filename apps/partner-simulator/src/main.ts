@@ -2,16 +2,28 @@ import Fastify from 'fastify';
 import { createLogger, loadConfig } from '@ixr/platform';
 import { simulatorConfigSchema } from './config';
 import { PartnerState } from './partner-behaviour';
+import { PartnerSender } from './partner-sender';
 import { registerSimulatorRoutes } from './simulator.routes';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(simulatorConfigSchema);
   const logger = createLogger('partner-simulator', config.LOG_LEVEL);
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
-  registerSimulatorRoutes(app, new PartnerState({ mode: 'ok', latencyMs: config.SIMULATOR_ACK_LATENCY_MS }));
+  const state = new PartnerState({
+    mode: 'ok',
+    latencyMs: config.SIMULATOR_ACK_LATENCY_MS,
+    answerAfterMs: config.SIMULATOR_ANSWER_AFTER_MS,
+  });
+  const sender = new PartnerSender(
+    { inboundUrl: config.IXR_INBOUND_URL, keySeed: config.PARTNER_KEY_SEED },
+    state,
+    logger,
+  );
+  registerSimulatorRoutes(app, state, sender);
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ port: config.PORT }, 'partner-simulator started');
   const stop = (): void => {
+    sender.stop();
     void app.close().then(() => process.exit(0));
   };
   process.once('SIGTERM', stop);

@@ -1,17 +1,59 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { behaviourSchema, type PartnerState } from './partner-behaviour';
+import { behaviourSchema, type PartnerBehaviour, type PartnerState } from './partner-behaviour';
+import type { PartnerSender } from './partner-sender';
 
 const partnerParams = z.object({
   channel: z.string().regex(/^[a-z_]{2,40}$/),
   destination: z.string().min(1).max(80),
 });
+const sendParams = z.object({
+  channel: z.string().regex(/^[a-z_]{2,40}$/),
+  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'),
+});
 
 /**
- * Plays the foreign partners (the only stand-in of the system): acknowledges messages, fails or
- * hangs on demand, and counts every message per idempotency key so tests can prove exactly-once.
+ * Plays the foreign partners (the only stand-in of the system): acknowledges messages, fails, hangs
+ * or drops connections on demand, answers requests after a delay, sends its own requests and answers
+ * to IXR on demand (signed), and counts every message per idempotency key so tests can prove
+ * exactly-once.
  */
-export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerState): void {
+export function registerSimulatorRoutes(
+  app: FastifyInstance,
+  state: PartnerState,
+  sender: PartnerSender,
+): void {
+  /** Applies the partner's failure mode; true when the request was answered (or dropped) by it. */
+  async function misbehave(
+    behaviour: PartnerBehaviour,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    what: string,
+  ): Promise<boolean> {
+    if (behaviour.mode === 'hang') {
+      // Until the caller gives up and closes the connection: `hanging` shows calls not yet aborted.
+      state.hangs(+1);
+      await new Promise<void>((resolve) => reply.raw.once('close', () => resolve()));
+      state.hangs(-1);
+      return true;
+    }
+    if (behaviour.mode === 'refuse') {
+      request.raw.socket.destroy();
+      return true;
+    }
+    if (behaviour.mode === 'fail') {
+      await reply.code(500).send({ error: { code: 'SIM.PARTNER_DOWN', message: `${what} is failing` } });
+      return true;
+    }
+    if (behaviour.latencyMs > 0) {
+      // Still processed if the caller goes away meanwhile, as a real partner would.
+      state.delays(+1);
+      await new Promise((resolve) => setTimeout(resolve, behaviour.latencyMs));
+      state.delays(-1);
+    }
+    return false;
+  }
+
   app.post('/partners/:channel/:destination/messages', async (request, reply) => {
     const params = partnerParams.safeParse(request.params);
     if (!params.success)
@@ -26,18 +68,9 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
     }
     const { channel, destination } = params.data;
     const behaviour = state.behaviourOf(channel, destination);
-    if (behaviour.mode === 'hang') {
-      await new Promise<void>((resolve) => request.raw.once('close', () => resolve()));
-      return reply;
-    }
-    if (behaviour.mode === 'fail') {
-      return reply
-        .code(500)
-        .send({ error: { code: 'SIM.PARTNER_DOWN', message: `${channel}/${destination} is failing` } });
-    }
-    if (behaviour.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, behaviour.latencyMs));
+    if (await misbehave(behaviour, request, reply, `${channel}/${destination}`)) return reply;
     const reference = `${channel.toUpperCase()}-${destination}-${key}`;
-    const { count } = state.record({
+    const { count, first } = state.record({
       channel,
       destination,
       idempotencyKey: key,
@@ -45,14 +78,82 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
       receivedAt: new Date().toISOString(),
       message: request.body,
     });
+    if (count === 1 && behaviour.answerAfterMs !== undefined)
+      sender.scheduleAnswer(first, behaviour.answerAfterMs);
     return reply.code(202).send({ reference, duplicate: count > 1 });
+  });
+
+  /** Whether the partner holds a message under this key (asked by IXR before sending again). */
+  app.get('/partners/:channel/:destination/messages/:key', async (request, reply) => {
+    const params = partnerParams.extend({ key: z.string().min(1).max(200) }).safeParse(request.params);
+    if (!params.success)
+      return reply.code(400).send({ error: { code: 'SIM.BAD_PARTNER', message: 'bad partner or key' } });
+    const { channel, destination, key } = params.data;
+    if (await misbehave(state.behaviourOf(channel, destination), request, reply, `${channel}/${destination}`))
+      return reply;
+    const found = state.find(channel, destination, key);
+    if (!found)
+      return reply.code(404).send({ error: { code: 'SIM.NOT_RECEIVED', message: `no message ${key}` } });
+    return { reference: found.reference, receivedAt: found.receivedAt };
+  });
+
+  /** The partner's liveness, as a circuit breaker's probe sees it. */
+  app.get('/partners/:channel/:destination/health', async (request, reply) => {
+    const params = partnerParams.safeParse(request.params);
+    if (!params.success)
+      return reply
+        .code(400)
+        .send({ error: { code: 'SIM.BAD_PARTNER', message: 'bad channel or destination' } });
+    const { channel, destination } = params.data;
+    if (await misbehave(state.behaviourOf(channel, destination), request, reply, `${channel}/${destination}`))
+      return reply;
+    return { partner: `${channel}/${destination}`, status: 'ok' };
+  });
+
+  /**
+   * The partner `channel/country` sends IXR a request or an answer (the body: the message, its
+   * `messageId` generated when absent), signed with its key. Answers with IXR's answer.
+   */
+  app.post('/simulator/partners/:channel/:country/send', async (request, reply) => {
+    const params = sendParams.safeParse(request.params);
+    const body = request.body as Record<string, unknown> | undefined;
+    if (!params.success || typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return reply.code(400).send({
+        error: {
+          code: 'SIM.BAD_SEND',
+          message: 'POST a JSON message to /simulator/partners/<channel>/<CC>/send',
+        },
+      });
+    }
+    const message = { messageId: `sim-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`, ...body };
+    const result = await sender.send({ channel: params.data.channel, country: params.data.country }, message);
+    return { messageId: message.messageId, ixr: result };
   });
 
   app.get('/simulator/stats', async () => state.stats());
 
+  /** How many times each idempotency key was received (0: never): the exactly-once check. */
+  app.post('/simulator/counts', async (request, reply) => {
+    const parsed = z
+      .strictObject({ keys: z.array(z.string().min(1).max(200)).max(10000) })
+      .safeParse(request.body);
+    if (!parsed.success)
+      return reply.code(400).send({ error: { code: 'SIM.BAD_KEYS', message: 'POST {"keys": ["…"]}' } });
+    return { counts: Object.fromEntries(parsed.data.keys.map((k) => [k, state.countOf(k)])) };
+  });
+
   app.get('/simulator/requests/:requestId/messages', async (request) => {
     const { requestId } = request.params as { requestId: string };
     return state.messagesFor(requestId);
+  });
+
+  /** Messages received, optionally only those answering `inReplyTo` (replies to foreign requests). */
+  app.get('/simulator/messages', async (request) => {
+    const { inReplyTo } = request.query as { inReplyTo?: string };
+    return state.messages(
+      (m) =>
+        inReplyTo === undefined || (m.message as { inReplyTo?: unknown } | null)?.inReplyTo === inReplyTo,
+    );
   });
 
   app.put('/simulator/partners/:channel/:destination', async (request, reply) => {
@@ -79,6 +180,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, state: PartnerStat
 
   app.post('/simulator/reset', async () => {
     state.reset();
+    sender.stop();
     return { reset: true };
   });
 

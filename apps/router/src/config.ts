@@ -21,6 +21,10 @@ export const routerConfigSchema = z
     RULESET_REFRESH_MS: env.positiveInt(2000),
     /** How often due deadline milestones are looked for. */
     DEADLINE_SCAN_MS: env.positiveInt(1000),
+    /** How often the circuit states shared by the channel adapters are re-read. */
+    CIRCUIT_REFRESH_MS: env.positiveInt(500),
+    /** A circuit state not re-stamped for this long belongs to a dead adapter and is ignored. */
+    CIRCUIT_STALE_MS: env.positiveInt(10000),
   })
   .superRefine(checkKafkaSecurityEnv);
 export type RouterConfig = z.infer<typeof routerConfigSchema>;

@@ -54,6 +54,7 @@ export class DeadlineMonitor {
     const now = this.clock.now();
     const announced = await this.dataSource.transaction(async (manager) => {
       // A structured result: TypeORM otherwise returns [rows, count] for UPDATE … RETURNING.
+      // An inbound request's warnings go to the unit that must answer it (assigned_unit).
       const { records: due } = (await manager.queryRunner!.query(
         `WITH due AS (
            SELECT m.request_id, m.milestone FROM deadline_milestones m
@@ -62,7 +63,8 @@ export class DeadlineMonitor {
          UPDATE deadline_milestones m SET emitted_at = $1
            FROM due, requests r
           WHERE m.request_id = due.request_id AND m.milestone = due.milestone AND r.id = m.request_id
-        RETURNING m.request_id, m.milestone, m.due_at, r.deadline_at, r.deadline_basis, r.requesting_unit`,
+        RETURNING m.request_id, m.milestone, m.due_at, r.deadline_at, r.deadline_basis,
+                  COALESCE(r.assigned_unit, r.requesting_unit) AS requesting_unit`,
         [now, limit],
         true,
       )) as { records: DueRow[] };

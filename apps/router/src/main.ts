@@ -5,6 +5,8 @@ import { DeadlineMonitor } from './deadline-monitor';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { routerConfigSchema } from './config';
 import { RoutingConfigStore } from '@ixr/persistence';
+import { CircuitHealthReader } from './circuits/circuit-health.reader';
+import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import { databaseRoutingPolicy } from './routing-policy';
 import { RouterModule } from './router.module';
 
@@ -43,17 +45,38 @@ async function bootstrap(): Promise<void> {
       spocUnit: config.SPOC_UNIT,
     },
   );
+  const circuits = new CircuitHealthReader(infra.dataSource, infra.logger, {
+    refreshMs: config.CIRCUIT_REFRESH_MS,
+    staleMs: config.CIRCUIT_STALE_MS,
+  });
+  await circuits.refresh();
+  const inbound = new HandleInboundUseCase(
+    infra.dataSource,
+    infra.relay!,
+    routingConfig,
+    new Clock(),
+    new IdGenerator(),
+    infra.logger,
+    { spocUnit: config.SPOC_UNIT },
+  );
   await startService({
     module: RouterModule.forRoot({
       infra,
-      policy: databaseRoutingPolicy(routingConfig, { spocUnit: config.SPOC_UNIT }),
+      policy: databaseRoutingPolicy(routingConfig, circuits, infra.logger, { spocUnit: config.SPOC_UNIT }),
+      inbound,
     }),
     infra,
     port: config.PORT,
     host: config.HOST,
     transport,
-    onStarted: () => monitor.start(),
-    onStopping: () => monitor.stop(),
+    onStarted: () => {
+      monitor.start();
+      circuits.start();
+    },
+    onStopping: async () => {
+      circuits.stop();
+      await monitor.stop();
+    },
   });
 }
 

@@ -3,12 +3,17 @@ import { DataSource } from 'typeorm';
 import { OutboxRelay } from '@ixr/messaging';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
+import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import { ROUTING_POLICY, RouteRequestUseCase, type RoutingPolicy } from './route-request.usecase';
 import { RouterController } from './router.controller';
 
 @Module({})
 export class RouterModule {
-  static forRoot(options: { infra: Infrastructure; policy: RoutingPolicy }): DynamicModule {
+  static forRoot(options: {
+    infra: Infrastructure;
+    policy: RoutingPolicy;
+    inbound: HandleInboundUseCase;
+  }): DynamicModule {
     if (!options.infra.relay) throw new Error('the router needs an outbox relay');
     return {
       module: RouterModule,
@@ -17,6 +22,7 @@ export class RouterModule {
         { provide: DataSource, useValue: options.infra.dataSource },
         { provide: OutboxRelay, useValue: options.infra.relay },
         { provide: ROUTING_POLICY, useValue: options.policy },
+        { provide: HandleInboundUseCase, useValue: options.inbound },
         Clock,
         IdGenerator,
         RouteRequestUseCase,

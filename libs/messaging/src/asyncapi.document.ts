@@ -16,6 +16,9 @@ const DESCRIPTIONS: Record<TopicKey, string> = {
   auditRecorded:
     'A step that is not a pipeline hop — consultation, denial, export, rule-set or directory change — to be logged.',
   deadlineReached: "A request's deadline milestone: warnings at 50/75/90 %, then the breach.",
+  inboundReceived: "A foreign partner's request or answer, received and verified by its channel adapter.",
+  replyDispatched:
+    "A unit's reply to a foreign request, to be sent back over the channel the request came in on.",
   deadLetter: 'A message no consumer could handle (invalid, or failing beyond its retries), with the reason.',
 };
 

@@ -8,6 +8,7 @@ import { createEnvelope, envelopeSchema, type EventEnvelope } from './envelope';
 import { errorCode, InvalidMessageError, isRetryable } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
+import { isDependencyUnavailable } from './transient-errors';
 import { TOPIC_SCHEMAS, type DeadLetter } from './schemas';
 import { EVENT_TYPES, TOPICS } from './topics';
 
@@ -28,6 +29,17 @@ export interface KafkaTransportOptions {
   topics?: TopicRegistry;
   /** Where dead letters go (default: ixr.dead-letter). */
   deadLetterTopic?: string;
+  /**
+   * Errors that say a dependency is away (default: PostgreSQL or the network unreachable). They are
+   * retried with capped backoff for as long as it takes and never count as attempts: an outage
+   * pauses the partition instead of dead-lettering every message that arrives during it.
+   */
+  isTransient?: (error: unknown) => boolean;
+  /**
+   * How long the group waits for a silent member before giving its partitions to others (default
+   * 15 s): the time a crashed (kill -9) instance holds up its partitions.
+   */
+  sessionTimeoutMs?: number;
 }
 
 export type TopicRegistry = Record<string, { eventType: string; schema: z.ZodType }>;
@@ -69,6 +81,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private readonly retry: RetryPolicy;
   private readonly topics: TopicRegistry;
   private readonly deadLetterTopic: string;
+  private readonly isTransient: (error: unknown) => boolean;
   private readonly metrics?: {
     handled: Counter<'topic' | 'outcome'>;
     retries: Counter<'topic'>;
@@ -80,6 +93,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.topics = options.topics ?? IXR_TOPICS;
     this.deadLetterTopic = options.deadLetterTopic ?? TOPICS.deadLetter;
+    this.isTransient = options.isTransient ?? isDependencyUnavailable;
     if (options.registry) {
       this.metrics = {
         handled: new Counter({
@@ -143,8 +157,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       const consumer = this.options.kafka.consumer({
         groupId: `${this.options.groupId}.${topic}`,
         allowAutoTopicCreation: false,
-        sessionTimeout: 30000,
-        heartbeatInterval: 3000,
+        sessionTimeout: this.options.sessionTimeoutMs ?? 15000,
+        heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 15000) / 5)),
         maxWaitTimeInMs: 100,
       });
       consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(topic));
@@ -196,8 +210,18 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         ready.push({ message, envelope: parsed });
         continue;
       }
-      const outcome = await this.handleWithRetry(topic, batch.partition, message, (attempt) =>
-        this.invoke(handler, parsed, { topic, partition: batch.partition, offset: message.offset, attempt }),
+      const outcome = await this.handleWithRetry(
+        topic,
+        batch.partition,
+        message,
+        (attempt) =>
+          this.invoke(handler, parsed, {
+            topic,
+            partition: batch.partition,
+            offset: message.offset,
+            attempt,
+          }),
+        heartbeat,
       );
       if (outcome === 'stopped') return;
       resolveOffset(message.offset);
@@ -206,7 +230,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
     if (batchMode) {
       const ctx = { topic, partition: batch.partition, offset: batch.lastOffset(), attempt: 1 };
-      const outcome = await this.handleBatch(topic, batch.partition, handler, ready, ctx);
+      const outcome = await this.handleBatch(topic, batch.partition, handler, ready, ctx, heartbeat);
       if (outcome === 'stopped') return;
       resolveOffset(batch.lastOffset());
     }
@@ -220,6 +244,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     handler: MessageHandler,
     items: { message: KafkaMessage; envelope: EventEnvelope }[],
     ctx: KafkaEventContext,
+    heartbeat: () => Promise<void>,
   ): Promise<Outcome> {
     if (items.length === 0) return 'handled';
     const started = process.hrtime.bigint();
@@ -239,8 +264,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       );
     }
     for (const item of items) {
-      const outcome = await this.handleWithRetry(topic, partition, item.message, (attempt) =>
-        this.invoke(handler, [item.envelope], { ...ctx, offset: item.message.offset, attempt }),
+      const outcome = await this.handleWithRetry(
+        topic,
+        partition,
+        item.message,
+        (attempt) => this.invoke(handler, [item.envelope], { ...ctx, offset: item.message.offset, attempt }),
+        heartbeat,
       );
       if (outcome === 'stopped') return 'stopped';
     }
@@ -272,8 +301,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     partition: number,
     message: KafkaMessage,
     run: (attempt: number) => Promise<void>,
+    heartbeat: () => Promise<void>,
   ): Promise<Outcome> {
-    for (let attempt = 1; ; attempt++) {
+    let waits = 0;
+    for (let attempt = 1; ;) {
       const started = process.hrtime.bigint();
       try {
         await run(attempt);
@@ -281,16 +312,36 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         this.metrics?.duration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
         return 'handled';
       } catch (error) {
-        if (!isRetryable(error) || attempt >= this.retry.maxAttempts) {
+        waits++;
+        const transient = this.isTransient(error);
+        if (!transient && (!isRetryable(error) || attempt >= this.retry.maxAttempts)) {
           await this.deadLetter(topic, partition, message, error, attempt);
           return 'dead-lettered';
         }
         this.metrics?.retries.inc({ topic });
         this.options.logger.warn(
-          { topic, partition, offset: message.offset, attempt, code: errorCode(error), err: error },
-          'handler failed; will retry',
+          {
+            topic,
+            partition,
+            offset: message.offset,
+            attempt,
+            transient,
+            code: errorCode(error),
+            err: error,
+          },
+          transient ? 'a dependency is unavailable; waiting for it' : 'handler failed; will retry',
         );
-        if (!(await this.pause(backoffDelay(this.retry, attempt)))) return 'stopped';
+        if (!transient) attempt++;
+        // Stay in the group while waiting; a rebalance under way takes the partition elsewhere:
+        // stop here, uncommitted, and let its next owner handle the message (handlers are idempotent).
+        if (
+          !(await heartbeat().then(
+            () => true,
+            () => false,
+          ))
+        )
+          return 'stopped';
+        if (!(await this.pause(backoffDelay(this.retry, Math.min(waits, 30))))) return 'stopped';
       }
     }
   }
@@ -307,6 +358,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     error: unknown,
     attempts: number,
   ): Promise<void> {
+    if (topic === this.deadLetterTopic) {
+      // Never a dead letter of a dead letter: a failing dead-letter consumer would feed itself.
+      // The message stays in the dead-letter topic, at this offset, for a look by hand.
+      this.metrics?.handled.inc({ topic, outcome: 'skipped' });
+      this.options.logger.error(
+        { topic, partition, offset: message.offset, code: errorCode(error), err: error, attempts },
+        'a dead letter could not be handled; left in the dead-letter topic',
+      );
+      return;
+    }
     const key = message.key?.toString('utf8') ?? null;
     const data: DeadLetter = {
       originalTopic: topic,

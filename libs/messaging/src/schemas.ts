@@ -3,6 +3,7 @@ import {
   CHANNELS,
   DEADLINE_BASES,
   HANDLING_CODES,
+  MISSION_TYPES,
   ROUTE_ROLES,
   UNIT_LEVELS,
   outboundRequestBodySchema,
@@ -113,6 +114,14 @@ export const AUDIT_KINDS = [
   'directory_changed',
   'denied',
   'escalated',
+  // Inbound steps, recorded by the router in the transaction that handles them (SPEC §4.4, §5).
+  'received',
+  'routed',
+  'delivered',
+  // A reply to a foreign request, recorded with the reply itself.
+  'responded',
+  // An operator re-published a dead letter.
+  'redriven',
 ] as const;
 
 /** A step recorded in the exchange log that is not a pipeline hop (Directive 2016/680 Art 25). */
@@ -151,6 +160,71 @@ export const deadLetterSchema = z.object({
   payload: z.string(),
 });
 
+const body = outboundRequestBodySchema.shape;
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code');
+
+/** A foreign partner's new request, as its adapter receives it (SPEC §4.4). */
+export const partnerRequestSchema = z.strictObject({
+  kind: z.literal('request'),
+  /** The partner's own id of the message: replay guard, and what our reply refers to. */
+  messageId: id,
+  missionType: z.enum(MISSION_TYPES),
+  offence: body.offence,
+  /** Where in Belgium the matter lies (a judicial arrondissement), when the partner says. */
+  region: z.string().min(1).max(100).optional(),
+  urgency: body.urgency,
+  accessibility: body.accessibility,
+  handlingCode: z.enum(HANDLING_CODES),
+  language: body.language,
+  informationSought: body.informationSought,
+  purpose: body.purpose,
+  subjects: body.subjects,
+});
+
+/** A foreign partner's answer to one of our requests; `inReplyTo` names our request id. */
+export const partnerAnswerSchema = z.strictObject({
+  kind: z.literal('answer'),
+  messageId: id,
+  inReplyTo: id,
+  handlingCode: z.enum(HANDLING_CODES),
+  language: body.language,
+  text: body.informationSought,
+});
+
+export const partnerMessageSchema = z.discriminatedUnion(
+  'kind',
+  [partnerRequestSchema, partnerAnswerSchema],
+  {
+    error: 'kind must be "request" or "answer"',
+  },
+);
+
+/** A partner message accepted by an adapter: signature checked, not a replay, durably stored. */
+export const inboundReceivedSchema = z.object({
+  /** IXR's id for it; a new request keeps it as its request id. */
+  inboundId: id,
+  channel: z.enum(CHANNELS),
+  originCountry: countryCode,
+  receivedAt: isoTime,
+  message: partnerMessageSchema,
+});
+
+/** Our reply to a foreign request, going back over the channel the request came on. */
+export const replyDispatchedSchema = z.object({
+  replyId: id,
+  requestId: id,
+  channel: z.enum(CHANNELS),
+  /** The partner: the country the request came from. */
+  destination: id,
+  /** The partner's message id of the request answered. */
+  inReplyTo: id,
+  handlingCode: z.enum(HANDLING_CODES),
+  language: z.string().min(2).max(3),
+  text: z.string().min(1).max(4000),
+  author: actorSchema,
+  at: isoTime,
+});
+
 /** One schema per topic, checked before any handler runs (STYLE §4). */
 export const TOPIC_SCHEMAS = {
   [TOPICS.requestReceived]: requestReceivedSchema,
@@ -159,6 +233,8 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.deliveryOutcome]: deliveryOutcomeSchema,
   [TOPICS.auditRecorded]: auditRecordedSchema,
   [TOPICS.deadlineReached]: deadlineReachedSchema,
+  [TOPICS.inboundReceived]: inboundReceivedSchema,
+  [TOPICS.replyDispatched]: replyDispatchedSchema,
   [TOPICS.deadLetter]: deadLetterSchema,
 } as const satisfies Record<Topic, z.ZodType>;
 
@@ -171,3 +247,8 @@ export type DeliveryOutcome = TopicData<typeof TOPICS.deliveryOutcome>;
 export type DeadLetter = TopicData<typeof TOPICS.deadLetter>;
 export type AuditRecorded = TopicData<typeof TOPICS.auditRecorded>;
 export type DeadlineReached = TopicData<typeof TOPICS.deadlineReached>;
+export type InboundReceived = TopicData<typeof TOPICS.inboundReceived>;
+export type PartnerMessage = z.infer<typeof partnerMessageSchema>;
+export type PartnerRequest = z.infer<typeof partnerRequestSchema>;
+export type PartnerAnswer = z.infer<typeof partnerAnswerSchema>;
+export type ReplyDispatched = TopicData<typeof TOPICS.replyDispatched>;

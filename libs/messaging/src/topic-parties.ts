@@ -15,7 +15,9 @@ export const TOPIC_PARTIES = {
   [TOPICS.deliveryOutcome]: { send: ['channel-adapters'], receive: ['exchange-log'] },
   [TOPICS.auditRecorded]: { send: ['intake-api'], receive: ['exchange-log'] },
   [TOPICS.deadlineReached]: { send: ['router'], receive: ['exchange-log'] },
-  [TOPICS.deadLetter]: { send: [], receive: [] },
+  [TOPICS.inboundReceived]: { send: ['channel-adapters'], receive: ['router'] },
+  [TOPICS.replyDispatched]: { send: ['intake-api'], receive: ['channel-adapters'] },
+  [TOPICS.deadLetter]: { send: [], receive: ['channel-adapters'] },
 } as const satisfies Record<Topic, { send: readonly ServiceName[]; receive: readonly ServiceName[] }>;
 
 /** Every consuming service dead-letters what it cannot handle (libs/messaging KafkaTransport). */

@@ -11,6 +11,10 @@ export const TOPICS = {
   auditRecorded: 'ixr.audit.recorded',
   /** A request's deadline milestone was reached: warnings at 50/75/90 %, then the breach. */
   deadlineReached: 'ixr.deadlines.reached',
+  /** A foreign partner's request or answer, accepted (signature checked) by its channel adapter. */
+  inboundReceived: 'ixr.inbound.received',
+  /** A reply to a foreign request, to be sent back over the channel the request came on. */
+  replyDispatched: 'ixr.replies.dispatched',
   deadLetter: 'ixr.dead-letter',
 } as const;
 
@@ -25,6 +29,8 @@ export const EVENT_TYPES = {
   [TOPICS.deliveryOutcome]: 'ixr.delivery.outcome',
   [TOPICS.auditRecorded]: 'ixr.audit.recorded',
   [TOPICS.deadlineReached]: 'ixr.deadline.reached',
+  [TOPICS.inboundReceived]: 'ixr.inbound.received',
+  [TOPICS.replyDispatched]: 'ixr.reply.dispatched',
   [TOPICS.deadLetter]: 'ixr.dead-letter',
 } as const satisfies Record<Topic, string>;
 

@@ -15,6 +15,20 @@ export interface DeliveryOrder {
   idempotencyKey: string;
 }
 
+/** Our reply to a foreign request, going back to the partner that sent it (SPEC §4.4). */
+export interface ReplyOrder {
+  replyId: string;
+  requestId: string;
+  channel: Channel;
+  destination: string;
+  /** The partner's id of the request answered. */
+  inReplyTo: string;
+  handlingCode: HandlingCode;
+  language: string;
+  text: string;
+  idempotencyKey: string;
+}
+
 export interface DeliveryReceipt {
   partnerReference: string;
 }
@@ -23,6 +37,13 @@ export interface DeliveryReceipt {
 export interface ChannelAdapter {
   readonly channel: Channel;
   deliver(order: DeliveryOrder): Promise<DeliveryReceipt>;
+  reply(order: ReplyOrder): Promise<DeliveryReceipt>;
+  /**
+   * The partner's receipt for a message it may already hold: asked before sending again after a
+   * call whose outcome is unknown (a crash, a timeout), so that the partner gets it once.
+   * Absent where sending again is harmless.
+   */
+  findReceipt?(destination: string, idempotencyKey: string): Promise<DeliveryReceipt | undefined>;
 }
 
 /** The partner refused the message for good (4xx): retrying cannot help. */

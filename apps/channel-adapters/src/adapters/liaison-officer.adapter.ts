@@ -1,5 +1,5 @@
-import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt } from './channel-adapter';
-import { commonFields, requestContent } from './message-fields';
+import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt, ReplyOrder } from './channel-adapter';
+import { commonFields, replyFields, requestContent } from './message-fields';
 import type { PartnerHttpClient } from './partner-http.client';
 
 /** A Belgian liaison officer posted abroad, reached at the post named by the destination. */
@@ -12,6 +12,14 @@ function toMessage(order: DeliveryOrder) {
   };
 }
 
+function toReply(order: ReplyOrder) {
+  return {
+    format: 'LIAISON',
+    post: order.destination,
+    ...replyFields(order),
+  };
+}
+
 export class LiaisonOfficerAdapter implements ChannelAdapter {
   readonly channel = 'liaison_officer' as const;
 
@@ -19,5 +27,13 @@ export class LiaisonOfficerAdapter implements ChannelAdapter {
 
   deliver(order: DeliveryOrder): Promise<DeliveryReceipt> {
     return this.http.post(this.channel, order.destination, order.idempotencyKey, toMessage(order));
+  }
+
+  reply(order: ReplyOrder): Promise<DeliveryReceipt> {
+    return this.http.post(this.channel, order.destination, order.idempotencyKey, toReply(order));
+  }
+
+  findReceipt(destination: string, idempotencyKey: string): Promise<DeliveryReceipt | undefined> {
+    return this.http.find(this.channel, destination, idempotencyKey);
   }
 }

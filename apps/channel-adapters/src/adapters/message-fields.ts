@@ -1,4 +1,4 @@
-import type { DeliveryOrder } from './channel-adapter';
+import type { DeliveryOrder, ReplyOrder } from './channel-adapter';
 
 /** Fields every partner message carries (issue: handling code, urgency, deadline, idempotency key). */
 export function commonFields(order: DeliveryOrder) {
@@ -22,5 +22,17 @@ export function requestContent(order: DeliveryOrder) {
     purpose: body.purpose,
     subjects: body.subjects,
     urgencyGround: body.urgency.urgent ? body.urgency.ground : undefined,
+  };
+}
+
+/** Fields every reply carries, whatever the channel's envelope around them. */
+export function replyFields(order: ReplyOrder) {
+  return {
+    reference: order.replyId,
+    inReplyTo: order.inReplyTo,
+    handlingCode: order.handlingCode,
+    idempotencyKey: order.idempotencyKey,
+    language: order.language,
+    text: order.text,
   };
 }

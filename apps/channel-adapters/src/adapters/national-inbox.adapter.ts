@@ -2,7 +2,12 @@ import type { DataSource } from 'typeorm';
 import type { Channel } from '@ixr/domain';
 import { UnitInboxItemEntity } from '@ixr/persistence';
 import type { Clock } from '@ixr/platform';
-import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt } from './channel-adapter';
+import {
+  DeliveryRejectedError,
+  type ChannelAdapter,
+  type DeliveryOrder,
+  type DeliveryReceipt,
+} from './channel-adapter';
 
 /**
  * National channels (the SPOC's copy, a national contact point): the message lands in the unit's
@@ -31,5 +36,12 @@ export class NationalInboxAdapter implements ChannelAdapter {
       .orIgnore()
       .execute();
     return { partnerReference: `inbox:${order.destination}:${order.deliveryId}` };
+  }
+
+  /** Foreign requests arrive over foreign channels; a national channel has no partner to answer. */
+  reply(): Promise<DeliveryReceipt> {
+    return Promise.reject(
+      new DeliveryRejectedError(`${this.channel} is a national channel: replies go back over a foreign one`),
+    );
   }
 }

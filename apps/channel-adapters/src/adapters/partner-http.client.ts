@@ -1,52 +1,124 @@
 import type { Channel } from '@ixr/domain';
+import type { CircuitBreakers } from '../circuits/circuit-breakers';
 import { DeliveryRejectedError, type DeliveryReceipt } from './channel-adapter';
+import { PartnerUnavailableError } from './partner-errors';
 
 export interface PartnerHttpOptions {
   baseUrl: string;
-  timeoutMs: number;
 }
 
 /**
- * The one HTTP client towards foreign partners' endpoints. The timeout aborts the call for real
- * (AbortSignal), so a hanging partner never holds a consumer.
+ * The one HTTP client towards foreign partners' endpoints. Every call runs through the partner's
+ * circuit breaker, whose timeout aborts the call for real (AbortSignal), so a hanging partner never
+ * holds a consumer. Network failures become PartnerUnavailableError, answers 4xx (except 408 and
+ * 429) DeliveryRejectedError, other answers ≥ 500 PartnerUnavailableError.
  */
 export class PartnerHttpClient {
-  constructor(private readonly options: PartnerHttpOptions) {}
+  constructor(
+    private readonly options: PartnerHttpOptions,
+    private readonly breakers: CircuitBreakers,
+  ) {}
 
-  async post(
+  post(
     channel: Channel,
     destination: string,
     idempotencyKey: string,
     message: unknown,
   ): Promise<DeliveryReceipt> {
-    const url = `${this.options.baseUrl}/partners/${channel}/${encodeURIComponent(destination)}/messages`;
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-      body: JSON.stringify(message),
-      signal: AbortSignal.timeout(this.options.timeoutMs),
-    });
-    const text = await response.text();
-    if (
-      response.status >= 400 &&
-      response.status < 500 &&
-      response.status !== 408 &&
-      response.status !== 429
-    ) {
-      throw new DeliveryRejectedError(
-        `${channel} partner ${destination} refused the message: ${response.status} ${text.slice(0, 200)}`,
+    return this.breakers.run(channel, destination, async (signal) => {
+      const response = await this.call(
+        channel,
+        destination,
+        `${this.partnerUrl(channel, destination)}/messages`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+          body: JSON.stringify(message),
+          signal,
+        },
       );
+      const text = await response.text();
+      if (isRefusal(response.status)) {
+        throw new DeliveryRejectedError(
+          `${channel} partner ${destination} refused the message: ${response.status} ${text.slice(0, 200)}`,
+        );
+      }
+      if (!response.ok) {
+        throw new PartnerUnavailableError(`${channel} partner ${destination} answered ${response.status}`);
+      }
+      return { partnerReference: referenceIn(text) ?? `${channel}:${idempotencyKey}` };
+    });
+  }
+
+  /** The partner's receipt for a message it holds under this idempotency key, if any. */
+  find(channel: Channel, destination: string, idempotencyKey: string): Promise<DeliveryReceipt | undefined> {
+    return this.breakers.run(channel, destination, async (signal) => {
+      const url = `${this.partnerUrl(channel, destination)}/messages/${encodeURIComponent(idempotencyKey)}`;
+      const response = await this.call(channel, destination, url, { method: 'GET', signal });
+      const text = await response.text();
+      if (response.status === 404) return undefined;
+      if (!response.ok) {
+        throw new PartnerUnavailableError(
+          `${channel} partner ${destination} could not say whether it holds ${idempotencyKey}: ${response.status}`,
+        );
+      }
+      return { partnerReference: referenceIn(text) ?? `${channel}:${idempotencyKey}` };
+    });
+  }
+
+  /** Whether the partner answers at all: the probe of a half-open circuit. */
+  async probe(channel: string, destination: string, signal: AbortSignal): Promise<void> {
+    const response = await this.call(
+      channel,
+      destination,
+      `${this.partnerUrl(channel, destination)}/health`,
+      {
+        method: 'GET',
+        signal,
+      },
+    );
+    await response.text();
+    if (!response.ok)
+      throw new PartnerUnavailableError(`${channel} partner ${destination} answered ${response.status}`);
+  }
+
+  private partnerUrl(channel: string, destination: string): string {
+    return `${this.options.baseUrl}/partners/${channel}/${encodeURIComponent(destination)}`;
+  }
+
+  private async call(
+    channel: string,
+    destination: string,
+    url: string,
+    init: RequestInit,
+  ): Promise<Response> {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const reason = init.signal?.aborted
+        ? String((init.signal.reason as Error | undefined)?.message ?? 'aborted')
+        : describeNetworkError(error);
+      throw new PartnerUnavailableError(`${channel} partner ${destination} unreachable: ${reason}`);
     }
-    if (!response.ok) throw new Error(`${channel} partner ${destination} answered ${response.status}`);
-    const reference = (safeJson(text) as { reference?: unknown } | undefined)?.reference;
-    return { partnerReference: typeof reference === 'string' ? reference : `${channel}:${idempotencyKey}` };
   }
 }
 
-function safeJson(text: string): unknown {
+function isRefusal(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+function referenceIn(text: string): string | undefined {
   try {
-    return JSON.parse(text);
+    const reference = (JSON.parse(text) as { reference?: unknown } | null)?.reference;
+    return typeof reference === 'string' ? reference.slice(0, 200) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** fetch says only "fetch failed"; the socket's code is in the cause. */
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  return [(error as Error).message, code].filter(Boolean).join(': ');
 }

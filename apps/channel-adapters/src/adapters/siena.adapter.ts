@@ -1,5 +1,5 @@
-import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt } from './channel-adapter';
-import { commonFields, requestContent } from './message-fields';
+import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt, ReplyOrder } from './channel-adapter';
+import { commonFields, replyFields, requestContent } from './message-fields';
 import type { PartnerHttpClient } from './partner-http.client';
 
 /** SIENA: case-based message to a member state's Europol National Unit, handling code carried (DOMAIN.md). */
@@ -13,6 +13,14 @@ function toMessage(order: DeliveryOrder) {
   };
 }
 
+function toReply(order: ReplyOrder) {
+  return {
+    format: 'SIENA',
+    recipient: order.destination,
+    ...replyFields(order),
+  };
+}
+
 export class SienaAdapter implements ChannelAdapter {
   readonly channel = 'siena' as const;
 
@@ -20,5 +28,13 @@ export class SienaAdapter implements ChannelAdapter {
 
   deliver(order: DeliveryOrder): Promise<DeliveryReceipt> {
     return this.http.post(this.channel, order.destination, order.idempotencyKey, toMessage(order));
+  }
+
+  reply(order: ReplyOrder): Promise<DeliveryReceipt> {
+    return this.http.post(this.channel, order.destination, order.idempotencyKey, toReply(order));
+  }
+
+  findReceipt(destination: string, idempotencyKey: string): Promise<DeliveryReceipt | undefined> {
+    return this.http.find(this.channel, destination, idempotencyKey);
   }
 }

@@ -15,6 +15,7 @@ const CONNECTION_ERROR_CODES = new Set([
   '08006',
   '08001',
   '08004',
+  '53300',
 ]);
 
 /**
@@ -29,7 +30,7 @@ export function toDependencyError(error: unknown): unknown {
   const message = (error as Error)?.message ?? '';
   const connectionLost =
     (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
-    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)/i.test(
+    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down)|is not currently accepting connections/i.test(
       message,
     );
   if (connectionLost && !(error instanceof QueryFailedError && code === '23505')) {

@@ -14,6 +14,8 @@ import {
 } from '@ixr/platform';
 import { RateLimitedError } from '../auth/rate-limiter';
 import { UnsupportedMediaTypeError } from './json-body.parser';
+import { DeadLetterConflictError } from '../dead-letters/dead-letters.service';
+import { ReplyNotAcceptedError } from '../replies/replies.service';
 import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
 
 export interface ErrorBody {
@@ -30,6 +32,8 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [UnsupportedMediaTypeError, 415],
   [RateLimitedError, 429],
   [RulesetNotActivatableError, 422],
+  [ReplyNotAcceptedError, 409],
+  [DeadLetterConflictError, 409],
   [DependencyUnavailableError, 503],
 ];
 

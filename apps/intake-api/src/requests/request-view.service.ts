@@ -7,6 +7,13 @@ import { AccessRecorder } from '../auth/access-recorder';
 import { DEFAULT_JUSTIFICATION, readAccess } from '../auth/need-to-know.policy';
 import { actorOfRequest, type AuthenticatedRequest } from '../auth/route-access';
 import { toDependencyError } from '../http/dependency-errors';
+import {
+  isAnswered,
+  repliesOf,
+  requestOrigin,
+  type ReplyView,
+  type RequestOrigin,
+} from '../replies/reply-view';
 
 export interface RequestView {
   id: string;
@@ -30,7 +37,9 @@ export interface RequestView {
     dispatchedAt: string;
     completedAt: string | null;
   }[];
-  replies: unknown[];
+  /** Where it came from: one of our units (outbound) or a foreign partner (inbound). */
+  origin: RequestOrigin;
+  replies: ReplyView[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,21 +62,30 @@ export class RequestViewService {
   async view(id: string, caller: AuthenticatedRequest, part: ViewPart = 'request'): Promise<RequestView> {
     if (!UUID.test(id)) throw new NotFoundError(`no request ${id}: not a request id`);
     let request: RequestEntity | null;
-    let deliveries: DeliveryEntity[];
+    let deliveries: DeliveryEntity[] = [];
+    let origin: RequestOrigin | undefined;
+    let replies: ReplyView[] = [];
     try {
       request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
-      deliveries = request
-        ? await this.dataSource
-            .getRepository(DeliveryEntity)
-            .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } })
-        : [];
+      origin = request ? await requestOrigin(this.dataSource, id) : undefined;
+      if (request) {
+        deliveries = await this.dataSource
+          .getRepository(DeliveryEntity)
+          .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } });
+        replies = await repliesOf(this.dataSource, id);
+      }
     } catch (error) {
       throw toDependencyError(error);
     }
-    if (!request) throw new NotFoundError(`no request ${id}`);
+    if (!request || !origin) throw new NotFoundError(`no request ${id}`);
     const actor = actorOfRequest(caller);
     const action = part === 'request' ? 'request_viewed' : 'decision_viewed';
-    const access = readAccess({ unit: caller.claims.unit, role: caller.actingRole }, request, deliveries);
+    // A foreign partner's request is routed to its contact point's unit (SPEC §4.4).
+    const targets =
+      origin.direction === 'inbound' && origin.assignedUnit
+        ? [...deliveries, { channel: 'national_unit', destination: origin.assignedUnit }]
+        : deliveries;
+    const access = readAccess({ unit: caller.claims.unit, role: caller.actingRole }, request, targets);
     if (!access.allowed) {
       await this.access.denied(actor, {
         requestId: id,
@@ -87,7 +105,7 @@ export class RequestViewService {
     }
     return {
       id: request.id,
-      status: statusOf(request, deliveries),
+      status: isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries),
       missionType: request.missionType,
       requestingUnit: request.requestingUnit,
       requestedBy: request.requestedBy,
@@ -107,7 +125,8 @@ export class RequestViewService {
         dispatchedAt: d.dispatchedAt.toISOString(),
         completedAt: d.completedAt?.toISOString() ?? null,
       })),
-      replies: [],
+      origin,
+      replies,
     };
   }
 }

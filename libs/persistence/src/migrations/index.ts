@@ -1,10 +1,14 @@
 import { InitialSchema1764370000000 } from './1764370000000-initial-schema';
 import { RoutingConfig1764380000000 } from './1764380000000-routing-config';
 import { ExchangeLogMerkle1764390000001 } from './1764390000001-exchange-log-merkle';
+import { DeliveryGuarantees1764395000001 } from './1764395000001-delivery-guarantees';
+import { InboundReplies1764395000002 } from './1764395000002-inbound-replies';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
   InitialSchema1764370000000,
   RoutingConfig1764380000000,
   ExchangeLogMerkle1764390000001,
+  DeliveryGuarantees1764395000001,
+  InboundReplies1764395000002,
 ];

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { Infrastructure } from '@ixr/runtime';
+import { Clock, IdGenerator } from '@ixr/platform';
+import { createAdapterRegistry } from './adapters/adapter.registry';
+import { PartnerHttpClient } from './adapters/partner-http.client';
+import { CircuitBreakers } from './circuits/circuit-breakers';
+import { CircuitStateReporter } from './circuits/circuit-state.reporter';
+import type { AdaptersConfig } from './config';
+import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
+import { DeliverUseCase } from './delivery/deliver.usecase';
+import { GuardedSend } from './delivery/guarded-send';
+import { SendLedger } from './delivery/send-ledger';
+import { SendRetries, SendRetryScheduler } from './delivery/send-retries';
+import { InboundReceiver } from './inbound/inbound-receiver';
+import { PartnerKeys } from './inbound/partner-keys';
+import { SendReplyUseCase } from './replies/send-reply.usecase';
+
+/** The channel adapters' object graph, built once from configuration (STYLE §2: one place to swap parts). */
+export function wireAdapters(config: AdaptersConfig, infra: Infrastructure) {
+  if (!infra.relay) throw new Error('the channel adapters need an outbox relay');
+  const { dataSource, relay, logger, registry } = infra;
+  const clock = new Clock();
+  const ids = new IdGenerator();
+  const reporter = new CircuitStateReporter(
+    dataSource,
+    `channel-adapters-${process.pid}-${randomUUID().slice(0, 8)}`,
+    logger,
+    config.CIRCUIT_REPORT_MS,
+  );
+  // The probe of a half-open circuit is a plain call to the partner (it must not go through the breaker).
+  const probe = (channel: string, destination: string, signal: AbortSignal): Promise<void> =>
+    http.probe(channel, destination, signal);
+  const breakers: CircuitBreakers = new CircuitBreakers(
+    {
+      timeoutMs: config.PARTNER_TIMEOUT_MS,
+      resetMs: config.CIRCUIT_RESET_MS,
+      errorThresholdPercentage: config.CIRCUIT_ERROR_PERCENT,
+      volumeThreshold: config.CIRCUIT_VOLUME_THRESHOLD,
+      rollingWindowMs: config.CIRCUIT_WINDOW_MS,
+    },
+    probe,
+    reporter.onChange,
+    registry,
+  );
+  const http: PartnerHttpClient = new PartnerHttpClient({ baseUrl: config.PARTNER_BASE_URL }, breakers);
+  const adapters = createAdapterRegistry(http, dataSource, clock);
+  const retries = new SendRetries({
+    baseDelayMs: config.DELIVERY_RETRY_BASE_MS,
+    maxDelayMs: config.DELIVERY_RETRY_MAX_MS,
+    windowMs: config.DELIVERY_RETRY_WINDOW_MS,
+  });
+  const sender = (table: 'deliveries' | 'replies') =>
+    new GuardedSend(dataSource, relay, new SendLedger(dataSource, table), retries, clock, ids, logger, {
+      maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+      // A lookup and a send, each bounded by the breaker's timeout, and a margin.
+      leaseMs: 2 * config.PARTNER_TIMEOUT_MS + 2000,
+      windowMs: config.DELIVERY_RETRY_WINDOW_MS,
+    });
+  const scheduler = new SendRetryScheduler(dataSource, relay, logger, config.DELIVERY_RETRY_SCAN_MS);
+  return {
+    deliver: new DeliverUseCase(adapters, sender('deliveries')),
+    replies: new SendReplyUseCase(adapters, sender('replies')),
+    deadLetters: new DeadLetterRecorder(dataSource),
+    inbound: new InboundReceiver(
+      dataSource,
+      relay,
+      new PartnerKeys(config.PARTNER_KEYS, config.PARTNER_KEY_SEED),
+      clock,
+      ids,
+      config.INBOUND_MAX_SKEW_SECONDS,
+    ),
+    start: () => {
+      reporter.start();
+      scheduler.start();
+    },
+    stop: async () => {
+      await scheduler.stop();
+      breakers.shutdown();
+      await reporter.stop();
+    },
+  };
+}

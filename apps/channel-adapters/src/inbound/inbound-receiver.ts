@@ -1,0 +1,170 @@
+import type { DataSource } from 'typeorm';
+import { toValidationIssues, type Channel } from '@ixr/domain';
+import {
+  createEnvelope,
+  EVENT_TYPES,
+  isDependencyUnavailable,
+  partnerMessageSchema,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  TOPICS,
+  verifyPartnerSignature,
+  type InboundReceived,
+  type OutboxRelay,
+} from '@ixr/messaging';
+import { enqueueOutbox } from '@ixr/persistence';
+import type { Clock, IdGenerator } from '@ixr/platform';
+import { ADAPTERS_SOURCE } from '../delivery/guarded-send';
+import type { PartnerKeys } from './partner-keys';
+
+/** Why a partner message was not accepted; `status` is the HTTP answer. */
+export class InboundRefusedError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly details: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'InboundRefusedError';
+  }
+}
+
+export interface InboundInput {
+  channel: string;
+  country: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/**
+ * The door for foreign partners' requests and answers (SPEC §4.4): the signature must be the
+ * partner's (HMAC over partner, time and exact body), recent, and the message id never seen
+ * before — an unsigned, badly signed, stale or replayed message is refused and changes nothing.
+ * An accepted message is recorded and its event queued in one transaction; the router takes it
+ * from there.
+ */
+export class InboundReceiver {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly keys: PartnerKeys,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly maxSkewSeconds: number,
+  ) {}
+
+  async receive(input: InboundInput): Promise<{ reference: string }> {
+    const partner = { channel: input.channel, country: input.country };
+    const key = this.keys.keyFor(partner);
+    if (key === undefined) {
+      throw new InboundRefusedError(
+        'INBOUND.UNKNOWN_PARTNER',
+        401,
+        `no partner ${input.channel}/${input.country}`,
+      );
+    }
+    const now = this.clock.now();
+    const check = verifyPartnerSignature({
+      key,
+      partner,
+      timestamp: header(input.headers, TIMESTAMP_HEADER),
+      signature: header(input.headers, SIGNATURE_HEADER),
+      body: input.body,
+      nowSeconds: Math.floor(now.getTime() / 1000),
+      maxSkewSeconds: this.maxSkewSeconds,
+    });
+    if (!check.ok) {
+      const messages = {
+        missing: `the message must be signed (${SIGNATURE_HEADER} and ${TIMESTAMP_HEADER} headers)`,
+        malformed: `${SIGNATURE_HEADER} must be "v1=<64 hex>" and ${TIMESTAMP_HEADER} Unix seconds`,
+        stale: `${TIMESTAMP_HEADER} is more than ${this.maxSkewSeconds} s away from now`,
+        mismatch: `the signature is not ${input.channel}/${input.country}'s`,
+      };
+      throw new InboundRefusedError(
+        `INBOUND.SIGNATURE_${check.problem.toUpperCase()}`,
+        401,
+        messages[check.problem],
+      );
+    }
+    const message = parseMessage(input.body);
+    const inboundId = this.ids.uuid();
+    const data: InboundReceived = {
+      inboundId,
+      channel: input.channel as Channel,
+      originCountry: input.country,
+      receivedAt: now.toISOString(),
+      message,
+    };
+    // An answer travels with the events of the request it answers (same key, same partition).
+    const key_ = message.kind === 'answer' ? message.inReplyTo : inboundId;
+    const envelope = createEnvelope({
+      id: this.ids.uuid(),
+      type: EVENT_TYPES[TOPICS.inboundReceived],
+      source: ADAPTERS_SOURCE,
+      time: now,
+      subject: key_,
+      data,
+    });
+    let fresh: boolean;
+    try {
+      fresh = await this.dataSource.transaction(async (manager) => {
+        const inserted: unknown[] = await manager.query(
+          `INSERT INTO inbound_messages (channel, origin_country, message_id, inbound_id, kind, received_at)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING inbound_id`,
+          [input.channel, input.country, message.messageId, inboundId, message.kind, now],
+        );
+        if (inserted.length === 0) return false;
+        await enqueueOutbox(manager, [
+          { topic: TOPICS.inboundReceived, key: key_, value: JSON.stringify(envelope) },
+        ]);
+        return true;
+      });
+    } catch (error) {
+      if (isDependencyUnavailable(error)) {
+        throw new InboundRefusedError(
+          'DEPENDENCY_UNAVAILABLE',
+          503,
+          'the database is unavailable; nothing was stored, please retry',
+        );
+      }
+      throw error;
+    }
+    if (!fresh) {
+      throw new InboundRefusedError(
+        'INBOUND.REPLAYED',
+        409,
+        `message ${message.messageId} of ${input.channel}/${input.country} was received before; a replay is refused`,
+      );
+    }
+    this.relay.nudge();
+    return { reference: inboundId };
+  }
+}
+
+function header(headers: InboundInput['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseMessage(body: Buffer) {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new InboundRefusedError('INBOUND.INVALID_MESSAGE', 400, 'the body is not JSON', [
+      { path: '(body)', message: 'expected a JSON object' },
+    ]);
+  }
+  const parsed = partnerMessageSchema.safeParse(json);
+  if (!parsed.success) {
+    const details = toValidationIssues(parsed.error);
+    throw new InboundRefusedError(
+      'INBOUND.INVALID_MESSAGE',
+      400,
+      `the message is invalid: ${details.map((d) => d.path).join(', ')}`,
+      details,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Claims } from '@ixr/auth';
+import type { Actor, HandlingCode } from '@ixr/domain';
+import { createEnvelope, EVENT_TYPES, TOPICS, type ReplyDispatched } from '@ixr/messaging';
+import { enqueueOutbox } from '@ixr/persistence';
+import { AppError, Clock, ForbiddenError, IdGenerator, NotFoundError } from '@ixr/platform';
+import { AuditRecorder } from '../audit/audit-recorder';
+import { toDependencyError } from '../http/dependency-errors';
+
+/** Only a foreign partner's request takes a reply (our own requests receive answers). */
+export class ReplyNotAcceptedError extends AppError {
+  readonly code = 'REPLY.NOT_ACCEPTED';
+}
+
+export interface ReplyBody {
+  text: string;
+  handlingCode: HandlingCode;
+  language?: string;
+}
+
+interface InboundRequestRow {
+  id: string;
+  direction: string;
+  origin_channel: string | null;
+  origin_country: string | null;
+  partner_message_id: string | null;
+  assigned_unit: string | null;
+  body: { language?: string };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Replies to foreign requests (SPEC §2, §4.4): the unit the request was routed to, or a SPOC
+ * operator, answers; the reply goes back over the channel the request came on, to the partner that
+ * sent it, referring to the partner's message id. The reply, its `responded` log entry and the
+ * event that sends it commit together.
+ */
+@Injectable()
+export class RepliesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditRecorder,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async reply(requestId: string, caller: Claims, actor: Actor, body: ReplyBody) {
+    if (!UUID.test(requestId)) throw new NotFoundError(`no request ${requestId}`);
+    const replyId = this.ids.uuid();
+    const now = this.clock.now();
+    const result = await this.guard(() =>
+      this.dataSource.transaction(async (manager) => {
+        const [request]: InboundRequestRow[] = await manager.query(
+          `SELECT id, direction, origin_channel, origin_country, partner_message_id, assigned_unit, body
+             FROM requests WHERE id = $1`,
+          [requestId],
+        );
+        if (!request) throw new NotFoundError(`no request ${requestId}`);
+        const operator = caller.roles.includes('spoc_operator');
+        if (request.direction !== 'inbound') {
+          if (!operator && !caller.roles.includes('requester'))
+            throw new ForbiddenError('not yours to answer');
+          throw new ReplyNotAcceptedError(
+            `request ${requestId} is one of ours: replies answer foreign partners' requests`,
+          );
+        }
+        if (!operator && request.assigned_unit !== caller.unit) {
+          throw new ForbiddenError(`request ${requestId} was routed to another unit`);
+        }
+        const channel = request.origin_channel as ReplyDispatched['channel'];
+        const destination = request.origin_country!;
+        const data: ReplyDispatched = {
+          replyId,
+          requestId,
+          channel,
+          destination,
+          inReplyTo: request.partner_message_id!,
+          handlingCode: body.handlingCode,
+          language: body.language ?? request.body.language ?? 'en',
+          text: body.text,
+          author: actor,
+          at: now.toISOString(),
+        };
+        await manager.query(
+          `INSERT INTO replies (id, request_id, direction, channel, partner, in_reply_to, unit, author,
+             handling_code, language, text, status, created_at)
+           VALUES ($1, $2, 'outbound', $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11)`,
+          [
+            replyId,
+            requestId,
+            channel,
+            destination,
+            data.inReplyTo,
+            actor.unit,
+            actor.person,
+            data.handlingCode,
+            data.language,
+            data.text,
+            now,
+          ],
+        );
+        await this.audit.record(manager, actor, {
+          kind: 'responded',
+          justification: `reply to the request of ${channel}/${destination} (message ${data.inReplyTo})`,
+          requestId,
+          recipients: [`${channel}:${destination}`],
+          channel,
+          details: { replyId, inReplyTo: data.inReplyTo, handlingCode: data.handlingCode },
+        });
+        const envelope = createEnvelope({
+          id: this.ids.uuid(),
+          type: EVENT_TYPES[TOPICS.replyDispatched],
+          source: 'ixr/intake-api',
+          time: now,
+          subject: requestId,
+          data,
+        });
+        await enqueueOutbox(manager, [
+          { topic: TOPICS.replyDispatched, key: requestId, value: JSON.stringify(envelope) },
+        ]);
+        return {
+          id: replyId,
+          requestId,
+          status: 'pending',
+          channel,
+          destination,
+          createdAt: now.toISOString(),
+        };
+      }),
+    );
+    this.audit.nudge();
+    return result;
+  }
+
+  /** The SPOC queue: partners' answers that name no request of ours (SPEC §4.4), oldest first. */
+  async unmatched(actor: Actor, justification: string) {
+    const rows = await this.guard(() =>
+      this.dataSource.transaction(async (manager) => {
+        const found: Record<string, unknown>[] = await manager.query(
+          `SELECT id, channel, partner, in_reply_to, partner_message_id, handling_code, language, text, created_at
+             FROM replies WHERE request_id IS NULL ORDER BY created_at, id LIMIT 500`,
+        );
+        await this.audit.record(manager, actor, {
+          kind: 'consulted',
+          justification,
+          requestId: null,
+          details: { action: 'spoc_queue_listed', count: found.length },
+        });
+        return found;
+      }),
+    );
+    this.audit.nudge();
+    return {
+      answers: rows.map((r) => ({
+        id: r.id,
+        channel: r.channel,
+        partner: r.partner,
+        inReplyTo: r.in_reply_to,
+        partnerMessageId: r.partner_message_id,
+        handlingCode: r.handling_code,
+        language: r.language,
+        text: r.text,
+        receivedAt: (r.created_at as Date).toISOString(),
+      })),
+    };
+  }
+
+  private async guard<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toDependencyError(error);
+    }
+  }
+}

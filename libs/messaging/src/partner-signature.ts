@@ -1,0 +1,75 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Signatures of the messages foreign partners send us (issue: partner identity). Each partner —
+ * a channel and a country — has its own HMAC-SHA256 key. The signed text binds the partner, the
+ * time and the exact body bytes, so a message cannot be moved to another partner, re-timed or
+ * altered; replays of a whole message are caught by the receiver's record of message ids.
+ */
+export const SIGNATURE_HEADER = 'x-ixr-signature';
+export const TIMESTAMP_HEADER = 'x-ixr-timestamp';
+const VERSION = 'v1';
+/** The seed of development and test partners' keys (like the development JWT secret). */
+export const DEV_PARTNER_KEY_SEED = 'ixr-development-partner-key-seed';
+
+export interface PartnerId {
+  channel: string;
+  country: string;
+}
+
+export function partnerName(partner: PartnerId): string {
+  return `${partner.channel}/${partner.country}`;
+}
+
+/**
+ * A partner's key derived from one seed (development and tests: partners and IXR share the seed).
+ * Production configures each partner's key explicitly instead.
+ */
+export function derivePartnerKey(seed: string, partner: PartnerId): string {
+  return createHmac('sha256', seed)
+    .update(`ixr-partner-key:${partnerName(partner)}`)
+    .digest('base64url');
+}
+
+function mac(key: string, partner: PartnerId, timestamp: string, body: Buffer | string): Buffer {
+  return createHmac('sha256', key)
+    .update(`${VERSION}\n${partnerName(partner)}\n${timestamp}\n`)
+    .update(body)
+    .digest();
+}
+
+/** The header value for a body sent by `partner` at `timestamp` (Unix seconds, as text). */
+export function signPartnerMessage(
+  key: string,
+  partner: PartnerId,
+  timestamp: string,
+  body: Buffer | string,
+): string {
+  return `${VERSION}=${mac(key, partner, timestamp, body).toString('hex')}`;
+}
+
+export type SignatureProblem = 'missing' | 'malformed' | 'stale' | 'mismatch';
+
+/**
+ * Checks a signature in constant time. `maxSkewSeconds` bounds how old (or how far in the future)
+ * the timestamp may be, which also bounds how long message ids must be remembered.
+ */
+export function verifyPartnerSignature(input: {
+  key: string;
+  partner: PartnerId;
+  timestamp: string | undefined;
+  signature: string | undefined;
+  body: Buffer;
+  nowSeconds: number;
+  maxSkewSeconds: number;
+}): { ok: true } | { ok: false; problem: SignatureProblem } {
+  if (!input.signature || !input.timestamp) return { ok: false, problem: 'missing' };
+  const match = /^v1=([0-9a-f]{64})$/.exec(input.signature);
+  if (!match?.[1] || !/^\d{1,12}$/.test(input.timestamp)) return { ok: false, problem: 'malformed' };
+  if (Math.abs(input.nowSeconds - Number(input.timestamp)) > input.maxSkewSeconds) {
+    return { ok: false, problem: 'stale' };
+  }
+  const expected = mac(input.key, input.partner, input.timestamp, input.body);
+  const given = Buffer.from(match[1], 'hex');
+  return timingSafeEqual(expected, given) ? { ok: true } : { ok: false, problem: 'mismatch' };
+}

@@ -1,0 +1,399 @@
+import { randomUUID } from 'node:crypto';
+import {
+  derivePartnerKey,
+  DEV_PARTNER_KEY_SEED,
+  SIGNATURE_HEADER,
+  signPartnerMessage,
+  TIMESTAMP_HEADER,
+} from '@ixr/messaging';
+import { api, requestBody, tokenFor } from './support/api';
+import { TestStack, waitFor } from './support/stack';
+
+interface ReplyView {
+  id: string;
+  direction: string;
+  channel: string;
+  partner: string;
+  inReplyTo: string;
+  status: string;
+  late: boolean;
+  text: string;
+}
+interface RequestView {
+  status: string;
+  origin: { direction: string; assignedUnit: string | null; originChannel: string | null };
+  deadline: { basis: string };
+  decision: {
+    routes: { channel: string; destination: string; role: string; ruleId: string; reason: string }[];
+  };
+  deliveries: { channel: string; destination: string; status: string }[];
+  replies: ReplyView[];
+}
+
+/** A foreign request from NL over SIENA, as a partner writes it. */
+function partnerRequest(overrides: Record<string, unknown> = {}) {
+  return {
+    kind: 'request',
+    missionType: 'judicial',
+    offence: { category: 'drug_trafficking', description: 'Cocaine shipments through Antwerp' },
+    region: 'antwerpen',
+    urgency: { urgent: false },
+    accessibility: 'indirect',
+    handlingCode: 'H1',
+    language: 'en',
+    informationSought: 'Known addresses of the subject in Belgium',
+    purpose: 'Investigation Rotterdam 2026/77',
+    subjects: [{ type: 'person', name: 'Piet Peters' }],
+    ...overrides,
+  };
+}
+
+/**
+ * SPEC §4.4 on the running system: partners' requests and answers come in signed through their
+ * adapter, go to the right unit or queue, and replies go back the way requests came.
+ */
+describe('inbound requests, answers and replies', () => {
+  const stack = new TestStack();
+  let intake: string;
+  let simulator: string;
+  let inbound: string;
+  let contactPoint: string;
+  let otherUnit: string;
+  let requester: string;
+  let operator: string;
+
+  beforeAll(async () => {
+    await stack.start();
+    intake = stack.url('intake-api', '');
+    simulator = stack.url('partner-simulator', '');
+    inbound = stack.url('channel-adapters', '');
+    contactPoint = await tokenFor('FGP-ANTWERPEN', ['requester'], 'federal');
+    otherUnit = await tokenFor('PZ-5339', ['requester']);
+    requester = otherUnit;
+    operator = await tokenFor('CGI-SPOC', ['spoc_operator'], 'federal');
+  });
+  afterAll(() => stack.stop());
+
+  async function partnerSends(channel: string, country: string, message: Record<string, unknown>) {
+    const res = await api<{ messageId: string; ixr: { status: number; body: { reference: string } } }>(
+      simulator,
+      'POST',
+      `/simulator/partners/${channel}/${country}/send`,
+      { body: message },
+    );
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  async function viewWhen(id: string, token: string, ready: (v: RequestView) => boolean, what: string) {
+    return waitFor(async () => {
+      const res = await api<RequestView>(intake, 'GET', `/v1/requests/${id}`, { token });
+      return res.status === 200 && ready(res.body) ? res.body : undefined;
+    }, what);
+  }
+
+  it('routes a foreign request to the contact point of its theme and region, on the same deadline clock', async () => {
+    const sent = await partnerSends('siena', 'NL', partnerRequest());
+    expect(sent.ixr.status).toBe(202);
+    const id = sent.ixr.body.reference;
+    const view = await viewWhen(
+      id,
+      contactPoint,
+      (v) => v.deliveries.length > 0,
+      'the inbound request routed',
+    );
+    expect(view.origin).toMatchObject({
+      direction: 'inbound',
+      assignedUnit: 'FGP-ANTWERPEN',
+      originChannel: 'siena',
+    });
+    expect(view.decision.routes).toEqual([
+      expect.objectContaining({
+        channel: 'national_unit',
+        destination: 'FGP-ANTWERPEN',
+        ruleId: 'IN-CONTACT-POINT',
+      }),
+    ]);
+    expect(view.deliveries).toEqual([
+      expect.objectContaining({ destination: 'FGP-ANTWERPEN', status: 'delivered' }),
+    ]);
+    expect(view.deadline.basis).toBe('standard_7d');
+    expect((await api(intake, 'GET', `/v1/requests/${id}`, { token: otherUnit })).status).toBe(403);
+    const inbox = await stack.db.query(`SELECT unit FROM unit_inbox WHERE request_id = $1`, [id]);
+    expect(inbox.rows).toEqual([{ unit: 'FGP-ANTWERPEN' }]);
+    const kinds = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ kind: string }>(
+        `SELECT kind FROM exchange_log WHERE request_id = $1 ORDER BY seq`,
+        [id],
+      );
+      return rows.length >= 3 ? rows.map((r) => r.kind) : undefined;
+    }, 'the inbound log entries');
+    expect(kinds).toEqual(['received', 'routed', 'delivered']);
+  });
+
+  it('sends a request no contact point covers to the SPOC duty desk', async () => {
+    const sent = await partnerSends(
+      'interpol',
+      'US',
+      partnerRequest({ offence: { category: 'other', description: 'Threats online' }, region: undefined }),
+    );
+    const id = sent.ixr.body.reference;
+    const view = await viewWhen(id, operator, (v) => v.deliveries.length > 0, 'routed to the duty desk');
+    expect(view.decision.routes).toEqual([
+      expect.objectContaining({ destination: 'CGI-SPOC', ruleId: 'IN-SPOC-DUTY-DESK' }),
+    ]);
+    expect(view.deadline.basis).toBe('none');
+  });
+
+  it('sends the contact point’s reply back over the channel the request came on, once', async () => {
+    const sent = await partnerSends('siena', 'NL', partnerRequest());
+    const id = sent.ixr.body.reference;
+    await viewWhen(id, contactPoint, (v) => v.deliveries.length > 0, 'the inbound request routed');
+
+    const bad = await api<{ error: { details: { path: string }[] } }>(
+      intake,
+      'POST',
+      `/v1/requests/${id}/replies`,
+      {
+        token: contactPoint,
+        body: { text: '', handlingCode: 'H9', extra: 1 },
+      },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d) => d.path).sort()).toEqual(
+      ['(body)', 'handlingCode', 'text'].sort(),
+    );
+    expect(
+      (
+        await api(intake, 'POST', `/v1/requests/${id}/replies`, {
+          token: otherUnit,
+          body: { text: 'x', handlingCode: 'H1' },
+        })
+      ).status,
+    ).toBe(403);
+
+    const reply = await api<{ id: string; channel: string; destination: string }>(
+      intake,
+      'POST',
+      `/v1/requests/${id}/replies`,
+      {
+        token: contactPoint,
+        body: { text: 'The subject lives at an address known to us.', handlingCode: 'H2' },
+      },
+    );
+    expect(reply.status).toBe(202);
+    expect(reply.body).toMatchObject({ channel: 'siena', destination: 'NL' });
+
+    const view = await viewWhen(
+      id,
+      contactPoint,
+      (v) => v.replies[0]?.status === 'delivered',
+      'the reply delivered',
+    );
+    expect(view.status).toBe('answered');
+    expect(view.replies[0]).toMatchObject({
+      direction: 'outbound',
+      channel: 'siena',
+      partner: 'NL',
+      inReplyTo: sent.messageId,
+    });
+    const received = await api<
+      {
+        channel: string;
+        destination: string;
+        idempotencyKey: string;
+        message: { inReplyTo: string; handlingCode: string };
+      }[]
+    >(simulator, 'GET', `/simulator/messages?inReplyTo=${sent.messageId}`);
+    expect(received.body).toHaveLength(1);
+    expect(received.body[0]).toMatchObject({
+      channel: 'siena',
+      destination: 'NL',
+      idempotencyKey: reply.body.id,
+    });
+    expect(received.body[0].message.handlingCode).toBe('H2');
+    const counts = await api<{ counts: Record<string, number> }>(simulator, 'POST', '/simulator/counts', {
+      body: { keys: [reply.body.id] },
+    });
+    expect(counts.body.counts[reply.body.id]).toBe(1);
+    const kinds = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ kind: string }>(
+        `SELECT kind FROM exchange_log WHERE request_id = $1 ORDER BY seq`,
+        [id],
+      );
+      return rows.some((r) => r.kind === 'delivered' && rows.indexOf(r) > 2)
+        ? rows.map((r) => r.kind)
+        : undefined;
+    }, 'the reply logged');
+    expect(kinds).toEqual(['received', 'routed', 'delivered', 'responded', 'delivered']);
+  });
+
+  it('refuses a reply to one of our own requests', async () => {
+    const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body: requestBody(),
+    });
+    const res = await api<{ error: { code: string } }>(
+      intake,
+      'POST',
+      `/v1/requests/${own.body.id}/replies`,
+      {
+        token: operator,
+        body: { text: 'no', handlingCode: 'H1' },
+      },
+    );
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('REPLY.NOT_ACCEPTED');
+  });
+
+  it('refuses unsigned, badly signed, stale and replayed partner messages, storing nothing', async () => {
+    const count = async () =>
+      Number((await stack.db.query<{ n: string }>(`SELECT count(*) AS n FROM inbound_messages`)).rows[0].n);
+    const before = await count();
+    const partner = { channel: 'siena', country: 'NL' };
+    const key = derivePartnerKey(DEV_PARTNER_KEY_SEED, partner);
+    const body = JSON.stringify({ ...partnerRequest(), messageId: `replay-${randomUUID()}` });
+    const now = String(Math.floor(Date.now() / 1000));
+    const post = (headers: Record<string, string>, raw = body) =>
+      api<{ error: { code: string } }>(inbound, 'POST', '/inbound/siena/NL', {
+        rawBody: raw,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+
+    expect((await post({})).body.error.code).toBe('INBOUND.SIGNATURE_MISSING');
+    const forged = await post({
+      [TIMESTAMP_HEADER]: now,
+      [SIGNATURE_HEADER]: signPartnerMessage('wrong-key', partner, now, body),
+    });
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.code).toBe('INBOUND.SIGNATURE_MISMATCH');
+    const otherPartner = await post({
+      [TIMESTAMP_HEADER]: now,
+      [SIGNATURE_HEADER]: signPartnerMessage(key, { channel: 'siena', country: 'DE' }, now, body),
+    });
+    expect(otherPartner.body.error.code).toBe('INBOUND.SIGNATURE_MISMATCH');
+    const old = String(Number(now) - 3600);
+    expect(
+      (
+        await post({
+          [TIMESTAMP_HEADER]: old,
+          [SIGNATURE_HEADER]: signPartnerMessage(key, partner, old, body),
+        })
+      ).body.error.code,
+    ).toBe('INBOUND.SIGNATURE_STALE');
+    const tampered = body.replace('Piet', 'Paul');
+    expect(
+      (
+        await post(
+          { [TIMESTAMP_HEADER]: now, [SIGNATURE_HEADER]: signPartnerMessage(key, partner, now, body) },
+          tampered,
+        )
+      ).status,
+    ).toBe(401);
+    expect(await count()).toBe(before);
+
+    const signed = {
+      [TIMESTAMP_HEADER]: now,
+      [SIGNATURE_HEADER]: signPartnerMessage(key, partner, now, body),
+    };
+    expect((await post(signed)).status).toBe(202);
+    const replay = await post(signed);
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.code).toBe('INBOUND.REPLAYED');
+    expect(await count()).toBe(before + 1);
+
+    const invalid = JSON.stringify({ kind: 'request', messageId: `bad-${randomUUID()}` });
+    const refused = await post(
+      { [TIMESTAMP_HEADER]: now, [SIGNATURE_HEADER]: signPartnerMessage(key, partner, now, invalid) },
+      invalid,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('INBOUND.INVALID_MESSAGE');
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('attaches a partner’s answer to our request across a router restart, and notifies the requesting unit', async () => {
+    await api(simulator, 'PUT', '/simulator/partners/siena/DE', {
+      body: { mode: 'ok', answerAfterMs: 4000 },
+    });
+    const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body: requestBody({ targetCountries: ['DE'] }),
+    });
+    expect(own.status).toBe(202);
+    await viewWhen(own.body.id, requester, (v) => v.status === 'delivered', 'our request delivered');
+    // The correlation is in PostgreSQL: a router restarted before the answer still attaches it.
+    await stack.restart('router');
+    const view = await viewWhen(own.body.id, requester, (v) => v.replies.length > 0, 'the answer attached');
+    expect(view.status).toBe('answered');
+    expect(view.replies[0]).toMatchObject({
+      direction: 'inbound',
+      channel: 'siena',
+      partner: 'DE',
+      late: false,
+    });
+    const inbox = await stack.db.query(
+      `SELECT unit, role FROM unit_inbox WHERE request_id = $1 AND role = 'answer'`,
+      [own.body.id],
+    );
+    expect(inbox.rows).toEqual([{ unit: 'PZ-5339', role: 'answer' }]);
+  });
+
+  it('keeps a late answer, marked late', async () => {
+    const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body: requestBody({ targetCountries: ['AT'] }),
+    });
+    await viewWhen(own.body.id, requester, (v) => v.status === 'delivered', 'our request delivered');
+    await stack.db.query(`UPDATE requests SET deadline_at = now() - interval '1 hour' WHERE id = $1`, [
+      own.body.id,
+    ]);
+    await partnerSends('siena', 'AT', {
+      kind: 'answer',
+      inReplyTo: own.body.id,
+      handlingCode: 'H1',
+      language: 'de',
+      text: 'Spät, aber hier.',
+    });
+    const view = await viewWhen(
+      own.body.id,
+      requester,
+      (v) => v.replies.length > 0,
+      'the late answer attached',
+    );
+    expect(view.replies[0]).toMatchObject({ late: true, text: 'Spät, aber hier.' });
+  });
+
+  it('puts an answer to an unknown request in the SPOC queue', async () => {
+    const unknown = randomUUID();
+    const sent = await partnerSends('siena', 'FR', {
+      kind: 'answer',
+      inReplyTo: unknown,
+      handlingCode: 'H0',
+      language: 'fr',
+      text: 'Réponse',
+    });
+    expect(sent.ixr.status).toBe(202);
+    const queued = await waitFor(async () => {
+      const res = await api<{ answers: { inReplyTo: string; partner: string }[] }>(
+        intake,
+        'GET',
+        '/v1/replies/unmatched',
+        {
+          token: operator,
+        },
+      );
+      return res.body.answers?.find((a) => a.inReplyTo === unknown);
+    }, 'the answer in the SPOC queue');
+    expect(queued.partner).toBe('FR');
+    expect((await api(intake, 'GET', '/v1/replies/unmatched', { token: requester })).status).toBe(403);
+    const logged = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ entry: string }>(
+        `SELECT entry FROM exchange_log WHERE kind = 'received' AND request_id IS NULL AND entry LIKE $1`,
+        [`%${unknown}%`],
+      );
+      return rows[0]?.entry;
+    }, 'the SPOC-queue entry');
+    expect(logged).toMatch(/spoc_queue/);
+  });
+});
