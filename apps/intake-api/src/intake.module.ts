@@ -15,6 +15,7 @@ import { DOCS_PAGE, DocsController, OPENAPI_DOCUMENT } from './docs/docs.control
 import { buildOpenApiDocument } from './docs/openapi.builder';
 import { APP_LOGGER } from './http/app-logger';
 import { AuditRecorder } from './audit/audit-recorder';
+import { AuditController } from './audit/audit.controller';
 import { auditApi } from './audit/audit.providers';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
@@ -44,6 +45,7 @@ export const API_CONTROLLERS = [
   RoutingAdminController,
   RepliesController,
   DeadLettersController,
+  AuditController,
   DocsController,
 ];
 
@@ -55,7 +57,10 @@ export class IntakeModule {
   static forRoot(options: IntakeModuleOptions): DynamicModule {
     if (!options.infra.relay) throw new Error('the intake API needs an outbox relay');
     const audit = auditApi();
-    const controllers = [...API_CONTROLLERS, ...audit.controllers];
+    const controllers = [
+      ...API_CONTROLLERS,
+      ...audit.controllers.filter((c) => !API_CONTROLLERS.includes(c)),
+    ];
     const document = buildOpenApiDocument(controllers, {
       version: API_VERSION,
       tokenAlgorithms: options.verifier.algorithms,
