@@ -17,4 +17,6 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/scripts/register-paths.js scripts/register-paths.js
+# Development signing keys (exchange log, audit exports) are generated here when none is configured.
+RUN mkdir -p .data && chown node:node .data
 USER node

@@ -343,6 +343,13 @@ function printVerification(report: LogVerification, json?: boolean): void {
     );
     if (report.unsignedTail > 0)
       say(`${report.unsignedTail} entries after the latest checkpoint are not signed yet`);
+    const ignored = report.checkpoints.ignored;
+    if (ignored.length > 0) {
+      say(
+        `${ignored.length} checkpoint(s) signed by no trusted key were not used (first: size ${ignored[0].size}):`,
+      );
+      say(`  ${ignored[0].reason}`);
+    }
   } else {
     say(
       `log NOT intact: ${report.failure}${report.firstBadSeq !== undefined ? ` at seq ${report.firstBadSeq}` : ''}`,

@@ -7,6 +7,7 @@ import {
   leafHash,
   MemoryTree,
   parseSignerKey,
+  signCheckpoint,
   signingKeyFromSeed,
   verifyCheckpoint,
   verifyInclusion,
@@ -270,6 +271,24 @@ describe('exchange log store: writer, tree, checkpoints, append-only', () => {
       expect(report.ok).toBe(false);
       expect(report.checkpoints.problems).toEqual([
         { size: 1000, reason: expect.stringMatching(/does not verify|malformed|tree size/i) },
+      ]);
+    });
+
+    it('slips in a checkpoint signed by a key nobody trusts: listed, not used, proves nothing', async () => {
+      const stranger = signingKeyFromSeed(ORIGIN, Buffer.alloc(32, 66));
+      const note = signCheckpoint(
+        { origin: ORIGIN, size: 10, rootHash: Buffer.alloc(32, 1) },
+        parseSignerKey(stranger.signerKey),
+      );
+      const report = await tampered(dataSource, (m) =>
+        m.query(
+          `INSERT INTO exchange_log_checkpoints (tree_size, root_hash, note, signed_at) VALUES (10, $1, $2, now())`,
+          [Buffer.alloc(32, 1), note],
+        ),
+      );
+      expect(report.ok).toBe(true);
+      expect(report.checkpoints.ignored).toEqual([
+        { size: 10, reason: expect.stringMatching(/no signature from a trusted key/) },
       ]);
     });
   });

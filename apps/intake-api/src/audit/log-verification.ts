@@ -23,7 +23,13 @@ export interface LogVerification {
   readonly checkpoints: {
     readonly verified: number;
     readonly latest?: { readonly size: number; readonly rootHash: string; readonly signedAt?: string };
+    /** Forged or altered: a trusted key's signature that fails, a malformed note, columns that disagree. */
     readonly problems: readonly CheckpointProblem[];
+    /**
+     * Signed by no trusted key, or for another origin (say, before a key rotation the auditor was
+     * not told of): proof of nothing either way, so not used, and listed for the auditor to judge.
+     */
+    readonly ignored: readonly CheckpointProblem[];
   };
   /** Entries after the latest signed checkpoint: a cut among them would not be detectable yet. */
   readonly unsignedTail: number;
@@ -50,6 +56,7 @@ export async function verifyLog(
 ): Promise<LogVerification> {
   const started = performance.now();
   const problems: CheckpointProblem[] = [];
+  const ignored: CheckpointProblem[] = [];
   const heads: (TreeHead & { signedAt?: Date })[] = [];
   const accept = (note: string, stored?: { size: number; rootHash: Buffer; signedAt: Date }): void => {
     try {
@@ -62,7 +69,10 @@ export async function verifyLog(
       }
       heads.push({ size: checkpoint.size, rootHash: checkpoint.rootHash, signedAt: stored?.signedAt });
     } catch (error) {
-      problems.push({ size: stored?.size ?? null, reason: (error as Error).message });
+      const code = (error as { code?: string }).code;
+      const notOurs =
+        code === 'EXCHANGE_LOG.CHECKPOINT_UNTRUSTED' || code === 'EXCHANGE_LOG.CHECKPOINT_WRONG_ORIGIN';
+      (notOurs ? ignored : problems).push({ size: stored?.size ?? null, reason: (error as Error).message });
     }
   };
   for (const row of await reader.checkpoints()) accept(row.note, row);
@@ -100,6 +110,7 @@ export async function verifyLog(
         signedAt: latest.signedAt?.toISOString(),
       },
       problems,
+      ignored,
     },
     unsignedTail: Math.max(0, entries - (latest?.size ?? 0)),
     trust: { source: trust.source, keys: trust.keys },

@@ -157,44 +157,73 @@ export class LogReader {
     );
   }
 
-  /** Proofs read the stored tree: level 0 from the entries, higher levels from exchange_log_nodes. */
+  /**
+   * Proofs read the stored tree: level 0 from the entries, higher levels from exchange_log_nodes.
+   * Reads asked for in the same tick are merged into one pair of queries, so the proofs of a
+   * whole timeline or bundle, started together, cost one round trip instead of one each.
+   */
   hashReader(): AsyncHashReader {
-    return {
-      readNodes: async (ids: readonly NodeId[]): Promise<Buffer[]> => {
-        const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
-        const inner = ids.filter((id) => id.level > 0);
-        const [leafRows, nodeRows]: [
-          { seq: string; hash: Buffer }[],
-          { level: number; idx: string; hash: Buffer }[],
-        ] = await Promise.all([
-          leaves.length
-            ? this.db.query<{ seq: string; hash: Buffer }[]>(
-                'SELECT seq, leaf_hash AS hash FROM exchange_log WHERE seq = ANY($1)',
-                [leaves],
-              )
-            : Promise.resolve([]),
-          inner.length
-            ? this.db.query<{ level: number; idx: string; hash: Buffer }[]>(
-                `SELECT n.level, n.idx, n.hash FROM exchange_log_nodes n
-                 JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, idx) USING (level, idx)`,
-                [inner.map((id) => id.level), inner.map((id) => id.index)],
-              )
-            : Promise.resolve([]),
-        ]);
-        const found = new Map<string, Buffer>();
-        for (const r of leafRows) found.set(`0/${r.seq}`, r.hash);
-        for (const r of nodeRows) found.set(`${r.level}/${r.idx}`, r.hash);
-        return ids.map((id) => {
-          const hash = found.get(`${id.level}/${id.index}`);
-          if (!hash) {
-            throw new ExchangeLogError(
-              'EXCHANGE_LOG.NODE_UNAVAILABLE',
-              `the stored tree has no node level ${id.level} index ${id.index}`,
-            );
+    let pending: { ids: readonly NodeId[]; resolve: (h: Buffer[]) => void; reject: (e: unknown) => void }[] =
+      [];
+    const flush = async (): Promise<void> => {
+      const batch = pending;
+      pending = [];
+      try {
+        const found = await this.nodes(batch.flatMap((request) => request.ids));
+        for (const request of batch) {
+          try {
+            request.resolve(request.ids.map((id) => nodeOf(found, id)));
+          } catch (error) {
+            request.reject(error);
           }
-          return hash;
-        });
-      },
+        }
+      } catch (error) {
+        for (const request of batch) request.reject(error);
+      }
+    };
+    return {
+      readNodes: (ids) =>
+        new Promise<Buffer[]>((resolve, reject) => {
+          pending.push({ ids, resolve, reject });
+          if (pending.length === 1) process.nextTick(() => void flush());
+        }),
     };
   }
+
+  private async nodes(ids: readonly NodeId[]): Promise<Map<string, Buffer>> {
+    const leaves = [...new Set(ids.filter((id) => id.level === 0).map((id) => id.index))];
+    const inner = [
+      ...new Map(ids.filter((id) => id.level > 0).map((id) => [`${id.level}/${id.index}`, id])).values(),
+    ];
+    const [leafRows, nodeRows] = await Promise.all([
+      leaves.length
+        ? this.db.query<{ seq: string; hash: Buffer }[]>(
+            'SELECT seq, leaf_hash AS hash FROM exchange_log WHERE seq = ANY($1)',
+            [leaves],
+          )
+        : Promise.resolve([]),
+      inner.length
+        ? this.db.query<{ level: number; idx: string; hash: Buffer }[]>(
+            `SELECT n.level, n.idx, n.hash FROM exchange_log_nodes n
+             JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, idx) USING (level, idx)`,
+            [inner.map((id) => id.level), inner.map((id) => id.index)],
+          )
+        : Promise.resolve([]),
+    ]);
+    const found = new Map<string, Buffer>();
+    for (const r of leafRows) found.set(`0/${r.seq}`, r.hash);
+    for (const r of nodeRows) found.set(`${r.level}/${r.idx}`, r.hash);
+    return found;
+  }
+}
+
+function nodeOf(found: ReadonlyMap<string, Buffer>, id: NodeId): Buffer {
+  const hash = found.get(`${id.level}/${id.index}`);
+  if (!hash) {
+    throw new ExchangeLogError(
+      'EXCHANGE_LOG.NODE_UNAVAILABLE',
+      `the stored tree has no node level ${id.level} index ${id.index}`,
+    );
+  }
+  return hash;
 }
