@@ -21,6 +21,9 @@ import {
 } from './support/fault-harness';
 import { blockDatabase, kafkaScript } from './support/fault-injectors';
 
+// A scenario waits out its fault (30 s for the partner, a broker restart) and then the backlog.
+jest.setTimeout(300_000);
+
 /** Requests per scenario: a few hundred by default, less on a slow machine (FAULT_REQUESTS). */
 const COUNT = Number(process.env.FAULT_REQUESTS ?? 200);
 
@@ -85,7 +88,7 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
 
   async function healthy(): Promise<void> {
     for (const name of ['intake-api', 'router', 'channel-adapters', 'exchange-log'] as const) {
-      await waitFor(async () => (await fetch(stack.url(name, '/health'))).ok, `${name} healthy`, 60_000);
+      await waitFor(async () => (await fetch(stack.url(name, '/health'))).ok, `${name} healthy`, 90_000);
     }
   }
 

@@ -73,9 +73,10 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure) {
       reporter.start();
       scheduler.start();
     },
+    // Before the consumers drain: in-flight sends still finish through their breakers; this
+    // instance's circuit rows go, since its breakers die with it.
     stop: async () => {
       await scheduler.stop();
-      breakers.shutdown();
       await reporter.stop();
     },
   };

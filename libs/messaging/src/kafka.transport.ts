@@ -75,7 +75,9 @@ type Outcome = 'handled' | 'dead-lettered' | 'stopped';
  * Handlers must be idempotent (at-least-once delivery); persistence offers processed-event records.
  */
 export class KafkaTransport extends Server implements CustomTransportStrategy {
-  private readonly consumers: Consumer[] = [];
+  /** The current consumer of each subscribed topic (replaced when one crashes for good). */
+  private readonly consumers = new Map<string, Consumer>();
+  private readonly restarts = new Set<NodeJS.Timeout>();
   private readonly joined = new Set<string>();
   private readonly stopping = new AbortController();
   private readonly retry: RetryPolicy;
@@ -128,14 +130,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
   /** True once every consumer has joined its group; used by the readiness probe. */
   isReady(): boolean {
-    return this.consumers.length > 0 && this.joined.size === this.consumers.length;
+    return this.consumers.size > 0 && this.joined.size === this.consumers.size;
   }
 
   /** Stop fetching, let in-flight handlers finish, commit, disconnect. */
   async close(): Promise<void> {
     this.stopping.abort();
+    for (const timer of this.restarts) clearTimeout(timer);
+    this.restarts.clear();
     await Promise.all(
-      this.consumers.map(async (consumer) => {
+      [...this.consumers.values()].map(async (consumer) => {
         await consumer.stop();
         await consumer.disconnect();
       }),
@@ -148,34 +152,67 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   }
 
   unwrap<T>(): T {
-    return this.consumers as T;
+    return [...this.consumers.values()] as T;
   }
 
   private async start(): Promise<void> {
     for (const [pattern, handler] of this.messageHandlers) {
-      const topic = this.toTopic(pattern);
-      const consumer = this.options.kafka.consumer({
-        groupId: `${this.options.groupId}.${topic}`,
-        allowAutoTopicCreation: false,
-        sessionTimeout: this.options.sessionTimeoutMs ?? 15000,
-        heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 15000) / 5)),
-        maxWaitTimeInMs: 100,
-      });
-      consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(topic));
-      consumer.on(consumer.events.CRASH, (event) => {
-        this.joined.delete(topic);
-        this.options.logger.error({ topic, error: String(event.payload.error) }, 'kafka consumer crashed');
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-        eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.processBatch(topic, handler, payload),
-      });
-      this.consumers.push(consumer);
-      this.options.logger.info({ topic, groupId: `${this.options.groupId}.${topic}` }, 'consuming');
+      await this.startConsumer(this.toTopic(pattern), handler);
     }
+  }
+
+  private async startConsumer(topic: string, handler: MessageHandler): Promise<void> {
+    const groupId = `${this.options.groupId}.${topic}`;
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 15000;
+    const consumer = this.options.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout,
+      heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 5)),
+      maxWaitTimeInMs: 100,
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(topic));
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.joined.delete(topic);
+      const { error, restart } = event.payload;
+      this.options.logger.error({ topic, error: String(error), restart }, 'kafka consumer crashed');
+      // kafkajs restarts a consumer after a retriable error only; after a broker restart it can
+      // crash with a "non-retriable" one (no group coordinator yet) and would stay down for good.
+      if (!restart) this.replaceConsumer(topic, handler, 1);
+    });
+    this.consumers.set(topic, consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.processBatch(topic, handler, payload),
+    });
+    this.options.logger.info({ topic, groupId }, 'consuming');
+  }
+
+  /** A fresh consumer for `topic` after a crash kafkajs does not recover from; retried until it runs. */
+  private replaceConsumer(topic: string, handler: MessageHandler, round: number): void {
+    if (this.stopping.signal.aborted) return;
+    const delay = Math.min(10000, 500 * 2 ** Math.min(round - 1, 5));
+    const timer = setTimeout(() => {
+      this.restarts.delete(timer);
+      if (this.stopping.signal.aborted) return;
+      const old = this.consumers.get(topic);
+      void (async () => {
+        await old?.disconnect().catch(() => undefined);
+        try {
+          await this.startConsumer(topic, handler);
+          // Closed meanwhile: the new consumer must not outlive the service.
+          if (this.stopping.signal.aborted) await this.consumers.get(topic)?.disconnect();
+          this.options.logger.warn({ topic, round }, 'kafka consumer replaced after a crash');
+        } catch (error) {
+          this.options.logger.error({ topic, round, err: error }, 'kafka consumer could not be replaced yet');
+          this.replaceConsumer(topic, handler, round + 1);
+        }
+      })();
+    }, delay);
+    this.restarts.add(timer);
   }
 
   private toTopic(pattern: string): string {

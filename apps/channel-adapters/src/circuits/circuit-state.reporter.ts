@@ -13,6 +13,7 @@ export class CircuitStateReporter {
   private readonly unsaved = new Set<string>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
+  private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -25,12 +26,14 @@ export class CircuitStateReporter {
   readonly onChange = (change: CircuitChange): void => {
     const key = `${change.channel}/${change.destination}`;
     this.latest.set(key, change);
-    this.unsaved.add(key);
     if (change.state !== 'closed') {
       this.logger.warn(change, `circuit ${change.state}: ${change.channel} partner ${change.destination}`);
     } else {
       this.logger.info(change, `circuit closed: ${change.channel} partner ${change.destination}`);
     }
+    // Once stopping, this instance's rows are gone and stay gone.
+    if (this.stopped) return;
+    this.unsaved.add(key);
     void this.flush();
   };
 
@@ -41,6 +44,7 @@ export class CircuitStateReporter {
 
   /** Stops reporting and removes this instance's rows: its breakers die with it. */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.flushing;
     await this.dataSource
