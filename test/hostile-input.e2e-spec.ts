@@ -65,6 +65,22 @@ describe('hostile input', () => {
     return counts;
   }
 
+  /**
+   * A snapshot once the system is idle: the suites before this one may leave events in flight
+   * (an outbox row, a log append), so wait until two snapshots a second apart agree.
+   */
+  async function quiescentSnapshot(): Promise<Record<string, number>> {
+    const deadline = Date.now() + 60_000;
+    let previous = await snapshot();
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const current = await snapshot();
+      if (JSON.stringify(current) === JSON.stringify(previous) && current.outbox === 0) return current;
+      previous = current;
+    }
+    throw new Error(`the system did not settle within 60 s: ${JSON.stringify(previous)}`);
+  }
+
   async function allHealthy(): Promise<Record<string, number>> {
     const statuses: Record<string, number> = {};
     for (const service of SERVICES) statuses[service] = (await fetch(stack.url(service, '/health'))).status;
@@ -135,7 +151,7 @@ describe('hostile input', () => {
         'wrong type',
       ].sort(),
     );
-    const before = await snapshot();
+    const before = await quiescentSnapshot();
     const started = Date.now();
     const failures = (await inBatches(cases, 10, send)).filter(Boolean);
     const elapsed = Date.now() - started;
