@@ -53,21 +53,30 @@ export class RequestViewService {
   async view(id: string, caller: AuthenticatedRequest, part: ViewPart = 'request'): Promise<RequestView> {
     if (!UUID.test(id)) throw new NotFoundError(`no request ${id}: not a request id`);
     let request: RequestEntity | null;
-    let deliveries: DeliveryEntity[];
+    let deliveries: DeliveryEntity[] = [];
+    /** The units whose inbox holds it: what was routed to them, whichever path put it there. */
+    let inbox: { channel: string; destination: string }[] = [];
     try {
       request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
-      deliveries = request
-        ? await this.dataSource
-            .getRepository(DeliveryEntity)
-            .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } })
-        : [];
+      if (request) {
+        deliveries = await this.dataSource
+          .getRepository(DeliveryEntity)
+          .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } });
+        inbox = await this.dataSource.query(
+          'SELECT DISTINCT channel, unit AS destination FROM unit_inbox WHERE request_id = $1',
+          [id],
+        );
+      }
     } catch (error) {
       throw toDependencyError(error);
     }
     if (!request) throw new NotFoundError(`no request ${id}`);
     const actor = actorOfRequest(caller);
     const action = part === 'request' ? 'request_viewed' : 'decision_viewed';
-    const access = readAccess({ unit: caller.claims.unit, role: caller.actingRole }, request, deliveries);
+    const access = readAccess({ unit: caller.claims.unit, role: caller.actingRole }, request, [
+      ...deliveries,
+      ...inbox,
+    ]);
     if (!access.allowed) {
       await this.access.denied(actor, {
         requestId: id,
