@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEV_SECRET, ROLES, signDevToken, type Claims, type Role } from '@ixr/auth';
+import { importJWK, type JWK, type KeyLike } from 'jose';
+import { DEV_SECRET, ROLES, signDevToken, signTokenWithKey, type Claims, type Role } from '@ixr/auth';
 import { UNIT_LEVELS, type UnitLevel } from '@ixr/domain';
 
-const USAGE = `usage: npm run token -- --unit <UNIT-ID> --roles <role[,role]> [--sub <person>] [--level local|federal|cyber] [--expires 12h]
-roles: ${ROLES.join(', ')}`;
+const USAGE = `usage: npm run token -- --unit <UNIT-ID> --roles <role[,role]> [--sub <person>] [--level local|federal|cyber] [--expires 12h] [--key private-jwk.json]
+roles: ${ROLES.join(', ')}
+--key signs RS256/ES256 with a private JWK (its "alg" and "kid" are used), for an intake configured with JWT_JWKS_FILE/URL;
+without it the token is HS256 with JWT_SECRET (or the development secret).`;
 
 /** Mints a development token signed with JWT_SECRET (or the local development secret). */
 async function main(): Promise<void> {
@@ -16,6 +20,7 @@ async function main(): Promise<void> {
         sub: { type: 'string' },
         level: { type: 'string' },
         expires: { type: 'string', default: '12h' },
+        key: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -43,11 +48,23 @@ async function main(): Promise<void> {
     level,
     roles: roles as Role[],
   };
-  const token = await signDevToken(claims, {
-    secret: process.env.JWT_SECRET ?? DEV_SECRET,
-    expiresIn: values.expires,
-  });
+  const token = values.key
+    ? await signWithKeyFile(claims, values.key, values.expires)
+    : await signDevToken(claims, { secret: process.env.JWT_SECRET ?? DEV_SECRET, expiresIn: values.expires });
   process.stdout.write(`${token}\n`);
+}
+
+async function signWithKeyFile(claims: Claims, file: string, expiresIn: string | undefined): Promise<string> {
+  let jwk: JWK;
+  try {
+    jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+  } catch (error) {
+    fail(`--key ${file}: ${(error as Error).message}`);
+  }
+  if (jwk.alg !== 'RS256' && jwk.alg !== 'ES256') fail('--key: the JWK must say "alg": "RS256" or "ES256"');
+  if (!jwk.d) fail('--key: the JWK has no private part ("d")');
+  const privateKey = (await importJWK(jwk, jwk.alg)) as KeyLike;
+  return signTokenWithKey(claims, { privateKey, alg: jwk.alg, kid: jwk.kid, expiresIn });
 }
 
 function inferLevel(unit: string): UnitLevel {

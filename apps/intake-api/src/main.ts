@@ -5,6 +5,7 @@ import { loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { RateLimiter } from './auth/rate-limiter';
 import { intakeConfigSchema } from './config';
+import { answerFrameworkError } from './http/error.filter';
 import { installHttpErrorHandling } from './http/http-setup';
 import { IntakeModule } from './intake.module';
 import { RoutingConfigStore } from '@ixr/persistence';
@@ -56,6 +57,7 @@ async function bootstrap(): Promise<void> {
     port: config.PORT,
     host: config.HOST,
     bodyLimit: config.BODY_LIMIT_BYTES,
+    frameworkErrors: answerFrameworkError,
     configure: (app) => installHttpErrorHandling(app, infra.logger),
   });
 }

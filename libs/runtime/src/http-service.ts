@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyServerOptions } from 'fastify';
 import type { DynamicModule } from '@nestjs/common';
 import { RethrowRpcFilter, type KafkaTransport } from '@ixr/messaging';
 import { PinoNestLogger, registerOpsRoutes, type HealthIndicator } from '@ixr/platform';
@@ -11,6 +12,8 @@ export interface ServiceOptions {
   port: number;
   host: string;
   bodyLimit?: number;
+  /** Answers for errors Fastify raises before any route runs (bad URL, parameter too long). */
+  frameworkErrors?: FastifyServerOptions['frameworkErrors'];
   /** Consumers: the Kafka transport to attach; its readiness joins /health. */
   transport?: KafkaTransport;
   extraIndicators?: HealthIndicator[];
@@ -27,7 +30,11 @@ export interface ServiceOptions {
  */
 export async function startService(options: ServiceOptions): Promise<NestFastifyApplication> {
   const { infra } = options;
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 256 * 1024, logger: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    logger: false,
+    frameworkErrors: options.frameworkErrors,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
     logger: new PinoNestLogger(infra.logger),
     abortOnError: false,

@@ -5,6 +5,12 @@ import { AccessRecorder } from './access-recorder';
 import { actorOfRequest, RECORDS_CONSULTATION_KEY, type AuthenticatedRequest } from './route-access';
 
 /**
+ * The audit API (SPEC §2, issue 4) logs each of its reads itself, as `consulted` or `exported`,
+ * with what was read; a generic entry would only duplicate it.
+ */
+const SELF_RECORDING = ['/v1/audit/'];
+
+/**
  * Every read an auditor makes is logged as a consultation with the auditor's justification
  * (issue 6; Directive 2016/680 Art 25) — on every route, including routes that know nothing of
  * auditing, unless the route records its own entry (`@RecordsConsultation()`). The entry is
@@ -24,7 +30,14 @@ export class AuditorReadsInterceptor implements NestInterceptor {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (request.actingRole !== 'auditor' || recordsItself) return next.handle();
+    const route = request.routeOptions.url ?? request.url;
+    if (
+      request.actingRole !== 'auditor' ||
+      recordsItself ||
+      SELF_RECORDING.some((p) => route.startsWith(p))
+    ) {
+      return next.handle();
+    }
     const params = (request.params ?? {}) as Record<string, string>;
     return next.handle().pipe(
       mergeMap((result: unknown) =>
@@ -34,7 +47,7 @@ export class AuditorReadsInterceptor implements NestInterceptor {
               requestId: null,
               justification: request.justification ?? '(none given)',
               details: {
-                action: `${request.method} ${request.routeOptions.url ?? request.url}`,
+                action: `${request.method} ${route}`,
                 params,
               },
             })

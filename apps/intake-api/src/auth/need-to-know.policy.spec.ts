@@ -32,6 +32,12 @@ describe('need-to-know', () => {
     });
   });
 
+  it('lets the contact point a partner request was assigned to read it', () => {
+    const inbound = { requestingUnit: 'partner:NL', assignedUnit: 'FGP-ANTWERPEN' };
+    expect(readAccess({ unit: 'FGP-ANTWERPEN', role: 'requester' }, inbound, []).allowed).toBe(true);
+    expect(readAccess({ unit: 'FGP-GENT', role: 'requester' }, inbound, []).allowed).toBe(false);
+  });
+
   it('lets SPOC operators and auditors read every request', () => {
     expect(readAccess({ unit: 'X', role: 'spoc_operator' }, request, [])).toEqual({
       allowed: true,

@@ -32,7 +32,8 @@ export function isRoutedTo(unit: string, deliveries: readonly DeliveryTarget[]):
  */
 export function readAccess(
   caller: { unit: string; role: Role },
-  request: { requestingUnit: string },
+  /** `assignedUnit`: the contact point a foreign partner's request was given to, where recorded. */
+  request: { requestingUnit: string; assignedUnit?: string | null },
   deliveries: readonly DeliveryTarget[],
 ): ReadAccess {
   switch (caller.role) {
@@ -44,7 +45,9 @@ export function readAccess(
     case 'adapter':
     case 'admin':
       if (request.requestingUnit === caller.unit) return { allowed: true, basis: 'requesting_unit' };
-      if (isRoutedTo(caller.unit, deliveries)) return { allowed: true, basis: 'contact_point' };
+      if (request.assignedUnit === caller.unit || isRoutedTo(caller.unit, deliveries)) {
+        return { allowed: true, basis: 'contact_point' };
+      }
       return {
         allowed: false,
         reason: `request belongs to another unit and was not routed to ${caller.unit}`,

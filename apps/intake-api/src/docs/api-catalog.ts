@@ -168,6 +168,77 @@ export const API_CATALOG: Record<string, OperationDoc> = {
   },
 };
 
+/**
+ * SPEC §2 routes built on other branches (replies, dead letters, the audit API): documented here
+ * ahead of their merge so that /docs lists them as soon as they exist. Once merged, remove them
+ * from PENDING_ROUTES; the docs test then checks them like every other route.
+ */
+Object.assign(API_CATALOG, {
+  'POST /v1/requests/{id}/replies': {
+    tag: 'replies',
+    summary: "Answer a foreign partner's request",
+    description:
+      'The unit the request was routed to, or a SPOC operator; the reply goes back over the channel the request came on, with its handling code.',
+    response: { description: 'accepted for sending', schema: jsonObjectSchema },
+  },
+  'GET /v1/replies/unmatched': {
+    tag: 'replies',
+    summary: 'The SPOC queue of answers whose request is unknown',
+    response: { description: 'unmatched answers' },
+  },
+  'GET /v1/dead-letters': {
+    tag: 'operations',
+    summary: 'Messages no consumer could handle, with the reason',
+    response: { description: 'dead letters' },
+  },
+  'GET /v1/dead-letters/{id}': {
+    tag: 'operations',
+    summary: 'One dead letter',
+    response: { description: 'the dead letter', schema: jsonObjectSchema },
+  },
+  'POST /v1/dead-letters/{id}/redrive': {
+    tag: 'operations',
+    summary: 'Send a dead letter back to its topic (logged)',
+    response: { description: 're-driven', schema: jsonObjectSchema },
+  },
+  'GET /v1/audit/requests/{id}/timeline': {
+    tag: 'audit',
+    summary: 'Every log entry of one request, in order, with inclusion proofs',
+    description: 'Needs `X-Justification`; the read is logged.',
+    response: { description: 'the timeline', schema: jsonObjectSchema },
+  },
+  'GET /v1/audit/verify': {
+    tag: 'audit',
+    summary: 'Verify the whole log; names the first bad sequence number',
+    description: 'Needs `X-Justification`; the read is logged.',
+    response: { description: 'the verification report', schema: jsonObjectSchema },
+  },
+  'POST /v1/audit/replay': {
+    tag: 'audit',
+    summary: 'Re-run recorded routing decisions; report any that differ',
+    description: 'Needs `X-Justification`; the read is logged.',
+    response: { description: 'the replay report', schema: jsonObjectSchema },
+  },
+  'GET /v1/audit/export': {
+    tag: 'audit',
+    summary: 'Evidence bundle for a time range or a request',
+    description: 'Needs `X-Justification`; the export is logged.',
+    response: { description: 'the bundle', schema: jsonObjectSchema },
+  },
+} satisfies Record<string, OperationDoc>);
+
+export const PENDING_ROUTES: ReadonlySet<string> = new Set([
+  'POST /v1/requests/{id}/replies',
+  'GET /v1/replies/unmatched',
+  'GET /v1/dead-letters',
+  'GET /v1/dead-letters/{id}',
+  'POST /v1/dead-letters/{id}/redrive',
+  'GET /v1/audit/requests/{id}/timeline',
+  'GET /v1/audit/verify',
+  'POST /v1/audit/replay',
+  'GET /v1/audit/export',
+]);
+
 /** Routes Fastify serves outside Nest (libs/platform ops routes), documented here by hand. */
 export const OPS_OPERATIONS: Record<string, OperationDoc> = {
   'GET /health': {

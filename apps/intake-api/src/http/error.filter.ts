@@ -88,6 +88,8 @@ function httpCode(status: number): string {
       return 'HTTP.NOT_FOUND';
     case 413:
       return 'HTTP.PAYLOAD_TOO_LARGE';
+    case 414:
+      return 'HTTP.URI_TOO_LONG';
     case 415:
       return 'HTTP.UNSUPPORTED_MEDIA_TYPE';
     case 429:
@@ -95,6 +97,15 @@ function httpCode(status: number): string {
     default:
       return `HTTP.${status}`;
   }
+}
+
+/**
+ * Fastify answers a few errors before any route (and so before Nest's filter) runs: a URL that
+ * does not decode, a path parameter over the length limit. They get the same error shape.
+ */
+export function answerFrameworkError(error: Error, _request: unknown, reply: FastifyReply): void {
+  const { status, body } = toHttpError(error);
+  void reply.status(status).send(body);
 }
 
 @Catch()

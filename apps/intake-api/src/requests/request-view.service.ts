@@ -65,6 +65,8 @@ export class RequestViewService {
     let deliveries: DeliveryEntity[] = [];
     let origin: RequestOrigin | undefined;
     let replies: ReplyView[] = [];
+    /** The units whose inbox holds it: what was routed to them, whichever path put it there. */
+    let inbox: { channel: string; destination: string }[] = [];
     try {
       request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
       origin = request ? await requestOrigin(this.dataSource, id) : undefined;
@@ -73,6 +75,10 @@ export class RequestViewService {
           .getRepository(DeliveryEntity)
           .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } });
         replies = await repliesOf(this.dataSource, id);
+        inbox = await this.dataSource.query(
+          'SELECT DISTINCT channel, unit AS destination FROM unit_inbox WHERE request_id = $1',
+          [id],
+        );
       }
     } catch (error) {
       throw toDependencyError(error);
@@ -80,11 +86,11 @@ export class RequestViewService {
     if (!request || !origin) throw new NotFoundError(`no request ${id}`);
     const actor = actorOfRequest(caller);
     const action = part === 'request' ? 'request_viewed' : 'decision_viewed';
-    // A foreign partner's request is routed to its contact point's unit (SPEC §4.4).
-    const targets =
-      origin.direction === 'inbound' && origin.assignedUnit
-        ? [...deliveries, { channel: 'national_unit', destination: origin.assignedUnit }]
-        : deliveries;
+    // What was routed to a unit: its deliveries, its inbox, and a foreign request's contact point (SPEC §4.4).
+    const targets = [...deliveries, ...inbox];
+    if (origin.direction === 'inbound' && origin.assignedUnit) {
+      targets.push({ channel: 'national_unit', destination: origin.assignedUnit });
+    }
     const access = readAccess({ unit: caller.claims.unit, role: caller.actingRole }, request, targets);
     if (!access.allowed) {
       await this.access.denied(actor, {
