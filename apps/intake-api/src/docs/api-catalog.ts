@@ -65,59 +65,6 @@ export const API_CATALOG: Record<string, OperationDoc> = {
     response: { description: 'the simulated decision', schema: decisionSchema },
     example: { request: EXAMPLE_REQUEST },
   },
-  'POST /v1/requests/{id}/replies': {
-    tag: 'requests',
-    summary: 'Answer an inbound request',
-    description:
-      'By the unit the request was routed to, or a SPOC operator. The reply goes back over the channel the request came in on, with its handling code.',
-    response: { description: 'the reply, queued for the partner' },
-  },
-  'GET /v1/replies/unmatched': {
-    tag: 'requests',
-    summary: 'Answers whose inReplyTo matched no request (the SPOC queue)',
-    response: { description: 'unmatched answers, kept' },
-  },
-  'GET /v1/dead-letters': {
-    tag: 'operations',
-    summary: 'Messages no consumer could handle, with the reason',
-    response: { description: 'dead letters' },
-  },
-  'GET /v1/dead-letters/{id}': {
-    tag: 'operations',
-    summary: 'One dead letter with its payload',
-    response: { description: 'the dead letter' },
-  },
-  'POST /v1/dead-letters/{id}/redrive': {
-    tag: 'operations',
-    summary: 'Re-publish a dead letter to its original topic (logged)',
-    response: { description: 'the dead letter, re-driven' },
-  },
-  'GET /v1/audit/verify': {
-    tag: 'audit',
-    summary: 'Verify the whole exchange log',
-    description:
-      'Needs X-Justification; the read is logged. Names the first bad sequence number, or a tail cut against the last signed checkpoint.',
-    response: { description: 'the verification report' },
-  },
-  'GET /v1/audit/requests/{id}/timeline': {
-    tag: 'audit',
-    summary: 'Every log entry of one request, in order, with inclusion proofs',
-    description: 'Needs X-Justification; the read is logged as a consultation.',
-    response: { description: 'the timeline' },
-  },
-  'POST /v1/audit/replay': {
-    tag: 'audit',
-    summary: 'Re-run recorded routing decisions and report any that differ',
-    description: 'Needs X-Justification; the read is logged.',
-    response: { description: 'the replay report' },
-  },
-  'GET /v1/audit/export': {
-    tag: 'audit',
-    summary: 'Evidence bundle for a time range or a request',
-    description:
-      'Needs X-Justification; the export is logged. Verifiable offline with `npm run audit -- verify --bundle`.',
-    response: { description: 'the bundle files' },
-  },
   'GET /v1/rulesets': {
     tag: 'routing',
     summary: 'Every rule set with its status',
@@ -168,11 +115,7 @@ export const API_CATALOG: Record<string, OperationDoc> = {
   },
 };
 
-/**
- * SPEC §2 routes built on other branches (replies, dead letters, the audit API): documented here
- * ahead of their merge so that /docs lists them as soon as they exist. Once merged, remove them
- * from PENDING_ROUTES; the docs test then checks them like every other route.
- */
+/** The replies, dead-letter and audit routes of SPEC §2 (checked by the docs test like the rest). */
 Object.assign(API_CATALOG, {
   'POST /v1/requests/{id}/replies': {
     tag: 'replies',
@@ -226,18 +169,6 @@ Object.assign(API_CATALOG, {
     response: { description: 'the bundle', schema: jsonObjectSchema },
   },
 } satisfies Record<string, OperationDoc>);
-
-export const PENDING_ROUTES: ReadonlySet<string> = new Set([
-  'POST /v1/requests/{id}/replies',
-  'GET /v1/replies/unmatched',
-  'GET /v1/dead-letters',
-  'GET /v1/dead-letters/{id}',
-  'POST /v1/dead-letters/{id}/redrive',
-  'GET /v1/audit/requests/{id}/timeline',
-  'GET /v1/audit/verify',
-  'POST /v1/audit/replay',
-  'GET /v1/audit/export',
-]);
 
 /** Routes Fastify serves outside Nest (libs/platform ops routes), documented here by hand. */
 export const OPS_OPERATIONS: Record<string, OperationDoc> = {
