@@ -9,7 +9,7 @@
  * dropped and re-created. Results are printed and written to bench/results/log.md.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -21,6 +21,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '@ixr/exchange-log';
+import type { DataSource } from 'typeorm';
 import { createDataSource, runMigrations } from '@ixr/persistence';
 import { Clock } from '@ixr/platform';
 import { CheckpointSigner } from '../apps/exchange-log/src/checkpoint.signer';
@@ -154,6 +155,54 @@ function entry(): EntryFacts {
   }
 }
 
+/**
+ * CPU seconds spent by this process and by its own PostgreSQL backends (Linux /proc; the server
+ * runs on this host). On a shared, loaded machine wall-clock rates mostly measure the neighbours;
+ * CPU time says what the work itself costs.
+ */
+class CpuMeter {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async start(): Promise<() => Promise<{ node: number; postgres: number }>> {
+    const node = process.cpuUsage();
+    const before = await this.backends();
+    return async () => {
+      const after = await this.backends();
+      let postgres = 0;
+      for (const [pid, cpu] of after) postgres += cpu - (before.get(pid) ?? 0);
+      const used = process.cpuUsage(node);
+      return { node: (used.user + used.system) / 1e6, postgres };
+    };
+  }
+
+  private async backends(): Promise<Map<number, number>> {
+    const rows = await this.dataSource.query<{ pid: number }[]>(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = 'ixr-bench-log'`,
+    );
+    const cpu = new Map<number, number>();
+    for (const { pid } of rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
+        cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
+      } catch {
+        // not Linux, or the server is on another host: CPU figures will show PostgreSQL as 0
+      }
+    }
+    return cpu;
+  }
+}
+const CLOCK_TICKS = 100;
+
+function cpuLine(entries: number, cpu: { node: number; postgres: number }): string {
+  const per = (s: number): string => ((1000 * s * 1000) / entries).toFixed(1);
+  const bound = entries / Math.max(cpu.node, cpu.postgres, 1e-9);
+  return (
+    `CPU per 1,000 entries: Node ${per(cpu.node)} ms, PostgreSQL backends ${per(cpu.postgres)} ms ` +
+    `(on two free cores, about ${Math.round(bound).toLocaleString('en')} entries/s; on one, ` +
+    `${Math.round(entries / (cpu.node + cpu.postgres)).toLocaleString('en')}).`
+  );
+}
+
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
@@ -201,6 +250,8 @@ async function main(): Promise<void> {
   );
 
   // The main run: APPENDERS loops at once, contending for the sequencer lock like the consumers do.
+  const meter = new CpuMeter(dataSource);
+  const appendCpu = await meter.start();
   const started = performance.now();
   let appended = 0;
   let lastReport = started;
@@ -222,17 +273,22 @@ async function main(): Promise<void> {
   print(
     `| ${BATCH} × ${APPENDERS} appenders | ${ENTRIES.toLocaleString('en')} | ${(appendMs / 1000).toFixed(1)} | **${rate(ENTRIES, appendMs)}** |`,
   );
+  const appendUsed = await appendCpu();
   await writer.checkpointNow();
+  print();
+  print(cpuLine(ENTRIES, appendUsed));
   print();
 
   const reader = new LogReader(dataSource);
   const trust = await resolveLogTrust(reader, ORIGIN, [KEY.verifierKey]);
+  const verifyCpu = await meter.start();
   const report = await verifyLog(reader, trust, {
     onProgress: (done, total) => {
       if (done % 200_000 < 10_000)
         process.stderr.write(`  verified ${done.toLocaleString('en')}/${total.toLocaleString('en')}\n`);
     },
   });
+  const verifyUsed = await verifyCpu();
   if (!report.ok) throw new Error(`the benchmark log does not verify: ${report.reason}`);
   print(
     "## Verify (the audit tools' verifyLog: read every entry from PostgreSQL, check links, leaf hashes, roots at every checkpoint)",
@@ -241,6 +297,8 @@ async function main(): Promise<void> {
   print(
     `${report.entries.toLocaleString('en')} entries, ${report.checkpoints.verified} signed checkpoints, ${(report.durationMs / 1000).toFixed(1)} s: **${rate(report.entries, report.durationMs)} entries/s**`,
   );
+  print();
+  print(cpuLine(report.entries, verifyUsed));
   print();
 
   const latest = (await reader.latestCheckpoint())!;

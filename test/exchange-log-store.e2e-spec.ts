@@ -6,6 +6,7 @@ import {
   inclusionProofAsync,
   leafHash,
   MemoryTree,
+  nextLogEntry,
   parseSignerKey,
   signCheckpoint,
   signingKeyFromSeed,
@@ -13,6 +14,7 @@ import {
   verifyInclusion,
 } from '@ixr/exchange-log';
 import { createDataSource, runMigrations } from '@ixr/persistence';
+import { ExchangeLogMerkle1764390000001 } from '../libs/persistence/src/migrations/1764390000001-exchange-log-merkle';
 import { Clock } from '@ixr/platform';
 import { CheckpointSigner } from '../apps/exchange-log/src/checkpoint.signer';
 import type { EntryFacts } from '../apps/exchange-log/src/log-entry';
@@ -380,6 +382,60 @@ describe('exchange log store: writer, tree, checkpoints, append-only', () => {
       }
       expect((await verify(dataSource)).ok).toBe(true);
     });
+  });
+});
+
+describe('exchange log store: a log written before the Merkle tree existed', () => {
+  it('gets its tree from the migration (idempotent), and the writer continues it', async () => {
+    const dataSource = await migratedDatabase(databaseUrl('backfill'));
+    try {
+      // 300 entries as the first writer stored them: rows only, no nodes, no checkpoint.
+      let previous: { seq: number; leafHash: string } | null = null;
+      for (const f of facts(300, 'old')) {
+        const row = nextLogEntry(previous, { ...f });
+        await dataSource.query(
+          `INSERT INTO exchange_log (seq, event_id, kind, request_id, recorded_at, entry, leaf_hash, prev_leaf_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            row.seq,
+            f.eventId,
+            f.kind,
+            f.requestId,
+            f.time,
+            row.bytes.toString(),
+            Buffer.from(row.leafHash, 'hex'),
+            Buffer.from(row.prevLeafHash, 'hex'),
+          ],
+        );
+        previous = row;
+      }
+      const runner = dataSource.createQueryRunner();
+      try {
+        await new ExchangeLogMerkle1764390000001().up(runner);
+        await new ExchangeLogMerkle1764390000001().up(runner); // a second run changes nothing
+      } finally {
+        await runner.release();
+      }
+      const [{ n }] = await dataSource.query<{ n: string }[]>('SELECT count(*) AS n FROM exchange_log_nodes');
+      expect(Number(n)).toBe(300 - 4); // a tree of 300 leaves has 300 - popcount(300) inner nodes
+      const writer = writerOn(dataSource, 1);
+      await writer.append(facts(5));
+      const report = await verify(dataSource);
+      expect(report).toMatchObject({
+        ok: true,
+        entries: 305,
+        checkpoints: { verified: 1, latest: { size: 305 } },
+      });
+      const reader = new LogReader(dataSource).hashReader();
+      const head = (await new LogReader(dataSource).latestCheckpoint())!;
+      const [leaf] = await dataSource.query<{ leaf_hash: Buffer }[]>(
+        'SELECT leaf_hash FROM exchange_log WHERE seq = 17',
+      );
+      const proof = await inclusionProofAsync(reader, 17, 305);
+      expect(verifyInclusion(leaf.leaf_hash, 17, 305, proof, head.rootHash).ok).toBe(true);
+    } finally {
+      await dataSource.destroy();
+    }
   });
 });
 

@@ -61,33 +61,31 @@ export class LogWriter {
       if (fresh.length > 0) {
         const frontier = await this.frontierOf(manager, head);
         const rows = {
-          seq: [] as number[],
+          firstSeq: head.size,
           eventId: [] as string[],
           kind: [] as string[],
           requestId: [] as (string | null)[],
           time: [] as string[],
-          entry: [] as string[],
-          leafHash: [] as Buffer[],
-          prevLeafHash: [] as Buffer[],
+          entries: [] as Buffer[],
+          leaves: [] as Buffer[],
+          firstPrev: head.lastLeaf ?? ZERO_HASH,
         };
         let seq = head.size;
-        let prev = head.lastLeaf ?? ZERO_HASH;
+        let prev = rows.firstPrev;
         for (const facts of fresh) {
           const bytes = encoders.get(facts)!(seq, prev.toString('hex'));
           const leaf = leafHash(bytes);
-          rows.seq.push(seq);
           rows.eventId.push(facts.eventId);
           rows.kind.push(facts.kind);
           rows.requestId.push(facts.requestId);
           rows.time.push(facts.time);
-          rows.entry.push(bytes.toString('utf8'));
-          rows.leafHash.push(leaf);
-          rows.prevLeafHash.push(prev);
+          rows.entries.push(bytes);
+          rows.leaves.push(leaf);
           appended.push({ facts, seq });
           prev = leaf;
           seq++;
         }
-        const tree = appendToFrontier(frontier, rows.leafHash);
+        const tree = appendToFrontier(frontier, rows.leaves);
         await treeStore.insertEntries(manager, rows);
         await treeStore.insertNodes(manager, tree.nodes);
         if (seq - head.checkpointed >= this.options.checkpointEvery) {

@@ -14,6 +14,8 @@ export interface StoredHead {
  * SQL of the log's Merkle tree: nodes of level >= 1 in exchange_log_nodes, level 0 being the
  * entries' leaf hashes. Batches go in with unnest(), one statement whatever their size.
  */
+const RECORD_SEPARATOR = Buffer.from([0x1e]);
+
 export const treeStore = {
   async head(manager: EntityManager): Promise<StoredHead> {
     const [row]: { seq: string | null; leaf_hash: Buffer | null; checkpointed: string | null }[] =
@@ -64,32 +66,45 @@ export const treeStore = {
     return frontierFromNodes(size, hashes as Buffer[]);
   },
 
+  /**
+   * One statement per batch, shaped for the hot path: the entries travel as one text joined by
+   * the record separator (canonical JSON escapes every control character, so it never occurs in
+   * an entry) and the leaf hashes as one bytea, instead of a thousand escaped array elements each.
+   * Rows i link to rows i-1; the first links to `firstPrev`.
+   */
   async insertEntries(
     manager: EntityManager,
     rows: {
-      seq: number[];
+      firstSeq: number;
       eventId: string[];
       kind: string[];
       requestId: (string | null)[];
       time: string[];
-      entry: string[];
-      leafHash: Buffer[];
-      prevLeafHash: Buffer[];
+      entries: Buffer[];
+      leaves: Buffer[];
+      firstPrev: Buffer;
     },
   ): Promise<void> {
+    if (rows.entries.some((e) => e.includes(RECORD_SEPARATOR))) {
+      throw new Error('an entry holds a raw control character: it is not canonical JSON');
+    }
+    const joined = Buffer.concat(rows.entries.flatMap((e, i) => (i === 0 ? [e] : [RECORD_SEPARATOR, e])));
     await manager.query(
       `INSERT INTO exchange_log (seq, event_id, kind, request_id, recorded_at, entry, leaf_hash, prev_leaf_hash)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[],
-                            $7::bytea[], $8::bytea[])`,
+       SELECT $1::bigint + e.i - 1, e.event_id, e.kind, e.request_id, e.recorded_at, e.entry,
+              substring($7::bytea FROM (e.i - 1)::int * 32 + 1 FOR 32),
+              CASE WHEN e.i = 1 THEN $8::bytea ELSE substring($7::bytea FROM (e.i - 2)::int * 32 + 1 FOR 32) END
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], string_to_array($6::text, E'\x1e'))
+              WITH ORDINALITY AS e(event_id, kind, request_id, recorded_at, entry, i)`,
       [
-        rows.seq,
+        rows.firstSeq,
         rows.eventId,
         rows.kind,
         rows.requestId,
         rows.time,
-        rows.entry,
-        rows.leafHash,
-        rows.prevLeafHash,
+        joined.toString('utf8'),
+        Buffer.concat(rows.leaves),
+        rows.firstPrev,
       ],
     );
   },
@@ -99,8 +114,9 @@ export const treeStore = {
     if (inner.length === 0) return;
     await manager.query(
       `INSERT INTO exchange_log_nodes (level, idx, hash)
-       SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
-      [inner.map((n) => n.level), inner.map((n) => n.index), inner.map((n) => n.hash)],
+       SELECT n.level, n.idx, substring($3::bytea FROM (n.i - 1)::int * 32 + 1 FOR 32)
+         FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS n(level, idx, i)`,
+      [inner.map((n) => n.level), inner.map((n) => n.index), Buffer.concat(inner.map((n) => n.hash))],
     );
   },
 

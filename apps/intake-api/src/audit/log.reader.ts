@@ -190,30 +190,20 @@ export class LogReader {
     };
   }
 
+  /** One query for any set of nodes: leaves from the entries and inner nodes from the tree table. */
   private async nodes(ids: readonly NodeId[]): Promise<Map<string, Buffer>> {
     const leaves = [...new Set(ids.filter((id) => id.level === 0).map((id) => id.index))];
     const inner = [
       ...new Map(ids.filter((id) => id.level > 0).map((id) => [`${id.level}/${id.index}`, id])).values(),
     ];
-    const [leafRows, nodeRows] = await Promise.all([
-      leaves.length
-        ? this.db.query<{ seq: string; hash: Buffer }[]>(
-            'SELECT seq, leaf_hash AS hash FROM exchange_log WHERE seq = ANY($1)',
-            [leaves],
-          )
-        : Promise.resolve([]),
-      inner.length
-        ? this.db.query<{ level: number; idx: string; hash: Buffer }[]>(
-            `SELECT n.level, n.idx, n.hash FROM exchange_log_nodes n
-             JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, idx) USING (level, idx)`,
-            [inner.map((id) => id.level), inner.map((id) => id.index)],
-          )
-        : Promise.resolve([]),
-    ]);
-    const found = new Map<string, Buffer>();
-    for (const r of leafRows) found.set(`0/${r.seq}`, r.hash);
-    for (const r of nodeRows) found.set(`${r.level}/${r.idx}`, r.hash);
-    return found;
+    const rows = await this.db.query<{ level: number; idx: string; hash: Buffer }[]>(
+      `SELECT 0 AS level, seq AS idx, leaf_hash AS hash FROM exchange_log WHERE seq = ANY($1::bigint[])
+       UNION ALL
+       SELECT n.level, n.idx, n.hash FROM exchange_log_nodes n
+         JOIN unnest($2::smallint[], $3::bigint[]) AS want(level, idx) USING (level, idx)`,
+      [leaves, inner.map((id) => id.level), inner.map((id) => id.index)],
+    );
+    return new Map(rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
   }
 }
 
