@@ -158,7 +158,7 @@ export async function checkScenario(options: {
       return done.length === ids.length ? done.map((r) => r.id) : undefined;
     },
     `all ${ids.length} requests delivered`,
-    options.timeoutMs ?? 180_000,
+    options.timeoutMs ?? 240_000,
   ).catch(async (error: Error) => {
     problems.push(error.message);
     const { rows } = await pool.query<{ id: string }>(

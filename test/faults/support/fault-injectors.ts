@@ -2,18 +2,28 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
-/** Runs scripts/kafka.sh with this process's environment (KAFKA_PORT, …): the test's own broker. */
-export function kafkaScript(command: 'start' | 'stop'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [join(__dirname, '..', '..', '..', 'scripts', 'kafka.sh'), command], {
-      env: process.env,
-      stdio: 'ignore',
+/**
+ * Runs scripts/kafka.sh with this process's environment (KAFKA_PORT, …): the test's own broker. A
+ * loaded machine can take minutes to start a JVM broker, hence the long bound and the second try.
+ */
+export async function kafkaScript(command: 'start' | 'stop'): Promise<void> {
+  const run = () =>
+    new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn('bash', [join(__dirname, '..', '..', '..', 'scripts', 'kafka.sh'), command], {
+        env: { ...process.env, KAFKA_START_TIMEOUT: process.env.KAFKA_START_TIMEOUT ?? '300' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) => resolve({ code, output }));
     });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`scripts/kafka.sh ${command} exited with ${code}`)),
-    );
-  });
+  let result = await run();
+  if (result.code !== 0 && command === 'start') result = await run();
+  if (result.code !== 0) {
+    throw new Error(`scripts/kafka.sh ${command} exited with ${result.code}:\n${result.output.slice(-2000)}`);
+  }
 }
 
 /**

@@ -1,0 +1,199 @@
+import { EventEmitter } from 'node:events';
+import pino from 'pino';
+import type { Kafka } from 'kafkajs';
+import type { EventPublisher } from './event-publisher';
+import { KafkaTransport } from './kafka.transport';
+import { TOPICS } from './topics';
+
+/** A stand-in for a kafkajs consumer: records its life and lets the test crash it. */
+class FakeConsumer extends EventEmitter {
+  readonly events = { GROUP_JOIN: 'group_join', CRASH: 'crash' };
+  readonly log: string[] = [];
+  eachBatch?: (payload: unknown) => Promise<void>;
+  connect = () => this.step('connect');
+  subscribe = () => this.step('subscribe');
+  run = (options: { eachBatch: (payload: unknown) => Promise<void> }) => {
+    this.eachBatch = options.eachBatch;
+    return this.step('run');
+  };
+  stop = () => this.step('stop');
+  disconnect = () => this.step('disconnect');
+
+  private step(name: string): Promise<void> {
+    this.log.push(name);
+    return Promise.resolve();
+  }
+
+  crash(restart: boolean): void {
+    this.emit(this.events.CRASH, {
+      payload: { error: new Error('Failed to find group coordinator'), restart },
+    });
+  }
+
+  join(): void {
+    this.emit(this.events.GROUP_JOIN, {});
+  }
+}
+
+function until(check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      if (check()) return resolve();
+      if (Date.now() > deadline) return reject(new Error('condition not met in time'));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+describe('KafkaTransport consumers', () => {
+  let created: FakeConsumer[];
+  let transport: KafkaTransport;
+
+  beforeEach(async () => {
+    created = [];
+    const kafka = {
+      consumer: () => {
+        const consumer = new FakeConsumer();
+        created.push(consumer);
+        return consumer;
+      },
+    } as unknown as Kafka;
+    transport = new KafkaTransport({
+      kafka,
+      groupId: 'ixr-test',
+      publisher: {} as EventPublisher,
+      logger: pino({ level: 'silent' }),
+      source: 'test',
+    });
+    transport.addHandler(TOPICS.requestReceived, () => Promise.resolve(), true);
+    await new Promise<void>((resolve, reject) =>
+      transport.listen((error?: unknown) =>
+        error ? reject(new Error('listen failed', { cause: error })) : resolve(),
+      ),
+    );
+  });
+  afterEach(() => transport.close());
+
+  it('is ready once its consumer joined the group', () => {
+    expect(transport.isReady()).toBe(false);
+    created[0].join();
+    expect(transport.isReady()).toBe(true);
+  });
+
+  it('replaces a consumer that crashed for good, and is ready again once the new one joins', async () => {
+    created[0].join();
+    created[0].crash(false);
+    expect(transport.isReady()).toBe(false);
+    await until(() => created.length === 2 && created[1].log.includes('run'));
+    expect(created[0].log).toContain('disconnect');
+    created[1].join();
+    expect(transport.isReady()).toBe(true);
+  });
+
+  it('leaves a crash kafkajs restarts itself to kafkajs', async () => {
+    created[0].crash(true);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(created).toHaveLength(1);
+  });
+
+  it('replaces nothing once closing', async () => {
+    created[0].crash(false);
+    await transport.close();
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(created).toHaveLength(1);
+  });
+});
+
+describe('KafkaTransport retries', () => {
+  const envelope = (id: string) =>
+    JSON.stringify({
+      specversion: '1.0',
+      id,
+      type: 'ixr.test',
+      source: 'test',
+      time: '2026-01-01T00:00:00Z',
+      subject: 'r-1',
+      correlationid: 'r-1',
+      datacontenttype: 'application/json',
+      data: {},
+    });
+
+  async function deliver(failures: Error[]) {
+    const published: unknown[] = [];
+    let consumer: FakeConsumer | undefined;
+    const transport = new KafkaTransport({
+      kafka: { consumer: () => (consumer = new FakeConsumer()) } as unknown as Kafka,
+      groupId: 'ixr-test',
+      publisher: {
+        publishEnvelopes: (_topic: string, list: unknown[]) => {
+          published.push(...list);
+          return Promise.resolve();
+        },
+      } as unknown as EventPublisher,
+      logger: pino({ level: 'silent' }),
+      source: 'test',
+      retry: { maxAttempts: 2, initialDelayMs: 1, maxDelayMs: 5 },
+      topics: {
+        'ixr.test': {
+          eventType: 'ixr.test',
+          schema: { safeParse: (d: unknown) => ({ success: true, data: d }) } as never,
+        },
+      },
+    });
+    const attempts: number[] = [];
+    transport.addHandler(
+      'ixr.test',
+      (_event: unknown, ctx: { attempt: number }) => {
+        attempts.push(ctx.attempt);
+        const failure = failures.shift();
+        return failure ? Promise.reject(failure) : Promise.resolve();
+      },
+      true,
+    );
+    await new Promise<void>((resolve) => transport.listen(() => resolve()));
+    const resolved: string[] = [];
+    await consumer!.eachBatch!({
+      batch: {
+        topic: 'ixr.test',
+        partition: 0,
+        messages: [{ offset: '7', key: Buffer.from('r-1'), value: Buffer.from(envelope('e-1')) }],
+        lastOffset: () => '7',
+      },
+      resolveOffset: (o: string) => resolved.push(o),
+      heartbeat: () => Promise.resolve(),
+      isRunning: () => true,
+      isStale: () => false,
+      commitOffsetsIfNecessary: () => Promise.resolve(),
+    });
+    await transport.close();
+    return { attempts, published, resolved };
+  }
+
+  it('dead-letters a message that keeps failing, after the bounded attempts', async () => {
+    const { attempts, published, resolved } = await deliver([
+      new Error('boom'),
+      new Error('boom'),
+      new Error('boom'),
+    ]);
+    expect(attempts).toEqual([1, 2]);
+    expect(published).toHaveLength(1);
+    expect(resolved).toEqual(['7']);
+  });
+
+  it('waits out a database outage without spending attempts or dead-lettering', async () => {
+    const outage = () => Object.assign(new Error('Connection terminated unexpectedly'), {});
+    const { attempts, published, resolved } = await deliver([
+      outage(),
+      outage(),
+      outage(),
+      outage(),
+      new Error('once'),
+    ]);
+    // Four outage errors at attempt 1, then one real failure (attempt 1 → 2), then success.
+    expect(attempts).toEqual([1, 1, 1, 1, 1, 2]);
+    expect(published).toHaveLength(0);
+    expect(resolved).toEqual(['7']);
+  });
+});
