@@ -89,7 +89,10 @@ export function recreateDatabase(url: string): Promise<void> {
 }
 
 /** Runs `work` on the server's `postgres` database, with the URL's database name checked for SQL use. */
-async function withAdminConnection(url: string, work: (client: Client, name: string) => Promise<void>): Promise<void> {
+async function withAdminConnection(
+  url: string,
+  work: (client: Client, name: string) => Promise<void>,
+): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
     throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
