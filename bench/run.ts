@@ -9,6 +9,7 @@ import { ensureKafka } from '../scripts/dev/kafka';
 import { repoRoot } from '../scripts/dev/paths';
 import { ensurePostgres, recreateDatabase } from '../scripts/dev/postgres';
 import {
+  crossServiceEnv,
   DEFAULT_PORTS,
   SERVICES,
   startServiceProcess,
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   await prepare(databaseUrl, brokers.split(','), say);
 
   const services: ServiceProcess[] = [];
-  const env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn', ...crossServiceEnv() };
   for (const name of SERVICES) services.push(startServiceProcess(name, env, () => undefined));
   try {
     await Promise.all(services.map((s) => waitHealthy(s)));

@@ -1,6 +1,7 @@
 import { ensureKafka, stopKafka } from './dev/kafka';
 import { ensurePostgres } from './dev/postgres';
 import {
+  crossServiceEnv,
   DEFAULT_PORTS,
   formatLogLine,
   SERVICES,
@@ -24,8 +25,7 @@ async function main(): Promise<void> {
   const env = {
     DATABASE_URL: postgres.url,
     KAFKA_BROKERS: kafka.brokers,
-    PARTNER_BASE_URL: `http://127.0.0.1:${DEFAULT_PORTS['partner-simulator']}`,
-    IXR_INBOUND_URL: `http://127.0.0.1:${DEFAULT_PORTS['channel-adapters']}`,
+    ...crossServiceEnv(),
   };
   const width = Math.max(...SERVICES.map((s) => s.length));
   const print = (name: string, line: string): void =>

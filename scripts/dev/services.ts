@@ -26,6 +26,14 @@ export const DEFAULT_PORTS: Record<ServiceName, number> = {
   'partner-simulator': 3100 + PORT_OFFSET,
 };
 
+/** How the services find each other at the current ports (the adapters' partners, the simulator's IXR). */
+export function crossServiceEnv(): NodeJS.ProcessEnv {
+  return {
+    PARTNER_BASE_URL: `http://127.0.0.1:${DEFAULT_PORTS['partner-simulator']}`,
+    IXR_INBOUND_URL: `http://127.0.0.1:${DEFAULT_PORTS['channel-adapters']}`,
+  };
+}
+
 export interface ServiceProcess {
   name: ServiceName;
   port: number;

@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import {
+  crossServiceEnv,
   DEFAULT_PORTS,
   SERVICES,
   startServiceProcess,
@@ -29,8 +30,7 @@ export class TestStack {
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: brokers,
       LOG_LEVEL: 'warn',
-      PARTNER_BASE_URL: `http://127.0.0.1:${DEFAULT_PORTS['partner-simulator']}`,
-      IXR_INBOUND_URL: `http://127.0.0.1:${DEFAULT_PORTS['channel-adapters']}`,
+      ...crossServiceEnv(),
       ...extraEnv,
     };
   }
