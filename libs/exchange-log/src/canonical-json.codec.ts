@@ -16,8 +16,27 @@ export function canonicalBytes(value: unknown): Buffer {
   return Buffer.from(canonicalJson(value), 'utf8');
 }
 
-// RFC 8785 requires I-JSON input (RFC 7493), which forbids unpaired surrogates.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * The members of a plain object as RFC 8785 writes them (`"key":value`), in canonical order: the
+ * object's canonical JSON is `{` + their texts joined by `,` + `}`. Lets a caller place members of
+ * its own among them without encoding the rest again (the log writer's chain members).
+ */
+export function canonicalMembers(object: Readonly<Record<string, unknown>>): { key: string; text: string }[] {
+  const writer = new Writer();
+  return writer.members(object).map((key) => {
+    writer.text = '';
+    writer.member(object, key);
+    return { key, text: writer.text };
+  });
+}
+
+// RFC 8785 requires I-JSON input (RFC 7493), which forbids unpaired surrogates. The native
+// String.prototype.isWellFormed (Node 20) checks that without a regex: the writer's hot path
+// meets every string of every entry here.
+const isWellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
 
 class Writer {
@@ -56,7 +75,7 @@ class Writer {
   }
 
   private string(s: string): void {
-    if (LONE_SURROGATE.test(s)) this.refuse('contains an unpaired UTF-16 surrogate');
+    if (!isWellFormed(s)) this.refuse('contains an unpaired UTF-16 surrogate');
     // For well-formed strings JSON.stringify escapes exactly as RFC 8785 §3.2.2.2 prescribes:
     // \" \\ \b \t \n \f \r, other controls as lowercase \u00xx, everything else verbatim.
     this.text += JSON.stringify(s);
@@ -83,7 +102,11 @@ class Writer {
     this.text += ']';
   }
 
-  private object(object: object): void {
+  /** The keys of a plain object in canonical order; refuses anything else. */
+  members(object: object): string[] {
+    if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+      this.refuse('is not a plain object');
+    }
     const proto: unknown = Object.getPrototypeOf(object);
     if (proto !== Object.prototype && proto !== null) {
       const kind = (object as { constructor?: { name?: string } }).constructor?.name ?? 'object';
@@ -91,16 +114,23 @@ class Writer {
     }
     if (Object.getOwnPropertySymbols(object).length > 0) this.refuse('has symbol keys');
     // Default sort compares UTF-16 code units, which is exactly RFC 8785 §3.2.3's order.
-    const keys = Object.keys(object).sort();
+    return Object.keys(object).sort();
+  }
+
+  member(object: object, key: string): void {
+    this.path.push(key);
+    this.string(key);
+    this.text += ':';
+    this.value((object as Record<string, unknown>)[key]);
+    this.path.pop();
+  }
+
+  private object(object: object): void {
+    const keys = this.members(object);
     this.text += '{';
     for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
       if (i > 0) this.text += ',';
-      this.path.push(key);
-      this.string(key);
-      this.text += ':';
-      this.value((object as Record<string, unknown>)[key]);
-      this.path.pop();
+      this.member(object, keys[i]);
     }
     this.text += '}';
   }

@@ -1,4 +1,4 @@
-import { canonicalBytes, canonicalJson } from './canonical-json.codec';
+import { canonicalBytes, canonicalMembers } from './canonical-json.codec';
 import { ExchangeLogError, invalidArgument } from './exchange-log.error';
 import { HASH_SIZE, leafHash } from './merkle.hasher';
 
@@ -71,17 +71,10 @@ export function prepareLogEntry(
   if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
     throw invalidArgument('entry fields must be a plain object');
   }
-  const proto: unknown = Object.getPrototypeOf(fields);
-  if ((proto !== Object.prototype && proto !== null) || Object.getOwnPropertySymbols(fields).length > 0) {
-    throw invalidArgument('entry fields must be a plain object');
-  }
   if (Object.hasOwn(fields, 'seq') || Object.hasOwn(fields, 'prevLeafHash')) {
     throw invalidArgument('entry fields must not set seq or prevLeafHash: the chain sets them');
   }
-  // RFC 8785 orders members by UTF-16 code units, which is what the default sort compares.
-  const members = Object.keys(fields)
-    .sort()
-    .map((key) => ({ key, text: `${canonicalJson(key)}:${canonicalJson(fields[key])}` }));
+  const members = canonicalMembers(fields);
   const part = (from: string | undefined, to: string | undefined): string =>
     members
       .filter((m) => (from === undefined || m.key > from) && (to === undefined || m.key < to))
