@@ -1,6 +1,6 @@
-import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt, ReplyOrder } from './channel-adapter';
+import type { DeliveryOrder, ReplyOrder } from './channel-adapter';
 import { commonFields, replyFields, requestContent } from './message-fields';
-import type { PartnerHttpClient } from './partner-http.client';
+import { PartnerAdapter } from './partner.adapter';
 
 /** A Belgian liaison officer posted abroad, reached at the post named by the destination. */
 function toMessage(order: DeliveryOrder) {
@@ -20,20 +20,8 @@ function toReply(order: ReplyOrder) {
   };
 }
 
-export class LiaisonOfficerAdapter implements ChannelAdapter {
+export class LiaisonOfficerAdapter extends PartnerAdapter {
   readonly channel = 'liaison_officer' as const;
-
-  constructor(private readonly http: PartnerHttpClient) {}
-
-  deliver(order: DeliveryOrder): Promise<DeliveryReceipt> {
-    return this.http.post(this.channel, order.destination, order.idempotencyKey, toMessage(order));
-  }
-
-  reply(order: ReplyOrder): Promise<DeliveryReceipt> {
-    return this.http.post(this.channel, order.destination, order.idempotencyKey, toReply(order));
-  }
-
-  findReceipt(destination: string, idempotencyKey: string): Promise<DeliveryReceipt | undefined> {
-    return this.http.find(this.channel, destination, idempotencyKey);
-  }
+  protected toMessage = toMessage;
+  protected toReply = toReply;
 }

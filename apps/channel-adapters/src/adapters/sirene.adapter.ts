@@ -1,6 +1,6 @@
-import type { ChannelAdapter, DeliveryOrder, DeliveryReceipt, ReplyOrder } from './channel-adapter';
+import type { DeliveryOrder, ReplyOrder } from './channel-adapter';
 import { commonFields, replyFields, requestContent } from './message-fields';
-import type { PartnerHttpClient } from './partner-http.client';
+import { PartnerAdapter } from './partner.adapter';
 
 /** SIRENE supplementary information on a Schengen alert; the SIS reference and article travel with it. */
 function toMessage(order: DeliveryOrder) {
@@ -21,20 +21,8 @@ function toReply(order: ReplyOrder) {
   };
 }
 
-export class SireneAdapter implements ChannelAdapter {
+export class SireneAdapter extends PartnerAdapter {
   readonly channel = 'sirene' as const;
-
-  constructor(private readonly http: PartnerHttpClient) {}
-
-  deliver(order: DeliveryOrder): Promise<DeliveryReceipt> {
-    return this.http.post(this.channel, order.destination, order.idempotencyKey, toMessage(order));
-  }
-
-  reply(order: ReplyOrder): Promise<DeliveryReceipt> {
-    return this.http.post(this.channel, order.destination, order.idempotencyKey, toReply(order));
-  }
-
-  findReceipt(destination: string, idempotencyKey: string): Promise<DeliveryReceipt | undefined> {
-    return this.http.find(this.channel, destination, idempotencyKey);
-  }
+  protected toMessage = toMessage;
+  protected toReply = toReply;
 }
