@@ -71,6 +71,8 @@ export async function replayDecisions(reader: LogReader, options: ReplayOptions)
       const seq = Number(row.seq);
       const routed = decodeLogEntry(Buffer.from(row.routed, 'utf8'));
       const requestId = String(routed.requestId);
+      // Inbound requests are routed by routeInbound and recorded differently: not replayed here.
+      if ((routed.details as { direction?: unknown } | undefined)?.direction === 'inbound') continue;
       replayed++;
       try {
         const details = routed.details as RoutedDetails;
