@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execSync } from 'node:child_process';
@@ -14,14 +22,16 @@ import {
   SERVICES,
   startServiceProcess,
   waitHealthy,
+  type ServiceName,
   type ServiceProcess,
 } from '../scripts/dev/services';
 import { prepare } from '../scripts/migrate';
 import { kafkaCeiling, postgresCeiling } from './ceiling';
 import { percentile, submitAll } from './load';
+import { summariseProfile, type ProfileSummary } from './profile';
 
 const USAGE =
-  'usage: npm run bench -- [--requests N] [--concurrency C] [--smoke] [--no-ceiling] [--no-record]';
+  'usage: npm run bench -- [--requests N] [--concurrency C] [--smoke] [--no-ceiling] [--no-record] [--profile SERVICE]';
 
 /**
  * End-to-end benchmark: drives N requests at concurrency C through the public API of a stack it
@@ -50,7 +60,16 @@ async function main(): Promise<void> {
     RATE_LIMIT_UNITS: 'PZ-5339=1000000/1000000',
     ...crossServiceEnv(),
   };
-  for (const name of SERVICES) services.push(startServiceProcess(name, env, () => undefined));
+  const profileDir = join(root, 'bench', 'results', 'profiles');
+  if (args.profile) {
+    rmSync(profileDir, { recursive: true, force: true });
+    mkdirSync(profileDir, { recursive: true });
+  }
+  for (const name of SERVICES) {
+    const nodeArgs = name === args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    services.push(startServiceProcess(name, env, () => undefined, undefined, nodeArgs));
+  }
+  let profile: ProfileSummary | undefined;
   try {
     await Promise.all(services.map((s) => waitHealthy(s)));
     say(`stack up; ${args.requests} requests at concurrency ${args.concurrency}`);
@@ -143,11 +162,28 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
     say(`results: bench/results/latest.json`);
-    if (args.record && !args.smoke) appendBenchmarks(root, result);
+    if (args.profile) {
+      // The profile is written when the service exits: stop it first, then read it.
+      const profiled = services.find((s) => s.name === args.profile);
+      await profiled?.stop();
+      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        profile = summariseProfile(join(profileDir, file));
+        reportProfile(args.profile, profile, say);
+        say(`profile: bench/results/profiles/${file} (open it in Chrome DevTools > Performance)`);
+      } else say(`no CPU profile was written by ${args.profile}`);
+    }
+    if (args.record && !args.smoke) appendBenchmarks(root, result, args.profile, profile);
   } finally {
     for (const service of [...services].reverse()) await service.stop();
     await postgres.stop();
   }
+}
+
+function reportProfile(service: string, profile: ProfileSummary, say: (l: string) => void): void {
+  say(`CPU profile of ${service}: ${profile.busyMs} ms busy`);
+  for (const a of profile.areas.slice(0, 8)) say(`  ${String(a.share).padStart(5)} %  ${a.area}`);
+  for (const f of profile.functions.slice(0, 10)) say(`  ${String(f.share).padStart(5)} %  ${f.name}`);
 }
 
 function intakeUrl(): URL {
@@ -300,7 +336,12 @@ function report(result: Result, say: (l: string) => void): void {
     say(`${name.padEnd(18)} cpu ${u.cpuSeconds} s  peak RSS ${u.peakRssMb} MB`);
 }
 
-function appendBenchmarks(root: string, result: Result): void {
+function appendBenchmarks(
+  root: string,
+  result: Result,
+  profiled: string | undefined,
+  profile: ProfileSummary | undefined,
+): void {
   const file = join(root, 'BENCHMARKS.md');
   if (!existsSync(file))
     writeFileSync(
@@ -329,6 +370,16 @@ function appendBenchmarks(root: string, result: Result): void {
       .join('; ')} |`,
     '',
   ];
+  if (profiled && profile) {
+    lines.push(
+      `CPU profile of ${profiled} (${profile.busyMs} ms busy; self time by area, then by function):`,
+      '',
+      ...profile.areas.slice(0, 8).map((a) => `- ${a.share} % ${a.area}`),
+      '',
+      ...profile.functions.slice(0, 12).map((f) => `- ${f.share} % \`${f.name}\``),
+      '',
+    );
+  }
   appendFileSync(file, lines.join('\n'));
 }
 
@@ -338,6 +389,7 @@ function parseOptions(): {
   smoke: boolean;
   ceiling: boolean;
   record: boolean;
+  profile: ServiceName | undefined;
 } {
   let values;
   try {
@@ -348,6 +400,7 @@ function parseOptions(): {
         smoke: { type: 'boolean', default: false },
         'no-ceiling': { type: 'boolean', default: false },
         'no-record': { type: 'boolean', default: false },
+        profile: { type: 'string' },
       },
       strict: true,
     }));
@@ -365,7 +418,13 @@ function parseOptions(): {
     process.stderr.write(`--concurrency must be a whole number from 1 to 1024\n${USAGE}\n`);
     process.exit(2);
   }
+  const profile = values.profile;
+  if (profile !== undefined && !(SERVICES as readonly string[]).includes(profile)) {
+    process.stderr.write(`--profile must name a service: ${SERVICES.join(', ')}\n${USAGE}\n`);
+    process.exit(2);
+  }
   return {
+    profile: profile as ServiceName | undefined,
     requests,
     concurrency,
     smoke: values.smoke ?? false,

@@ -51,13 +51,14 @@ export function startServiceProcess(
   env: NodeJS.ProcessEnv,
   onLine: (name: ServiceName, line: string) => void,
   port = DEFAULT_PORTS[name],
+  nodeArgs: string[] = [],
 ): ServiceProcess {
   const root = repoRoot();
   const entry = join(root, 'dist', 'apps', name, 'src', 'main.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
   const child = spawn(
     process.execPath,
-    ['-r', join(root, 'scripts', 'register-paths.js'), '--enable-source-maps', entry],
+    [...nodeArgs, '-r', join(root, 'scripts', 'register-paths.js'), '--enable-source-maps', entry],
     {
       cwd: root,
       env: { ...process.env, ...env, PORT: String(port) },
