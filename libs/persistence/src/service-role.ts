@@ -36,13 +36,13 @@ interface TableFacts {
  * services use, so a misconfigured one stops the boot instead of silently voiding the guarantee.
  */
 export async function assertAppendOnlyConnection(dataSource: DataSource): Promise<ConnectionRole> {
-  const [facts] = (await dataSource.query(
+  const [facts] = await dataSource.query<LoginFacts[]>(
     `SELECT current_user AS login, r.rolsuper AS superuser,
             (SELECT pg_has_role(current_user, s.oid, 'MEMBER') FROM pg_roles s WHERE s.rolname = $1) AS member
        FROM pg_roles r WHERE r.rolname = current_user`,
     [SERVICE_ROLE],
-  )) as LoginFacts[];
-  const tables = (await dataSource.query(
+  );
+  const tables = await dataSource.query<TableFacts[]>(
     `SELECT c.relname AS name, pg_get_userbyid(c.relowner) AS owner,
             pg_has_role(current_user, c.relowner, 'MEMBER') AS owned,
             has_table_privilege(c.oid, 'UPDATE, DELETE, TRUNCATE') AS changeable
@@ -50,7 +50,7 @@ export async function assertAppendOnlyConnection(dataSource: DataSource): Promis
       WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1)
       ORDER BY c.relname`,
     [LOG_TABLES],
-  )) as TableFacts[];
+  );
   const problems = appendOnlyProblems(facts, tables);
   if (problems.length > 0) {
     throw new PrivilegedServiceConnectionError(
@@ -94,15 +94,15 @@ export function loginOf(url: string): ServiceLogin {
  * server and may be managed by a DBA). Returns what it did, for the migrate output.
  */
 export async function ensureServiceLogin(dataSource: DataSource, login: ServiceLogin): Promise<string> {
-  const [existing] = (await dataSource.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [
+  const [existing] = await dataSource.query<unknown[]>(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [
     login.user,
-  ])) as unknown[];
+  ]);
   if (existing) return `the services connect as "${login.user}" (an existing role, left unchanged)`;
-  const [allowed] = (await dataSource.query(
+  const [allowed] = await dataSource.query<unknown[]>(
     `SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR rolcreaterole)
         AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`,
     [SERVICE_ROLE],
-  )) as unknown[];
+  );
   if (!allowed) {
     return (
       `the services' login role "${login.user}" does not exist and cannot be created here: ` +
@@ -110,10 +110,10 @@ export async function ensureServiceLogin(dataSource: DataSource, login: ServiceL
     );
   }
   // DDL takes no parameters: format() quotes the name and the password on the server.
-  const [{ ddl }] = (await dataSource.query(
+  const [{ ddl }] = await dataSource.query<{ ddl: string }[]>(
     `SELECT format('CREATE ROLE %I LOGIN IN ROLE %I PASSWORD %L', $1::text, $2::text, $3::text) AS ddl`,
     [login.user, SERVICE_ROLE, login.password === '' ? null : login.password],
-  )) as { ddl: string }[];
+  );
   try {
     await dataSource.query(ddl);
   } catch (error) {
