@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { LOG_TABLES, SERVICE_ROLE } from './migrations/1764390000001-exchange-log-merkle';
 
+export { LOG_TABLES, SERVICE_ROLE };
+
 /** The login role the services connect as when nothing else is configured (a member of ixr_service). */
 export const DEFAULT_SERVICE_LOGIN = 'ixr_app';
 
