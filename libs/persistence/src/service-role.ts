@@ -59,7 +59,7 @@ export async function assertAppendOnlyConnection(dataSource: DataSource): Promis
       `the database login "${facts.login}" could change the exchange log (${problems.join('; ')}): ` +
         `connect the services as a login role that is a member of ${SERVICE_ROLE} and nothing more ` +
         `(npm run migrate creates "${DEFAULT_SERVICE_LOGIN}"), through SERVICE_DATABASE_URL ` +
-        `(README "The exchange log and its audit")`,
+        `(README "Database roles")`,
     );
   }
   return { login: facts.login, memberOfServiceRole: facts.member === true };
