@@ -53,6 +53,12 @@ export async function assertAppendOnlyConnection(dataSource: DataSource): Promis
       ORDER BY c.relname`,
     [LOG_TABLES],
   );
+  const missing = LOG_TABLES.filter((name) => !tables.some((t) => t.name === name));
+  if (missing.length > 0) {
+    throw new Error(
+      `the tables ${missing.join(', ')} do not exist: apply the migrations first (npm run migrate)`,
+    );
+  }
   const problems = appendOnlyProblems(facts, tables);
   if (problems.length > 0) {
     throw new PrivilegedServiceConnectionError(
@@ -67,8 +73,6 @@ export async function assertAppendOnlyConnection(dataSource: DataSource): Promis
 
 function appendOnlyProblems(facts: LoginFacts, tables: TableFacts[]): string[] {
   if (facts.superuser) return ['it is a superuser'];
-  const missing = LOG_TABLES.filter((name) => !tables.some((t) => t.name === name));
-  if (missing.length > 0) return [`the tables ${missing.join(', ')} do not exist: run the migrations first`];
   const problems: string[] = [];
   for (const table of tables) {
     if (table.owned) problems.push(`it owns ${table.name} (as "${table.owner}")`);
