@@ -15,7 +15,8 @@ import { Client } from 'pg';
 import { DEV_SECRET, signDevToken } from '@ixr/auth';
 import { ensureKafka } from '../scripts/dev/kafka';
 import { repoRoot } from '../scripts/dev/paths';
-import { ensurePostgres, recreateDatabase } from '../scripts/dev/postgres';
+import { loginOf } from '@ixr/persistence';
+import { ensurePostgres, recreateDatabase, withLogin } from '../scripts/dev/postgres';
 import {
   crossServiceEnv,
   DEFAULT_PORTS,
@@ -49,11 +50,12 @@ async function main(): Promise<void> {
   url.pathname = '/ixr_bench';
   const databaseUrl = url.toString();
   await recreateDatabase(databaseUrl);
-  await prepare(databaseUrl, brokers.split(','), say);
+  const serviceDatabaseUrl = withLogin(databaseUrl, loginOf(postgres.serviceUrl));
+  await prepare(databaseUrl, serviceDatabaseUrl, brokers.split(','), say);
 
   const services: ServiceProcess[] = [];
   const env = {
-    DATABASE_URL: databaseUrl,
+    SERVICE_DATABASE_URL: serviceDatabaseUrl,
     KAFKA_BROKERS: brokers,
     LOG_LEVEL: 'warn',
     // The load comes from one unit: lift its rate limit so the benchmark measures the pipeline.

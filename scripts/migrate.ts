@@ -6,15 +6,18 @@ import {
   kafkaSecurityEnv,
   kafkaSecurityOptions,
 } from '@ixr/messaging';
-import { createDataSource, runMigrations } from '@ixr/persistence';
+import { createDataSource, ensureServiceLogin, loginOf, runMigrations } from '@ixr/persistence';
 import { createLogger, loadConfig } from '@ixr/platform';
+import { serviceDatabaseUrl } from './dev/postgres';
 
 /**
- * Prepares a database and a Kafka cluster for IXR: applies pending migrations and creates missing
- * topics. `npm run migrate` (DATABASE_URL and KAFKA_BROKERS from the environment).
+ * Prepares a database and a Kafka cluster for IXR: applies pending migrations as the owner
+ * (`databaseUrl`), creates the services' login role of `serviceUrl` if missing, and creates missing
+ * topics. `npm run migrate` (DATABASE_URL, SERVICE_DATABASE_URL and KAFKA_BROKERS from the environment).
  */
 export async function prepare(
   databaseUrl: string,
+  serviceUrl: string,
   brokers: string[],
   log: (line: string) => void,
 ): Promise<void> {
@@ -23,6 +26,7 @@ export async function prepare(
   try {
     const applied = await runMigrations(dataSource);
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+    log(await ensureServiceLogin(dataSource, loginOf(serviceUrl)));
   } finally {
     await dataSource.destroy();
   }
@@ -45,8 +49,10 @@ if (require.main === module) {
     process.stderr.write('DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/ixr)\n');
     process.exit(2);
   }
-  prepare(url, brokers, (line) => process.stdout.write(`${line}\n`)).catch((error: unknown) => {
-    process.stderr.write(`migrate failed: ${(error as Error).message}\n`);
-    process.exit(1);
-  });
+  prepare(url, serviceDatabaseUrl(url), brokers, (line) => process.stdout.write(`${line}\n`)).catch(
+    (error: unknown) => {
+      process.stderr.write(`migrate failed: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -20,10 +20,11 @@ async function main(): Promise<void> {
   const say = (line: string): void => void process.stdout.write(`[stack] ${line}\n`);
   const kafka = ensureKafka();
   const postgres = await ensurePostgres(say);
-  await prepare(postgres.url, kafka.brokers.split(','), say);
+  await prepare(postgres.url, postgres.serviceUrl, kafka.brokers.split(','), say);
 
+  // The services connect as their own login (member of ixr_service), never as the owner.
   const env = {
-    DATABASE_URL: postgres.url,
+    SERVICE_DATABASE_URL: postgres.serviceUrl,
     KAFKA_BROKERS: kafka.brokers,
     ...crossServiceEnv(),
   };

@@ -2,10 +2,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { DEFAULT_SERVICE_LOGIN, type ServiceLogin } from '@ixr/persistence';
 import { repoRoot } from './paths';
 
 export interface RunningPostgres {
+  /** The owner's connection: migrations, tests' checks, tools. */
   url: string;
+  /** The services' connection: a login member of ixr_service (README "The exchange log and its audit"). */
+  serviceUrl: string;
   /** Stops the embedded server if this call started it; a no-op otherwise. */
   stop(): Promise<void>;
 }
@@ -18,14 +22,19 @@ export async function ensurePostgres(log: (line: string) => void): Promise<Runni
   if (process.env.DATABASE_URL) {
     log(`using PostgreSQL at ${redact(process.env.DATABASE_URL)}`);
     await ensureDatabase(process.env.DATABASE_URL);
-    return { url: process.env.DATABASE_URL, stop: () => Promise.resolve() };
+    const url = process.env.DATABASE_URL;
+    return { url, serviceUrl: serviceDatabaseUrl(url), stop: () => Promise.resolve() };
   }
   const port = Number(process.env.EMBEDDED_PG_PORT ?? 5433);
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/ixr`;
   if (await answers(url)) {
     log(`using the embedded PostgreSQL already running on 127.0.0.1:${port}`);
     await ensureDatabase(url);
-    return { url, stop: () => Promise.resolve() };
+    return {
+      url,
+      serviceUrl: serviceDatabaseUrl(url, EMBEDDED_SERVICE_PASSWORD),
+      stop: () => Promise.resolve(),
+    };
   }
   const root = repoRoot();
   const entry = join(root, 'dist', 'scripts', 'dev', 'embedded-postgres-server.js');
@@ -51,11 +60,32 @@ export async function ensurePostgres(log: (line: string) => void): Promise<Runni
   await ensureDatabase(url);
   return {
     url,
+    serviceUrl: serviceDatabaseUrl(url, EMBEDDED_SERVICE_PASSWORD),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/** The embedded server authenticates by password; like its `postgres` user, a development one. */
+const EMBEDDED_SERVICE_PASSWORD = 'ixr_app';
+
+/**
+ * The services' connection: SERVICE_DATABASE_URL when set, else the owner's URL as the login role
+ * ixr_app (no password unless given: a server that trusts local connections needs none).
+ */
+export function serviceDatabaseUrl(ownerUrl: string, password = ''): string {
+  if (process.env.SERVICE_DATABASE_URL) return process.env.SERVICE_DATABASE_URL;
+  return withLogin(ownerUrl, { user: DEFAULT_SERVICE_LOGIN, password });
+}
+
+/** The same server and database as another login: the services' URL for a database of its own. */
+export function withLogin(url: string, login: ServiceLogin): string {
+  const target = new URL(url);
+  target.username = encodeURIComponent(login.user);
+  target.password = encodeURIComponent(login.password);
+  return target.toString();
 }
 
 async function answers(url: string): Promise<boolean> {

@@ -25,9 +25,11 @@ export class TestStack {
   db!: Client;
 
   constructor(extraEnv: NodeJS.ProcessEnv = {}) {
-    const { databaseUrl, brokers } = testEnvironment();
+    const { databaseUrl, serviceDatabaseUrl, brokers } = testEnvironment();
     this.env = {
+      // DATABASE_URL is the owner's, for the tests' own queries; the services use their login.
       DATABASE_URL: databaseUrl,
+      SERVICE_DATABASE_URL: serviceDatabaseUrl,
       KAFKA_BROKERS: brokers,
       LOG_LEVEL: 'warn',
       ...crossServiceEnv(),

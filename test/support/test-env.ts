@@ -3,7 +3,10 @@ import { join } from 'node:path';
 
 /** What the global setup prepared, shared with the test files through a small JSON file. */
 export interface TestEnvironment {
+  /** The owner's connection: what the tests check and tamper with. */
   databaseUrl: string;
+  /** The services' connection: a login member of ixr_service, on the same database. */
+  serviceDatabaseUrl: string;
   brokers: string;
 }
 

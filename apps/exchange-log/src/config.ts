@@ -9,6 +9,7 @@ export const exchangeLogConfigSchema = z
     PORT: env.port(3003),
     HOST: z.string().default('127.0.0.1'),
     DATABASE_URL: env.databaseUrl(),
+    SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
     DB_POOL_SIZE: env.positiveInt(5),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,

@@ -27,6 +27,7 @@ export const intakeConfigSchema = z
     PORT: env.port(3000),
     HOST: z.string().default('127.0.0.1'),
     DATABASE_URL: env.databaseUrl(),
+    SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
     DB_POOL_SIZE: env.positiveInt(10),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,

@@ -4,3 +4,4 @@ export * from './migrations';
 export * from './outbox.store';
 export * from './processed-events';
 export * from './routing-config.store';
+export * from './service-role';

@@ -37,11 +37,18 @@ export const env = {
       .default('127.0.0.1:9092')
       .transform((s) => s.split(',').map((b) => b.trim()))
       .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port[,host:port...]')).min(1)),
+  /** The services' default is the login role that `npm run migrate` creates for them (README). */
   databaseUrl: () =>
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
-      .default('postgres://postgres@127.0.0.1:5432/ixr'),
+      .default('postgres://ixr_app@127.0.0.1:5432/ixr'),
+  /** Wins over DATABASE_URL in the services, so that one environment can hold both connections. */
+  serviceDatabaseUrl: () =>
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+      .optional(),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
 };

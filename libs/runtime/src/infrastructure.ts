@@ -9,7 +9,7 @@ import {
   OutboxRelay,
   type KafkaConnectionOptions,
 } from '@ixr/messaging';
-import { createDataSource, PostgresOutboxSource } from '@ixr/persistence';
+import { assertAppendOnlyConnection, createDataSource, PostgresOutboxSource } from '@ixr/persistence';
 import { createLogger, createMetricsRegistry, type HealthIndicator } from '@ixr/platform';
 
 export interface InfrastructureOptions {
@@ -36,8 +36,9 @@ export interface Infrastructure {
 }
 
 /**
- * Connects to PostgreSQL (waiting for it at boot, with a progress line per try) and prepares the
- * Kafka client, publisher and outbox relay. Nothing here reads the environment: apps pass options.
+ * Connects to PostgreSQL (waiting for it at boot, with a progress line per try, and refusing a
+ * login that could change the exchange log) and prepares the Kafka client, publisher and outbox
+ * relay. Nothing here reads the environment: apps pass options.
  */
 export async function createInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
   const logger = createLogger(options.service, options.logLevel);
@@ -48,6 +49,7 @@ export async function createInfrastructure(options: InfrastructureOptions): Prom
     applicationName: `ixr-${options.service}`,
   });
   await initializeWithRetry(dataSource, logger);
+  await checkDatabaseLogin(dataSource, logger);
   const kafka = createKafka({ ...options.kafka, clientId: `ixr-${options.service}` }, logger);
   const publisher = new EventPublisher(kafka);
   const relay = options.outbox
@@ -90,5 +92,22 @@ async function initializeWithRetry(dataSource: DataSource, logger: Logger, attem
       logger.warn({ attempt, err: error }, 'PostgreSQL not reachable yet; retrying in 1 s');
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+  }
+}
+
+/** A login that could rewrite the log stops the boot (the error names it and the fix). */
+async function checkDatabaseLogin(dataSource: DataSource, logger: Logger): Promise<void> {
+  try {
+    const role = await assertAppendOnlyConnection(dataSource);
+    if (role.memberOfServiceRole) logger.info({ login: role.login }, 'database login checked');
+    else {
+      logger.warn(
+        { login: role.login },
+        'the database login is not a member of ixr_service: it may lack grants on the operational tables',
+      );
+    }
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
   }
 }

@@ -3,7 +3,13 @@ import { CompactRange } from '@ixr/exchange-log';
 
 /** The role the services connect as (through a login role that is a member of it). */
 export const SERVICE_ROLE = 'ixr_service';
-const LOG_TABLES = ['exchange_log', 'exchange_log_nodes', 'exchange_log_checkpoints', 'exchange_log_keys'];
+/** The append-only tables (the services' boot check refuses a login that could change them). */
+export const LOG_TABLES = [
+  'exchange_log',
+  'exchange_log_nodes',
+  'exchange_log_checkpoints',
+  'exchange_log_keys',
+];
 const BACKFILL_PAGE = 10_000;
 
 /**
