@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     await waitComplete(db, say, 0);
     const baseline = await counts(db);
     const workBefore = await postgresWork(db, ownQueries);
+    const statementsBefore = await statementCounts(services);
 
     const load = await submitAll({
       url: intakeUrl(),
@@ -105,6 +106,11 @@ async function main(): Promise<void> {
     if (load.errors.size > 0) say(`non-202 answers: ${JSON.stringify(Object.fromEntries(load.errors))}`);
     const drainedAt = await waitComplete(db, say, load.submissions.length + baseline.requests);
     const work = perRequestWork(workBefore, await postgresWork(db, ownQueries), load.submissions.length);
+    const statements = perRequestWork(
+      statementsBefore,
+      await statementCounts(services),
+      load.submissions.length,
+    );
     const submittedFrom = Date.now() - (drainedAt.elapsedMs + load.seconds * 1000);
     void submittedFrom;
     const endToEndSeconds = load.seconds + drainedAt.elapsedMs / 1000;
@@ -155,6 +161,7 @@ async function main(): Promise<void> {
       p99DeliveredMs: round(percentile(latencies.delivered, 99)),
       perRequest,
       postgresPerRequest: work,
+      statementsPerRequest: statements,
       ceiling: ceiling ?? null,
       services: Object.fromEntries(services.map((s, i) => [s.name, usage[i]])),
       maxRssMb: Math.max(...usage.map((u) => u.peakRssMb)),
@@ -325,6 +332,18 @@ function perRequestWork(
   return Object.fromEntries(entries);
 }
 
+/** Each service's `ixr_db_statements_total`: the statements (round trips) it sent to PostgreSQL. */
+async function statementCounts(services: ServiceProcess[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const service of services) {
+    const response = await fetch(`http://127.0.0.1:${service.port}/metrics`);
+    const match = /^ixr_db_statements_total(?:\{[^}]*\})? (\d+)/m.exec(await response.text());
+    if (match) counts[service.name] = Number(match[1]);
+  }
+  counts.total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return counts;
+}
+
 function benchDatabaseName(): string {
   const name = process.env.BENCH_DATABASE_NAME ?? 'ixr_bench';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
@@ -370,6 +389,7 @@ function gitCommit(root: string): string {
 
 type Result = Record<string, unknown> & {
   postgresPerRequest: Record<string, number>;
+  statementsPerRequest: Record<string, number>;
   latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
   services: Record<string, { cpuSeconds: number; peakRssMb: number }>;
 };
@@ -419,6 +439,7 @@ function appendBenchmarks(
     `| submit → dispatched p50/p95/p99 | ${l.submitToDispatched.p50} / ${l.submitToDispatched.p95} / ${l.submitToDispatched.p99} ms |`,
     `| submit → delivered p50/p95/p99 | ${l.submitToDelivered.p50} / ${l.submitToDelivered.p95} / ${l.submitToDelivered.p99} ms |`,
     `| per request | ${JSON.stringify(result.perRequest)} |`,
+    `| PostgreSQL statements per request, by service | ${JSON.stringify(result.statementsPerRequest)} |`,
     `| PostgreSQL per request (transactions; rows written by table) | ${JSON.stringify(result.postgresPerRequest)} |`,
     `| services (CPU s, peak RSS MB) | ${Object.entries(result.services)
       .map(([n, u]) => `${n} ${u.cpuSeconds} s / ${u.peakRssMb} MB`)
