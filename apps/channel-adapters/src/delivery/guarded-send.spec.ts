@@ -234,7 +234,7 @@ describe('GuardedSend in batches', () => {
       'commit',
     ]);
     expect(outbox).toHaveLength(1);
-    expect(outbox[0].map((m) => JSON.parse(m.value).data)).toMatchObject([
+    expect(outbox[0].map(outcomeOf)).toMatchObject([
       { deliveryId: 'ok', outcome: 'delivered' },
       { deliveryId: 'refused', outcome: 'failed', error: '400 no' },
       { deliveryId: 'held', outcome: 'delivered', partnerReference: 'SIENA-NL-held' },
@@ -244,7 +244,7 @@ describe('GuardedSend in batches', () => {
   it('announces nothing for a send another handler ended meanwhile', async () => {
     const { sender, outbox } = setup({ kind: 'claimed', attempts: 1 }, { endedAlready: ['b'] });
     await sender.runBatch(jobs('a', 'b'), ctx(1));
-    expect(outbox[0].map((m) => JSON.parse(m.value).data.deliveryId)).toEqual(['a']);
+    expect(outbox[0].map((m) => outcomeOf(m).deliveryId)).toEqual(['a']);
   });
 
   it('sends a message found twice in one batch once', async () => {
@@ -294,6 +294,8 @@ describe('GuardedSend in batches', () => {
     expect(batch[0].sent).toBe(1);
   });
 });
+
+const outcomeOf = (m: { value: string }) => (JSON.parse(m.value) as { data: { deliveryId: string } }).data;
 
 const groupOf = (id: string) => Math.floor('abcde'.indexOf(id) / 2);
 
