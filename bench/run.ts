@@ -36,8 +36,9 @@ const USAGE =
 
 /**
  * End-to-end benchmark: drives N requests at concurrency C through the public API of a stack it
- * starts (fresh database `ixr_bench`), waits until every request is delivered and fully logged,
- * then measures the bare Kafka and PostgreSQL ceiling of the same machine and reports the ratio.
+ * starts (fresh database BENCH_DATABASE_NAME, default `ixr_bench`), waits until every request is
+ * delivered and fully logged, then measures the bare Kafka and PostgreSQL ceiling of the same
+ * machine and reports the ratio.
  */
 async function main(): Promise<void> {
   const args = parseOptions();
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   const { brokers } = ensureKafka();
   const postgres = await ensurePostgres(say);
   const url = new URL(postgres.url);
-  url.pathname = '/ixr_bench';
+  url.pathname = `/${benchDatabaseName()}`;
   const databaseUrl = url.toString();
   await recreateDatabase(databaseUrl);
   const serviceDatabaseUrl = withLogin(databaseUrl, loginOf(postgres.serviceUrl));
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
     });
     await waitComplete(db, say, 0);
     const baseline = await counts(db);
+    const workBefore = await postgresWork(db, ownQueries);
+    const statementsBefore = await statementCounts(services);
 
     const load = await submitAll({
       url: intakeUrl(),
@@ -104,6 +107,12 @@ async function main(): Promise<void> {
     });
     if (load.errors.size > 0) say(`non-202 answers: ${JSON.stringify(Object.fromEntries(load.errors))}`);
     const drainedAt = await waitComplete(db, say, load.submissions.length + baseline.requests);
+    const work = perRequestWork(workBefore, await postgresWork(db, ownQueries), load.submissions.length);
+    const statements = perRequestWork(
+      statementsBefore,
+      await statementCounts(services),
+      load.submissions.length,
+    );
     const submittedFrom = Date.now() - (drainedAt.elapsedMs + load.seconds * 1000);
     void submittedFrom;
     const endToEndSeconds = load.seconds + drainedAt.elapsedMs / 1000;
@@ -153,6 +162,8 @@ async function main(): Promise<void> {
       },
       p99DeliveredMs: round(percentile(latencies.delivered, 99)),
       perRequest,
+      postgresPerRequest: work,
+      statementsPerRequest: statements,
       ceiling: ceiling ?? null,
       services: Object.fromEntries(services.map((s, i) => [s.name, usage[i]])),
       maxRssMb: Math.max(...usage.map((u) => u.peakRssMb)),
@@ -217,6 +228,7 @@ interface Counts {
 }
 
 async function counts(db: Client): Promise<Counts> {
+  ownQueries.count++;
   const { rows } = await db.query<Record<keyof Counts, number>>(`
     SELECT (SELECT count(*) FROM requests)::int AS requests,
            (SELECT count(*) FROM deliveries WHERE status = 'pending')::int AS "pendingDeliveries",
@@ -286,6 +298,63 @@ async function perRequestCounts(db: Client, ids: string[]) {
   };
 }
 
+/** Statements the bench itself ran on the bench database (each one an autocommit transaction). */
+const ownQueries = { count: 0 };
+
+/**
+ * PostgreSQL's own counters of the bench database: transactions of the services (an autocommit
+ * statement counts as one; the bench's own polls are taken out) and rows written per table.
+ * Unlike CPU time they do not depend on what else the machine is doing.
+ */
+async function postgresWork(db: Client, own: { count: number }): Promise<Record<string, number>> {
+  // A backend reports its counters at most once a second, and an idle one up to 10 s later.
+  await new Promise((resolve) => setTimeout(resolve, 11_000));
+  own.count++;
+  const { rows } = await db.query<{ name: string; n: string }>(
+    `SELECT 'transactions' AS name, (xact_commit + xact_rollback)::text AS n
+       FROM pg_stat_database WHERE datname = current_database()
+     UNION ALL
+     SELECT 'rows written: ' || relname, (n_tup_ins + n_tup_upd + n_tup_del)::text
+       FROM pg_stat_user_tables`,
+  );
+  const work = Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
+  work.transactions -= own.count;
+  return work;
+}
+
+function perRequestWork(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  requests: number,
+): Record<string, number> {
+  const entries = Object.entries(after)
+    .map(([name, n]) => [name, round((n - (before[name] ?? 0)) / requests, 2)] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return Object.fromEntries(entries);
+}
+
+/** Each service's `ixr_db_statements_total`: the statements (round trips) it sent to PostgreSQL. */
+async function statementCounts(services: ServiceProcess[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const service of services) {
+    const response = await fetch(`http://127.0.0.1:${service.port}/metrics`);
+    const match = /^ixr_db_statements_total(?:\{[^}]*\})? (\d+)/m.exec(await response.text());
+    if (match) counts[service.name] = Number(match[1]);
+  }
+  counts.total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return counts;
+}
+
+function benchDatabaseName(): string {
+  const name = process.env.BENCH_DATABASE_NAME ?? 'ixr_bench';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(
+      `BENCH_DATABASE_NAME must be a lower-case PostgreSQL name (letters, digits, _), got "${name}"`,
+    );
+  return name;
+}
+
 function processUsage(service: ServiceProcess): { cpuSeconds: number; peakRssMb: number } {
   const pid = service.child.pid;
   try {
@@ -321,6 +390,8 @@ function gitCommit(root: string): string {
 }
 
 type Result = Record<string, unknown> & {
+  postgresPerRequest: Record<string, number>;
+  statementsPerRequest: Record<string, number>;
   latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
   services: Record<string, { cpuSeconds: number; peakRssMb: number }>;
 };
@@ -336,6 +407,9 @@ function report(result: Result, say: (l: string) => void): void {
     say(`latency ${name.padEnd(20)} p50 ${q.p50} ms  p95 ${q.p95} ms  p99 ${q.p99} ms`);
   for (const [name, u] of Object.entries(result.services))
     say(`${name.padEnd(18)} cpu ${u.cpuSeconds} s  peak RSS ${u.peakRssMb} MB`);
+  say(
+    `PostgreSQL per request (transactions; rows written by table): ${JSON.stringify(result.postgresPerRequest)}`,
+  );
 }
 
 function appendBenchmarks(
@@ -367,6 +441,8 @@ function appendBenchmarks(
     `| submit → dispatched p50/p95/p99 | ${l.submitToDispatched.p50} / ${l.submitToDispatched.p95} / ${l.submitToDispatched.p99} ms |`,
     `| submit → delivered p50/p95/p99 | ${l.submitToDelivered.p50} / ${l.submitToDelivered.p95} / ${l.submitToDelivered.p99} ms |`,
     `| per request | ${JSON.stringify(result.perRequest)} |`,
+    `| PostgreSQL statements per request, by service | ${JSON.stringify(result.statementsPerRequest)} |`,
+    `| PostgreSQL per request (transactions; rows written by table) | ${JSON.stringify(result.postgresPerRequest)} |`,
     `| services (CPU s, peak RSS MB) | ${Object.entries(result.services)
       .map(([n, u]) => `${n} ${u.cpuSeconds} s / ${u.peakRssMb} MB`)
       .join('; ')} |`,

@@ -20,12 +20,13 @@ export class AdaptersController {
     @Inject(DeadLetterRecorder) private readonly deadLetters: DeadLetterRecorder,
   ) {}
 
-  @EventPattern(TOPICS.deliveryDispatched)
+  /** In batches: one claim, calls side by side, one completing transaction per group of deliveries. */
+  @EventPattern(TOPICS.deliveryDispatched, { batch: true })
   onDispatched(
-    @Payload() event: EventEnvelope<DeliveryDispatched>,
+    @Payload() events: EventEnvelope<DeliveryDispatched>[],
     @Ctx() ctx: KafkaEventContext,
   ): Promise<void> {
-    return this.deliver.execute(event, ctx);
+    return this.deliver.execute(events, ctx);
   }
 
   @EventPattern(TOPICS.replyDispatched)

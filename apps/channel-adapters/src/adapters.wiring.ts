@@ -55,6 +55,7 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure) {
       // A lookup and a send, each bounded by the breaker's timeout, and a margin.
       leaseMs: 2 * config.PARTNER_TIMEOUT_MS + 2000,
       windowMs: config.DELIVERY_RETRY_WINDOW_MS,
+      groupSize: config.DELIVERY_GROUP_SIZE,
     });
   const scheduler = new SendRetryScheduler(dataSource, relay, logger, config.DELIVERY_RETRY_SCAN_MS);
   return {

@@ -27,6 +27,19 @@ export class PermanentHandlerError extends MessagingError {
   }
 }
 
+/**
+ * Thrown by a batch handler when only some events of its batch failed: the others are done and are
+ * not handled again. The transport takes each failed event on alone, as if its handler had just
+ * failed with that error (retried from attempt 2, dead-lettered, or waited for if transient).
+ */
+export class BatchItemErrors extends Error {
+  /** `errors`: the failed events' indexes in the batch, with their errors. */
+  constructor(readonly errors: ReadonlyMap<number, unknown>) {
+    super(`${errors.size} event(s) of the batch failed`);
+    this.name = new.target.name;
+  }
+}
+
 export function isRetryable(error: unknown): boolean {
   return !(error instanceof MessagingError) || error.retryable;
 }

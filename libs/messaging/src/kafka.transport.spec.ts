@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import type { Kafka } from 'kafkajs';
 import type { EventPublisher } from './event-publisher';
+import { BatchItemErrors, MessagingError, PermanentHandlerError } from './errors';
 import { KafkaTransport } from './kafka.transport';
 import { TOPICS } from './topics';
 
@@ -197,3 +198,112 @@ describe('KafkaTransport retries', () => {
     expect(resolved).toEqual(['7']);
   });
 });
+
+describe('KafkaTransport batch handlers', () => {
+  const envelope = (id: string) =>
+    JSON.stringify({
+      specversion: '1.0',
+      id,
+      type: 'ixr.test',
+      source: 'test',
+      time: '2026-01-01T00:00:00Z',
+      subject: 'r-1',
+      correlationid: 'r-1',
+      datacontenttype: 'application/json',
+      data: {},
+    });
+
+  /** A batch of three events to a batch handler that answers each call with the next reply. */
+  async function deliverBatch(replies: ((ids: string[]) => Error | undefined)[]) {
+    const published: { data: { errorCode: string; offset: string } }[] = [];
+    let consumer: FakeConsumer | undefined;
+    const transport = new KafkaTransport({
+      kafka: { consumer: () => (consumer = new FakeConsumer()) } as unknown as Kafka,
+      groupId: 'ixr-test',
+      publisher: {
+        publishEnvelopes: (_topic: string, list: never[]) => {
+          published.push(...list);
+          return Promise.resolve();
+        },
+      } as unknown as EventPublisher,
+      logger: pino({ level: 'silent' }),
+      source: 'test',
+      retry: { maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 },
+      topics: {
+        'ixr.test': {
+          eventType: 'ixr.test',
+          schema: { safeParse: (d: unknown) => ({ success: true, data: d }) } as never,
+        },
+      },
+    });
+    const calls: string[] = [];
+    const handler = (events: { id: string }[], ctx: { attempt: number }) => {
+      const ids = events.map((e) => e.id);
+      calls.push(`${ids.join('+')}@${ctx.attempt}`);
+      const failure = replies.shift()?.(ids);
+      return failure ? Promise.reject(failure) : Promise.resolve();
+    };
+    transport.addHandler('ixr.test', handler as never, true, { batch: true });
+    await new Promise<void>((resolve) => transport.listen(() => resolve()));
+    const resolved: string[] = [];
+    await consumer!.eachBatch!({
+      batch: {
+        topic: 'ixr.test',
+        partition: 0,
+        messages: ['e-1', 'e-2', 'e-3'].map((id, i) => ({
+          offset: String(i + 10),
+          key: Buffer.from('k'),
+          value: Buffer.from(envelope(id)),
+        })),
+        lastOffset: () => '12',
+      },
+      resolveOffset: (o: string) => resolved.push(o),
+      heartbeat: () => Promise.resolve(),
+      isRunning: () => true,
+      isStale: () => false,
+      commitOffsetsIfNecessary: () => Promise.resolve(),
+    });
+    await transport.close();
+    return { calls, published, resolved };
+  }
+
+  it('takes on again only the events the handler reports failed, from attempt 2', async () => {
+    const { calls, published, resolved } = await deliverBatch([
+      () =>
+        new BatchItemErrors(
+          new Map<number, unknown>([
+            [2, new Error('partner busy')],
+            [0, new PermanentHandlerError('TEST.UNKNOWN', 'no such thing')],
+          ]),
+        ),
+      // e-3 alone fails once more, reported the same way, then succeeds.
+      () => new BatchItemErrors(new Map([[0, new Error('still busy')]])),
+    ]);
+    expect(calls).toEqual(['e-1+e-2+e-3@1', 'e-3@2', 'e-3@3']);
+    expect(published.map((p) => [p.data.offset, p.data.errorCode])).toEqual([['10', 'TEST.UNKNOWN']]);
+    expect(resolved).toEqual(['12']);
+  });
+
+  it('dead-letters a reported event that keeps failing with the error it reported', async () => {
+    const busy = () => new BatchItemErrors(new Map([[0, new SendLikeRetry('partner busy')]]));
+    const { calls, published } = await deliverBatch([
+      () => new BatchItemErrors(new Map([[1, new SendLikeRetry('partner busy')]])),
+      busy,
+      busy,
+    ]);
+    expect(calls).toEqual(['e-1+e-2+e-3@1', 'e-2@2', 'e-2@3']);
+    expect(published.map((p) => [p.data.offset, p.data.errorCode])).toEqual([['11', 'TEST.RETRY']]);
+  });
+
+  it('falls back to one event at a time when the whole batch fails', async () => {
+    const { calls, published } = await deliverBatch([() => new Error('boom')]);
+    expect(calls).toEqual(['e-1+e-2+e-3@1', 'e-1@1', 'e-2@1', 'e-3@1']);
+    expect(published).toHaveLength(0);
+  });
+});
+
+class SendLikeRetry extends MessagingError {
+  constructor(message: string) {
+    super('TEST.RETRY', message, true);
+  }
+}

@@ -5,7 +5,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { z } from 'zod';
 import { createEnvelope, envelopeSchema, type EventEnvelope } from './envelope';
-import { errorCode, InvalidMessageError, isRetryable } from './errors';
+import { BatchItemErrors, errorCode, InvalidMessageError, isRetryable } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import { isDependencyUnavailable } from './transient-errors';
@@ -58,6 +58,11 @@ export interface KafkaEventContext {
   partition: number;
   offset: string;
   attempt: number;
+  /**
+   * Keeps this consumer in its group (kafkajs sends heartbeats only when asked during a batch): a
+   * batch handler whose work may outlast the session timeout calls it between steps.
+   */
+  heartbeat?: () => Promise<void>;
 }
 
 /** Extras of `@EventPattern(topic, { batch: true })`: the handler receives an array of envelopes. */
@@ -266,7 +271,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     }
 
     if (batchMode) {
-      const ctx = { topic, partition: batch.partition, offset: batch.lastOffset(), attempt: 1 };
+      const ctx = { topic, partition: batch.partition, offset: batch.lastOffset(), attempt: 1, heartbeat };
       const outcome = await this.handleBatch(topic, batch.partition, handler, ready, ctx, heartbeat);
       if (outcome === 'stopped') return;
       resolveOffset(batch.lastOffset());
@@ -274,7 +279,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     await commitOffsetsIfNecessary();
   }
 
-  /** A batch handler that fails falls back to one message at a time, to isolate a poison message. */
+  /**
+   * A batch handler that fails falls back to one message at a time, to isolate a poison message;
+   * one that reports which of its events failed (BatchItemErrors) has only those taken on again.
+   */
   private async handleBatch(
     topic: string,
     partition: number,
@@ -295,6 +303,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       this.metrics?.duration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
       return 'handled';
     } catch (error) {
+      if (error instanceof BatchItemErrors) {
+        this.metrics?.handled.inc({ topic, outcome: 'handled' }, items.length - error.errors.size);
+        return this.handleFailedItems(topic, partition, handler, items, error, ctx, heartbeat);
+      }
       this.options.logger.warn(
         { topic, size: items.length, err: error },
         'batch failed; retrying one by one',
@@ -305,8 +317,53 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         topic,
         partition,
         item.message,
-        (attempt) => this.invoke(handler, [item.envelope], { ...ctx, offset: item.message.offset, attempt }),
+        (attempt) =>
+          this.invokeAlone(handler, item.envelope, { ...ctx, offset: item.message.offset, attempt }),
         heartbeat,
+      );
+      if (outcome === 'stopped') return 'stopped';
+    }
+    return 'handled';
+  }
+
+  /** The events a batch handler reported failed, each on its own, in the batch's order. */
+  private async handleFailedItems(
+    topic: string,
+    partition: number,
+    handler: MessageHandler,
+    items: { message: KafkaMessage; envelope: EventEnvelope }[],
+    failure: BatchItemErrors,
+    ctx: KafkaEventContext,
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome> {
+    const failed = [...failure.errors].sort(([a], [b]) => a - b);
+    let backedOff = false;
+    for (const [index, error] of failed) {
+      const item = items[index];
+      if (!item) throw new Error(`a batch handler of ${topic} reported event ${index} of ${items.length}`);
+      const transient = this.isTransient(error);
+      if (!transient && (!isRetryable(error) || this.retry.maxAttempts <= 1)) {
+        await this.deadLetter(topic, partition, item.message, error, 1);
+        continue;
+      }
+      this.metrics?.retries.inc({ topic });
+      this.options.logger.warn(
+        { topic, partition, offset: item.message.offset, transient, code: errorCode(error), err: error },
+        'an event of the batch failed; will retry it alone',
+      );
+      // The batch was the first attempt: back off once before the retries, as for a single event.
+      if (!backedOff) {
+        backedOff = true;
+        if (!(await this.pause(backoffDelay(this.retry, 1)))) return 'stopped';
+      }
+      const outcome = await this.handleWithRetry(
+        topic,
+        partition,
+        item.message,
+        (attempt) =>
+          this.invokeAlone(handler, item.envelope, { ...ctx, offset: item.message.offset, attempt }),
+        heartbeat,
+        transient ? 1 : 2,
       );
       if (outcome === 'stopped') return 'stopped';
     }
@@ -339,9 +396,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     message: KafkaMessage,
     run: (attempt: number) => Promise<void>,
     heartbeat: () => Promise<void>,
+    firstAttempt = 1,
   ): Promise<Outcome> {
     let waits = 0;
-    for (let attempt = 1; ;) {
+    for (let attempt = firstAttempt; ;) {
       const started = process.hrtime.bigint();
       try {
         await run(attempt);
@@ -386,6 +444,16 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
   private async invoke(handler: MessageHandler, data: unknown, ctx: KafkaEventContext): Promise<void> {
     const result: unknown = await handler(data, ctx);
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+  }
+
+  /** A batch handler given one event; the error it reports for that event is the error. */
+  private async invokeAlone(handler: MessageHandler, envelope: EventEnvelope, ctx: KafkaEventContext) {
+    try {
+      await this.invoke(handler, [envelope], ctx);
+    } catch (error) {
+      if (error instanceof BatchItemErrors && error.errors.has(0)) throw error.errors.get(0);
+      throw error;
+    }
   }
 
   private async deadLetter(

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -8,6 +8,21 @@ export interface DatabaseOptions {
   /** Connections in this process's pool. */
   poolSize?: number;
   applicationName?: string;
+  /** Called once per statement sent to PostgreSQL (BEGIN and COMMIT included): a round-trip count. */
+  onStatement?: () => void;
+}
+
+/** TypeORM's logging off, except that each statement is counted. */
+class StatementCounter implements Logger {
+  constructor(private readonly onStatement: () => void) {}
+  logQuery(): void {
+    this.onStatement();
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
 }
 
 /** A TypeORM data source with the explicit entity and migration lists; never `synchronize`. */
@@ -21,6 +36,7 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     synchronize: false,
     migrationsRun: false,
     logging: false,
+    logger: options.onStatement ? new StatementCounter(options.onStatement) : undefined,
     extra: {
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'ixr',

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import {
   createKafka,
@@ -43,10 +43,16 @@ export interface Infrastructure {
 export async function createInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
   const logger = createLogger(options.service, options.logLevel);
   const registry = createMetricsRegistry(options.service);
+  const statements = new Counter({
+    name: 'ixr_db_statements_total',
+    help: 'Statements sent to PostgreSQL (round trips, BEGIN and COMMIT included)',
+    registers: [registry],
+  });
   const dataSource = createDataSource({
     url: options.databaseUrl,
     poolSize: options.dbPoolSize,
     applicationName: `ixr-${options.service}`,
+    onStatement: () => statements.inc(),
   });
   await initializeWithRetry(dataSource, logger);
   await checkDatabaseLogin(dataSource, logger);

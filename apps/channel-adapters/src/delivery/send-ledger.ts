@@ -17,11 +17,19 @@ interface StateRow {
   in_flight_until: Date | null;
 }
 
+/** How a send ended, for `completeMany`. */
+export interface SendResult {
+  id: string;
+  status: 'delivered' | 'failed';
+  partnerReference?: string;
+  error?: string;
+}
+
 /**
- * The ledger of sends to partners, in PostgreSQL. Before a partner call, `claim` commits a lease and
+ * The ledger of sends to partners, in PostgreSQL. Before a partner call, `claimMany` commits a lease and
  * counts the attempt: while the lease runs no other handler sends the same message, and after a
  * crash the next attempt sees that a call may have reached the partner (attempts > 1) and asks the
- * partner before sending again. `complete` ends the send once, whatever the number of handlers.
+ * partner before sending again. `completeMany` ends each send once, whatever the number of handlers.
  */
 export class SendLedger {
   constructor(
@@ -29,25 +37,33 @@ export class SendLedger {
     private readonly table: SendTable,
   ) {}
 
-  async claim(id: string, leaseMs: number): Promise<Claim> {
-    const claimed: ClaimRow[] = await this.dataSource.query(
-      `UPDATE ${this.table} SET attempts = attempts + 1,
-              in_flight_until = clock_timestamp() + $2 * interval '1 millisecond'
-        WHERE id = $1 AND status = 'pending'
-          AND (in_flight_until IS NULL OR in_flight_until < clock_timestamp())
-        RETURNING attempts`,
-      [id, leaseMs],
+  /**
+   * Claims the messages that are pending and not leased, in one statement; one SELECT more says why
+   * the others could not be claimed (done, leased by another handler, or unknown). Each id once.
+   */
+  async claimMany(ids: readonly string[], leaseMs: number): Promise<Map<string, Claim>> {
+    const claims = new Map<string, Claim>();
+    if (ids.length === 0) return claims;
+    const claimed = rowsOf<ClaimRow & { id: string }>(
+      await this.dataSource.query(
+        `UPDATE ${this.table} SET attempts = attempts + 1,
+                in_flight_until = clock_timestamp() + $2 * interval '1 millisecond'
+          WHERE id = ANY($1) AND status = 'pending'
+            AND (in_flight_until IS NULL OR in_flight_until < clock_timestamp())
+          RETURNING id, attempts`,
+        [ids, leaseMs],
+      ),
     );
-    // TypeORM returns [rows, affected] for UPDATE … RETURNING on postgres.
-    const rows = Array.isArray(claimed[0]) ? (claimed[0] as unknown as ClaimRow[]) : claimed;
-    if (rows[0]) return { kind: 'claimed', attempts: rows[0].attempts };
-    const [state]: StateRow[] = await this.dataSource.query(
-      `SELECT status, in_flight_until FROM ${this.table} WHERE id = $1`,
-      [id],
+    for (const row of claimed) claims.set(row.id, { kind: 'claimed', attempts: row.attempts });
+    const others = ids.filter((id) => !claims.has(id));
+    if (others.length === 0) return claims;
+    const states: (StateRow & { id: string })[] = await this.dataSource.query(
+      `SELECT id, status, in_flight_until FROM ${this.table} WHERE id = ANY($1)`,
+      [others],
     );
-    if (!state) return { kind: 'unknown' };
-    if (state.status !== 'pending') return { kind: 'done' };
-    return { kind: 'busy', until: state.in_flight_until ?? new Date() };
+    for (const state of states) claims.set(state.id, stateClaim(state));
+    for (const id of others) if (!claims.has(id)) claims.set(id, { kind: 'unknown' });
+    return claims;
   }
 
   /** Gives the lease back after a failed call, keeping the error for the request's view. */
@@ -58,20 +74,45 @@ export class SendLedger {
     );
   }
 
-  /** Ends a pending send; false when it had ended already (then nothing must be announced). */
-  async complete(
+  /**
+   * Ends pending sends, in one statement; returns the attempts of those it ended (the others had
+   * ended already, and nothing must be announced for them).
+   */
+  async completeMany(
     manager: EntityManager,
-    id: string,
-    result: { status: 'delivered' | 'failed'; partnerReference?: string; error?: string; at: Date },
-  ): Promise<{ attempts: number } | undefined> {
-    const updated: unknown[] = await manager.query(
-      `UPDATE ${this.table} SET status = $2, partner_reference = $3, last_error = $4, completed_at = $5,
-              in_flight_until = NULL, attempts = GREATEST(attempts, 1)
-        WHERE id = $1 AND status = 'pending'
-        RETURNING attempts`,
-      [id, result.status, result.partnerReference ?? null, result.error?.slice(0, 2000) ?? null, result.at],
+    results: readonly SendResult[],
+    at: Date,
+  ): Promise<Map<string, number>> {
+    if (results.length === 0) return new Map();
+    const updated = rowsOf<ClaimRow & { id: string }>(
+      await manager.query(
+        `UPDATE ${this.table} AS s SET status = r.status, partner_reference = r.partner_reference,
+                last_error = r.last_error, completed_at = $5, in_flight_until = NULL,
+                attempts = GREATEST(s.attempts, 1)
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])
+                AS r(id, status, partner_reference, last_error)
+          WHERE s.id = r.id AND s.status = 'pending'
+          RETURNING s.id, s.attempts`,
+        [
+          results.map((r) => r.id),
+          results.map((r) => r.status),
+          results.map((r) => r.partnerReference ?? null),
+          results.map((r) => r.error?.slice(0, 2000) ?? null),
+          at,
+        ],
+      ),
     );
-    const rows = (Array.isArray(updated[0]) ? updated[0] : updated) as ClaimRow[];
-    return rows[0];
+    return new Map(updated.map((row) => [row.id, row.attempts]));
   }
+}
+
+function stateClaim(state: StateRow): Claim {
+  if (state.status !== 'pending') return { kind: 'done' };
+  return { kind: 'busy', until: state.in_flight_until ?? new Date() };
+}
+
+/** TypeORM returns [rows, affected] for UPDATE … RETURNING on postgres. */
+function rowsOf<T>(result: unknown): T[] {
+  const list = result as unknown[];
+  return (Array.isArray(list[0]) ? list[0] : list) as T[];
 }

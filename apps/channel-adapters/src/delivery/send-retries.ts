@@ -83,9 +83,10 @@ export class SendRetries {
     return { rounds, expired };
   }
 
-  /** The send ended (delivered, refused, or found done): nothing to retry any more. */
-  async forget(manager: EntityManager | DataSource, messageId: string): Promise<void> {
-    await manager.query(`DELETE FROM send_retries WHERE message_id = $1`, [messageId]);
+  /** The sends ended (delivered, refused, or found done): nothing to retry any more. */
+  async forgetMany(manager: EntityManager | DataSource, messageIds: readonly string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await manager.query(`DELETE FROM send_retries WHERE message_id = ANY($1)`, [messageIds]);
   }
 }
 
