@@ -230,6 +230,71 @@ describe('inbound requests, answers and replies', () => {
     expect(kinds).toEqual(['received', 'routed', 'delivered', 'responded', 'delivered']);
   });
 
+  it('honours Idempotency-Key on replies: the same reply twice is sent once, another reply under the key is refused', async () => {
+    const sent = await partnerSends('siena', 'NL', partnerRequest());
+    const id = sent.ixr.body.reference;
+    await viewWhen(id, contactPoint, (v) => v.deliveries.length > 0, 'the inbound request routed');
+    const key = `reply-${randomUUID()}`;
+    const body = { text: 'Two addresses are known to us.', handlingCode: 'H1' };
+    const post = (replyBody: Record<string, unknown>, requestId = id) =>
+      api<{ id: string; status: string; error?: { code: string } }>(
+        intake,
+        'POST',
+        `/v1/requests/${requestId}/replies`,
+        { token: contactPoint, body: replyBody, headers: { 'idempotency-key': key } },
+      );
+
+    // Sent twice at once (a client retrying on a timeout), then once more after.
+    const [first, second] = await Promise.all([post(body), post(body)]);
+    const third = await post(body);
+    for (const res of [first, second, third]) expect(res.status).toBe(202);
+    expect(new Set([first.body.id, second.body.id, third.body.id]).size).toBe(1);
+    expect(third.headers.get('idempotent-replayed')).toBe('true');
+
+    const changed = await post({ ...body, text: 'Three addresses are known to us.' });
+    expect(changed.status).toBe(409);
+    expect(changed.body.error?.code).toBe('INTAKE.IDEMPOTENCY_CONFLICT');
+    const other = await partnerSends('siena', 'NL', partnerRequest());
+    await viewWhen(
+      other.ixr.body.reference,
+      contactPoint,
+      (v) => v.deliveries.length > 0,
+      'the other routed',
+    );
+    expect((await post(body, other.ixr.body.reference)).status).toBe(409);
+
+    const view = await viewWhen(
+      id,
+      contactPoint,
+      (v) => v.replies.some((r) => r.status === 'delivered'),
+      'the reply delivered',
+    );
+    expect(view.replies).toHaveLength(1);
+    const counts = await api<{ counts: Record<string, number> }>(simulator, 'POST', '/simulator/counts', {
+      body: { keys: [first.body.id] },
+    });
+    expect(counts.body.counts[first.body.id]).toBe(1);
+    const received = await api<unknown[]>(
+      simulator,
+      'GET',
+      `/simulator/messages?inReplyTo=${sent.messageId}`,
+    );
+    expect(received.body).toHaveLength(1);
+    // Written in the transaction of the reply itself: one reply row, one `responded` entry.
+    const responded = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM exchange_log WHERE request_id = $1 AND kind = 'responded'`,
+        [id],
+      );
+      return Number(rows[0].n) || undefined;
+    }, 'the responded entry');
+    expect(responded).toBe(1);
+    const stored = await stack.db.query(`SELECT id FROM replies WHERE request_id = ANY($1::uuid[])`, [
+      [id, other.ixr.body.reference],
+    ]);
+    expect(stored.rows).toEqual([{ id: first.body.id }]);
+  });
+
   it('refuses a reply to one of our own requests', async () => {
     const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
       token: requester,
