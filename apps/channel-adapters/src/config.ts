@@ -28,7 +28,10 @@ export const adaptersConfigSchema = z
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
     LOG_LEVEL: env.logLevel(),
-    /** Where the foreign partners answer; locally, the partner simulator. */
+    /**
+     * The base of the directory's relative partner endpoints (`/partners/siena/{destination}`);
+     * locally the partner simulator. Absolute endpoints in the directory ignore it.
+     */
     PARTNER_BASE_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:3100'),
     /** A partner call longer than this is aborted and counts as a failure of its circuit. */
     PARTNER_TIMEOUT_MS: env.positiveInt(5000),

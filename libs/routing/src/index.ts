@@ -84,6 +84,13 @@ export {
   type ContactPointMatch,
 } from './directory.lookup';
 export {
+  partnerEndpointFor,
+  endpointUrlProblem,
+  DESTINATION_PLACEHOLDER,
+  type PartnerEndpoint,
+  type ResolvedPartnerEndpoint,
+} from './partner-endpoints';
+export {
   isCircuitOpen,
   channelHealthSchema,
   ALL_CIRCUITS_CLOSED,

@@ -4,6 +4,7 @@ import { ExchangeLogMerkle1764390000001 } from './1764390000001-exchange-log-mer
 import { DeliveryGuarantees1764395000001 } from './1764395000001-delivery-guarantees';
 import { InboundReplies1764395000002 } from './1764395000002-inbound-replies';
 import { ReplyIdempotency1764396000001 } from './1764396000001-reply-idempotency';
+import { PartnerEndpoints1764396000002 } from './1764396000002-partner-endpoints';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   DeliveryGuarantees1764395000001,
   InboundReplies1764395000002,
   ReplyIdempotency1764396000001,
+  PartnerEndpoints1764396000002,
 ];
