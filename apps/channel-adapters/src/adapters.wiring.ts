@@ -69,6 +69,7 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
       dataSource,
       relay,
       new PartnerKeys(config.PARTNER_KEYS, config.PARTNER_KEY_SEED),
+      directories,
       clock,
       ids,
       config.INBOUND_MAX_SKEW_SECONDS,

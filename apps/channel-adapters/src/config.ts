@@ -8,13 +8,18 @@ const partnerKeys = z
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"<channel>/<country>": "<key>"}' });
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"<channel>/<partner>": "<key>"}' });
       return z.NEVER;
     }
   })
   .pipe(
     z.record(
-      z.string().regex(/^[a-z_]+\/[A-Z]{2}$/, 'keys are "<channel>/<country>"'),
+      z
+        .string()
+        .regex(
+          /^[a-z_]+\/[A-Z0-9]+(-[A-Z0-9]+)*$/,
+          'keys are "<channel>/<partner>": a country (siena/NL) or a directory id (pccc/PCCC-HEERLEN)',
+        ),
       z.string().min(32, 'a partner key has at least 32 characters'),
     ),
   );

@@ -26,6 +26,16 @@ export {
   type AnswerDisposition,
 } from './inbound';
 export {
+  inboundPartner,
+  originStateOf,
+  partnerDisplayName,
+  EUROPOL_PARTNER,
+  type InboundPartner,
+  type PartnerKind,
+  type PartnerLookup,
+  type OriginState,
+} from './inbound-partners';
+export {
   deadlineProgress,
   deadlineMilestones,
   DEADLINE_MILESTONES,

@@ -31,7 +31,7 @@ interface InboundRequestRow {
   id: string;
   direction: string;
   origin_channel: string | null;
-  origin_country: string | null;
+  origin_partner: string | null;
   partner_message_id: string | null;
   assigned_unit: string | null;
   body: { language?: string };
@@ -121,7 +121,7 @@ export class RepliesService {
     const now = this.clock.now();
     const result = await this.dataSource.transaction(async (manager) => {
       const [request]: InboundRequestRow[] = await manager.query(
-        `SELECT id, direction, origin_channel, origin_country, partner_message_id, assigned_unit, body
+        `SELECT id, direction, origin_channel, origin_partner, partner_message_id, assigned_unit, body
              FROM requests WHERE id = $1`,
         [requestId],
       );
@@ -137,7 +137,8 @@ export class RepliesService {
         throw new ForbiddenError(`request ${requestId} was routed to another unit`);
       }
       const channel = request.origin_channel as ReplyDispatched['channel'];
-      const destination = request.origin_country!;
+      // The sender: a country, a PCCC, a liaison post or Europol.
+      const destination = request.origin_partner!;
       const data: ReplyDispatched = {
         replyId,
         requestId,

@@ -5,6 +5,7 @@ import { DeliveryGuarantees1764395000001 } from './1764395000001-delivery-guaran
 import { InboundReplies1764395000002 } from './1764395000002-inbound-replies';
 import { ReplyIdempotency1764396000001 } from './1764396000001-reply-idempotency';
 import { PartnerEndpoints1764396000002 } from './1764396000002-partner-endpoints';
+import { InboundPartners1764396000003 } from './1764396000003-inbound-partners';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   InboundReplies1764395000002,
   ReplyIdempotency1764396000001,
   PartnerEndpoints1764396000002,
+  InboundPartners1764396000003,
 ];
