@@ -92,26 +92,17 @@ export class InboundReceiver {
     // Checked once the signature holds: an unsigned caller costs no database read.
     const { partner, directory } = await this.knownPartner(input.channel, input.partner);
     const message = parseMessage(input.body);
-    const origin = originStateOf(
-      directory,
-      partner,
-      message.kind === 'request' ? message.originCountry : undefined,
-    );
-    if (message.kind === 'request' && !origin.ok) {
-      throw new InboundRefusedError(
-        'INBOUND.INVALID_MESSAGE',
-        400,
-        `the message is invalid: ${origin.reason}`,
-        [{ path: 'originCountry', message: origin.reason }],
-      );
-    }
+    // A request says for which state a partner speaking for several writes; an answer needs not.
+    const originCountry =
+      message.kind === 'request'
+        ? requestOrigin(directory, partner, message.originCountry)
+        : partner.defaultState;
     const inboundId = this.ids.uuid();
     const data: InboundReceived = {
       inboundId,
       channel: input.channel as Channel,
       partner: partner.id,
-      // An answer's origin is the partner's own state, when it has one.
-      originCountry: origin.ok ? origin.state : partner.defaultState,
+      originCountry,
       receivedAt: now.toISOString(),
       message,
     };
@@ -186,6 +177,19 @@ export class InboundReceiver {
       );
     return { partner: found.partner, directory };
   }
+}
+
+function requestOrigin(directory: Directory, partner: InboundPartner, claimed: string | undefined) {
+  const origin = originStateOf(directory, partner, claimed);
+  if (!origin.ok) {
+    throw new InboundRefusedError(
+      'INBOUND.INVALID_MESSAGE',
+      400,
+      `the message is invalid: ${origin.reason}`,
+      [{ path: 'originCountry', message: origin.reason }],
+    );
+  }
+  return origin.state;
 }
 
 function header(headers: InboundInput['headers'], name: string): string | undefined {
