@@ -21,7 +21,13 @@ interface ReplyView {
 }
 interface RequestView {
   status: string;
-  origin: { direction: string; assignedUnit: string | null; originChannel: string | null };
+  origin: {
+    direction: string;
+    assignedUnit: string | null;
+    originChannel: string | null;
+    originPartner: string | null;
+    originCountry: string | null;
+  };
   deadline: { basis: string };
   decision: {
     routes: { channel: string; destination: string; role: string; ruleId: string; reason: string }[];
@@ -74,13 +80,11 @@ describe('inbound requests, answers and replies', () => {
   });
   afterAll(() => stack.stop());
 
-  async function partnerSends(channel: string, country: string, message: Record<string, unknown>) {
-    const res = await api<{ messageId: string; ixr: { status: number; body: { reference: string } } }>(
-      simulator,
-      'POST',
-      `/simulator/partners/${channel}/${country}/send`,
-      { body: message },
-    );
+  async function partnerSends(channel: string, partner: string, message: Record<string, unknown>) {
+    const res = await api<{
+      messageId: string;
+      ixr: { status: number; body: { reference: string; error?: { details: { path: string }[] } } };
+    }>(simulator, 'POST', `/simulator/partners/${channel}/${partner}/send`, { body: message });
     expect(res.status).toBe(200);
     return res.body;
   }
@@ -230,6 +234,204 @@ describe('inbound requests, answers and replies', () => {
     expect(kinds).toEqual(['received', 'routed', 'delivered', 'responded', 'delivered']);
   });
 
+  it('honours Idempotency-Key on replies: the same reply twice is sent once, another reply under the key is refused', async () => {
+    const sent = await partnerSends('siena', 'NL', partnerRequest());
+    const id = sent.ixr.body.reference;
+    await viewWhen(id, contactPoint, (v) => v.deliveries.length > 0, 'the inbound request routed');
+    const key = `reply-${randomUUID()}`;
+    const body = { text: 'Two addresses are known to us.', handlingCode: 'H1' };
+    const post = (replyBody: Record<string, unknown>, requestId = id) =>
+      api<{ id: string; status: string; error?: { code: string } }>(
+        intake,
+        'POST',
+        `/v1/requests/${requestId}/replies`,
+        { token: contactPoint, body: replyBody, headers: { 'idempotency-key': key } },
+      );
+
+    // Sent twice at once (a client retrying on a timeout), then once more after.
+    const [first, second] = await Promise.all([post(body), post(body)]);
+    const third = await post(body);
+    for (const res of [first, second, third]) expect(res.status).toBe(202);
+    expect(new Set([first.body.id, second.body.id, third.body.id]).size).toBe(1);
+    expect(third.headers.get('idempotent-replayed')).toBe('true');
+
+    const changed = await post({ ...body, text: 'Three addresses are known to us.' });
+    expect(changed.status).toBe(409);
+    expect(changed.body.error?.code).toBe('INTAKE.IDEMPOTENCY_CONFLICT');
+    const other = await partnerSends('siena', 'NL', partnerRequest());
+    await viewWhen(
+      other.ixr.body.reference,
+      contactPoint,
+      (v) => v.deliveries.length > 0,
+      'the other routed',
+    );
+    expect((await post(body, other.ixr.body.reference)).status).toBe(409);
+
+    const view = await viewWhen(
+      id,
+      contactPoint,
+      (v) => v.replies.some((r) => r.status === 'delivered'),
+      'the reply delivered',
+    );
+    expect(view.replies).toHaveLength(1);
+    const counts = await api<{ counts: Record<string, number> }>(simulator, 'POST', '/simulator/counts', {
+      body: { keys: [first.body.id] },
+    });
+    expect(counts.body.counts[first.body.id]).toBe(1);
+    const received = await api<unknown[]>(
+      simulator,
+      'GET',
+      `/simulator/messages?inReplyTo=${sent.messageId}`,
+    );
+    expect(received.body).toHaveLength(1);
+    // Written in the transaction of the reply itself: one reply row, one `responded` entry.
+    const responded = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM exchange_log WHERE request_id = $1 AND kind = 'responded'`,
+        [id],
+      );
+      return Number(rows[0].n) || undefined;
+    }, 'the responded entry');
+    expect(responded).toBe(1);
+    const stored = await stack.db.query(`SELECT id FROM replies WHERE request_id = ANY($1::uuid[])`, [
+      [id, other.ixr.body.reference],
+    ]);
+    expect(stored.rows).toEqual([{ id: first.body.id }]);
+  });
+
+  describe.each([
+    {
+      who: 'a police and customs cooperation centre',
+      channel: 'pccc',
+      partner: 'PCCC-HEERLEN',
+      fields: {
+        originCountry: 'NL',
+        region: 'liege',
+        offence: { category: 'motor_vehicle_crime', description: 'Stolen vans crossing at Kerkrade' },
+      },
+      unit: 'PJF-LIEGE',
+      originCountry: 'NL',
+      basis: 'standard_7d',
+      reason: /^Request from PCCC Heerlen, for Netherlands \(PCCC-HEERLEN\) about motor_vehicle_crime/,
+      format: { format: 'PCCC', centre: 'PCCC-HEERLEN' },
+    },
+    {
+      who: 'a liaison post',
+      channel: 'liaison_officer',
+      partner: 'LO-WASHINGTON',
+      fields: { region: undefined, offence: { category: 'cybercrime', description: 'Ransomware servers' } },
+      unit: 'DJSOC-CYBER',
+      originCountry: 'US',
+      basis: 'none',
+      reason: /^Request from liaison post Washington, for United States \(LO-WASHINGTON\)/,
+      format: { format: 'LIAISON', post: 'LO-WASHINGTON' },
+    },
+    {
+      who: 'Europol',
+      channel: 'europol',
+      partner: 'EUROPOL',
+      fields: { region: undefined, offence: { category: 'terrorism', description: 'Cross-match report' } },
+      unit: 'DJSOC-TERRO',
+      originCountry: null,
+      basis: 'standard_7d',
+      reason: /^Request from Europol \(EUROPOL\) about terrorism/,
+      format: { format: 'SIENA', recipient: 'EUROPOL' },
+    },
+  ])('a request from $who', (c) => {
+    it('goes to the contact point of its theme and region, and the reply goes back to that partner over its channel', async () => {
+      const sent = await partnerSends(c.channel, c.partner, partnerRequest(c.fields));
+      expect(sent.ixr.status).toBe(202);
+      const id = sent.ixr.body.reference;
+      const unit = await tokenFor(c.unit, ['requester'], 'federal');
+      const view = await viewWhen(
+        id,
+        unit,
+        (v) => v.deliveries.length > 0,
+        `the request of ${c.partner} routed`,
+      );
+      expect(view.origin).toEqual({
+        direction: 'inbound',
+        assignedUnit: c.unit,
+        originChannel: c.channel,
+        originPartner: c.partner,
+        originCountry: c.originCountry,
+      });
+      expect(view.decision.routes).toEqual([
+        expect.objectContaining({
+          channel: 'national_unit',
+          destination: c.unit,
+          ruleId: 'IN-CONTACT-POINT',
+        }),
+      ]);
+      expect(view.decision.routes[0].reason).toMatch(c.reason);
+      expect(view.deadline.basis).toBe(c.basis);
+
+      const reply = await api<{ id: string; channel: string; destination: string }>(
+        intake,
+        'POST',
+        `/v1/requests/${id}/replies`,
+        { token: unit, body: { text: 'Nothing known here.', handlingCode: 'H1' } },
+      );
+      expect(reply.status).toBe(202);
+      expect(reply.body).toMatchObject({ channel: c.channel, destination: c.partner });
+      await viewWhen(id, unit, (v) => v.replies[0]?.status === 'delivered', 'the reply delivered');
+      const received = await api<
+        { channel: string; destination: string; message: Record<string, unknown> }[]
+      >(simulator, 'GET', `/simulator/messages?inReplyTo=${sent.messageId}`);
+      expect(received.body).toEqual([
+        expect.objectContaining({
+          channel: c.channel,
+          destination: c.partner,
+          message: expect.objectContaining({ ...c.format, inReplyTo: sent.messageId }),
+        }),
+      ]);
+    });
+  });
+
+  it('refuses a request from a partner the directory does not know, or that does not say for which state', async () => {
+    const unknown = await partnerSends('pccc', 'PCCC-VIENNA', partnerRequest());
+    expect(unknown.ixr.status).toBe(401);
+    const wrongChannel = await partnerSends('siena', 'EUROPOL', partnerRequest());
+    expect(wrongChannel.ixr.status).toBe(401);
+    // Heerlen serves DE and NL: the centre must say which state asks.
+    const unnamed = await partnerSends('pccc', 'PCCC-HEERLEN', partnerRequest());
+    expect(unnamed.ixr.status).toBe(400);
+    expect(unnamed.ixr.body.error?.details.map((d) => d.path)).toEqual(['originCountry']);
+    const { rows } = await stack.db.query(`SELECT 1 FROM inbound_messages WHERE message_id = ANY($1)`, [
+      [unknown.messageId, wrongChannel.messageId, unnamed.messageId],
+    ]);
+    expect(rows).toEqual([]);
+  });
+
+  it('attaches the answers of a PCCC and of Europol to our request', async () => {
+    for (const partner of ['pccc/PCCC-TOURNAI', 'europol/EUROPOL'])
+      await api(simulator, 'PUT', `/simulator/partners/${partner}`, {
+        body: { mode: 'ok', answerAfterMs: 200 },
+      });
+    try {
+      // A border-region matter with France: the Tournai centre, and the Europol copy (BE and FR).
+      const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+        token: requester,
+        body: requestBody({ targetCountries: ['FR'], borderRegion: true }),
+      });
+      expect(own.status).toBe(202);
+      const view = await viewWhen(
+        own.body.id,
+        requester,
+        (v) => v.replies.length >= 2,
+        'both answers attached',
+      );
+      expect(view.status).toBe('answered');
+      expect(view.replies.map((r) => `${r.direction} ${r.channel}/${r.partner}`).sort()).toEqual([
+        'inbound europol/EUROPOL',
+        'inbound pccc/PCCC-TOURNAI',
+      ]);
+    } finally {
+      for (const partner of ['pccc/PCCC-TOURNAI', 'europol/EUROPOL'])
+        await api(simulator, 'PUT', `/simulator/partners/${partner}`, { body: { mode: 'ok' } });
+    }
+  });
+
   it('refuses a reply to one of our own requests', async () => {
     const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
       token: requester,
@@ -252,7 +454,7 @@ describe('inbound requests, answers and replies', () => {
     const count = async () =>
       Number((await stack.db.query<{ n: string }>(`SELECT count(*) AS n FROM inbound_messages`)).rows[0].n);
     const before = await count();
-    const partner = { channel: 'siena', country: 'NL' };
+    const partner = { channel: 'siena', id: 'NL' };
     const key = derivePartnerKey(DEV_PARTNER_KEY_SEED, partner);
     const body = JSON.stringify({ ...partnerRequest(), messageId: `replay-${randomUUID()}` });
     const now = String(Math.floor(Date.now() / 1000));
@@ -271,7 +473,7 @@ describe('inbound requests, answers and replies', () => {
     expect(forged.body.error.code).toBe('INBOUND.SIGNATURE_MISMATCH');
     const otherPartner = await post({
       [TIMESTAMP_HEADER]: now,
-      [SIGNATURE_HEADER]: signPartnerMessage(key, { channel: 'siena', country: 'DE' }, now, body),
+      [SIGNATURE_HEADER]: signPartnerMessage(key, { channel: 'siena', id: 'DE' }, now, body),
     });
     expect(otherPartner.body.error.code).toBe('INBOUND.SIGNATURE_MISMATCH');
     const old = String(Number(now) - 3600);

@@ -212,6 +212,70 @@ describe('routing through the API', () => {
     expect(logged.justification).toBe('e2e: post accredited for Brazil');
   });
 
+  it('moves a partner to another endpoint in the directory: the next delivery arrives there', async () => {
+    type Endpoint = { channel: string; destination: string; url: string };
+    const current = await api<{ version: string; partnerEndpoints: Endpoint[] }>(
+      intake,
+      'GET',
+      '/v1/directory',
+      {
+        token: admin,
+      },
+    );
+    const simulator = stack.url('partner-simulator', '');
+    const withEndpoints = (version: string, extra: Endpoint[]) => ({
+      ...structuredClone(current.body),
+      version,
+      partnerEndpoints: [...current.body.partnerEndpoints, ...extra],
+    });
+    const put = (body: unknown, why: string) =>
+      api<{ error: { details: { path: string; message: string }[] } }>(intake, 'PUT', '/v1/directory', {
+        token: admin,
+        body,
+        headers: { 'x-justification': why },
+      });
+    const deliveredTo = async (): Promise<string[]> => {
+      const { id } = await submitAndDecide(requestBody({ targetCountries: ['NL'] }));
+      const messages = await waitFor(async () => {
+        const res = await api<{ channel: string; destination: string }[]>(
+          simulator,
+          'GET',
+          `/simulator/requests/${id}/messages`,
+        );
+        return res.body.some((m) => m.channel === 'siena') ? res.body : undefined;
+      }, `the siena delivery of ${id}`);
+      return messages.filter((m) => m.channel === 'siena').map((m) => m.destination);
+    };
+
+    const bad = await put(
+      withEndpoints(`e2e-endpoint-bad-${Date.now()}`, [
+        { channel: 'siena', destination: 'NL', url: 'htp:/nowhere' },
+      ]),
+      'e2e: a typo',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([
+      {
+        path: `partnerEndpoints[${current.body.partnerEndpoints.length}].url`,
+        message: expect.stringMatching(/^endpoint siena\/NL: "htp:\/nowhere"/),
+      },
+    ]);
+
+    // NL's SIENA desk moves (here: to another partner of the simulator); no wait, no restart.
+    const moved = await put(
+      withEndpoints(`e2e-endpoint-moved-${Date.now()}`, [
+        { channel: 'siena', destination: 'NL', url: '/partners/siena/NL-ALT' },
+      ]),
+      'e2e: NL moved its SIENA endpoint',
+    );
+    expect(moved.status).toBe(200);
+    expect(await deliveredTo()).toEqual(['NL-ALT']);
+
+    const back = await put(withEndpoints(`e2e-endpoint-back-${Date.now()}`, []), 'e2e: NL back');
+    expect(back.status).toBe(200);
+    expect(await deliveredTo()).toEqual(['NL']);
+  });
+
   it('refuses an invalid rule set, naming the problem', async () => {
     const res = await api<{ error: { code: string; details: { path: string }[] } }>(
       intake,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Infrastructure } from '@ixr/runtime';
 import { Clock, IdGenerator } from '@ixr/platform';
 import { createAdapterRegistry } from './adapters/adapter.registry';
+import { PartnerEndpoints, type DirectorySource } from './adapters/partner-endpoints';
 import { PartnerHttpClient } from './adapters/partner-http.client';
 import { CircuitBreakers } from './circuits/circuit-breakers';
 import { CircuitStateReporter } from './circuits/circuit-state.reporter';
@@ -16,7 +17,7 @@ import { PartnerKeys } from './inbound/partner-keys';
 import { SendReplyUseCase } from './replies/send-reply.usecase';
 
 /** The channel adapters' object graph, built once from configuration (STYLE §2: one place to swap parts). */
-export function wireAdapters(config: AdaptersConfig, infra: Infrastructure) {
+export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, directories: DirectorySource) {
   if (!infra.relay) throw new Error('the channel adapters need an outbox relay');
   const { dataSource, relay, logger, registry } = infra;
   const clock = new Clock();
@@ -42,7 +43,10 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure) {
     reporter.onChange,
     registry,
   );
-  const http: PartnerHttpClient = new PartnerHttpClient({ baseUrl: config.PARTNER_BASE_URL }, breakers);
+  const http: PartnerHttpClient = new PartnerHttpClient(
+    new PartnerEndpoints(directories, config.PARTNER_BASE_URL),
+    breakers,
+  );
   const adapters = createAdapterRegistry(http, dataSource, clock);
   const retries = new SendRetries({
     baseDelayMs: config.DELIVERY_RETRY_BASE_MS,
@@ -66,6 +70,7 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure) {
       dataSource,
       relay,
       new PartnerKeys(config.PARTNER_KEYS, config.PARTNER_KEY_SEED),
+      directories,
       clock,
       ids,
       config.INBOUND_MAX_SKEW_SECONDS,

@@ -8,13 +8,18 @@ const partnerKeys = z
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"<channel>/<country>": "<key>"}' });
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"<channel>/<partner>": "<key>"}' });
       return z.NEVER;
     }
   })
   .pipe(
     z.record(
-      z.string().regex(/^[a-z_]+\/[A-Z]{2}$/, 'keys are "<channel>/<country>"'),
+      z
+        .string()
+        .regex(
+          /^[a-z_]+\/[A-Z0-9]+(-[A-Z0-9]+)*$/,
+          'keys are "<channel>/<partner>": a country (siena/NL) or a directory id (pccc/PCCC-HEERLEN)',
+        ),
       z.string().min(32, 'a partner key has at least 32 characters'),
     ),
   );
@@ -29,7 +34,10 @@ export const adaptersConfigSchema = z
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
     LOG_LEVEL: env.logLevel(),
-    /** Where the foreign partners answer; locally, the partner simulator. */
+    /**
+     * The base of the directory's relative partner endpoints (`/partners/siena/{destination}`);
+     * locally the partner simulator. Absolute endpoints in the directory ignore it.
+     */
     PARTNER_BASE_URL: z.url({ message: 'must be an http(s) URL' }).default('http://127.0.0.1:3100'),
     /** A partner call longer than this is aborted and counts as a failure of its circuit. */
     PARTNER_TIMEOUT_MS: env.positiveInt(5000),

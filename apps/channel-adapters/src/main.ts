@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { DEFAULT_RETRY_POLICY, KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
+import { RoutingConfigStore } from '@ixr/persistence';
 import { loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { AdaptersModule } from './adapters.module';
@@ -28,7 +29,10 @@ async function bootstrap(): Promise<void> {
     // The quick attempts; after them a send is parked (see GuardedSend), never dead-lettered at once.
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.DELIVERY_MAX_ATTEMPTS },
   });
-  const parts = wireAdapters(config, infra);
+  // The directory names each partner's endpoint; read at every partner call, so edits apply at once.
+  const directories = new RoutingConfigStore(infra.dataSource);
+  await directories.refresh();
+  const parts = wireAdapters(config, infra, directories);
   await startService({
     module: AdaptersModule.forRoot(parts),
     infra,

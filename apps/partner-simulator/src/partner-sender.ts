@@ -32,7 +32,7 @@ export class PartnerSender {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const key = derivePartnerKey(this.options.keySeed, partner);
     const response = await fetch(
-      `${this.options.inboundUrl}/inbound/${partner.channel}/${encodeURIComponent(partner.country)}`,
+      `${this.options.inboundUrl}/inbound/${partner.channel}/${encodeURIComponent(partner.id)}`,
       {
         method: 'POST',
         headers: {
@@ -49,10 +49,13 @@ export class PartnerSender {
     return { status: response.status, body: safeJson(text) };
   }
 
-  /** The partner answers IXR's request `received` after `afterMs`. Only country partners answer. */
+  /**
+   * The partner answers IXR's request `received` after `afterMs`, signed as itself: a country, a
+   * PCCC, a liaison post or Europol alike (the destination IXR sent it to).
+   */
   scheduleAnswer(received: ReceivedMessage, afterMs: number): void {
     const request = received.message as { requestId?: unknown; handlingCode?: unknown; language?: unknown };
-    if (typeof request.requestId !== 'string' || !/^[A-Z]{2}$/.test(received.destination)) return;
+    if (typeof request.requestId !== 'string') return;
     const answer = {
       kind: 'answer',
       messageId: `answer-${received.idempotencyKey}`,
@@ -62,7 +65,7 @@ export class PartnerSender {
       text: `Answer of ${received.channel}/${received.destination} to request ${request.requestId}: no record found.`,
     };
     this.later(afterMs, () =>
-      this.deliverAnswer({ channel: received.channel, country: received.destination }, answer, 1),
+      this.deliverAnswer({ channel: received.channel, id: received.destination }, answer, 1),
     );
   }
 

@@ -9,7 +9,13 @@ const partnerParams = z.object({
 });
 const sendParams = z.object({
   channel: z.string().regex(/^[a-z_]{2,40}$/),
-  country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'),
+  partner: z
+    .string()
+    .max(80)
+    .regex(
+      /^[A-Z0-9]+(-[A-Z0-9]+)*$/,
+      'a country code or a directory id (PCCC-HEERLEN, LO-WASHINGTON, EUROPOL)',
+    ),
 });
 
 /**
@@ -111,22 +117,24 @@ export function registerSimulatorRoutes(
   });
 
   /**
-   * The partner `channel/country` sends IXR a request or an answer (the body: the message, its
-   * `messageId` generated when absent), signed with its key. Answers with IXR's answer.
+   * The partner `channel/partner` sends IXR a request or an answer (the body: the message, its
+   * `messageId` generated when absent), signed with its key. Answers with IXR's answer. Partners
+   * are countries (`siena/NL`), cooperation centres (`pccc/PCCC-HEERLEN`), liaison posts
+   * (`liaison_officer/LO-WASHINGTON`) and Europol (`europol/EUROPOL`).
    */
-  app.post('/simulator/partners/:channel/:country/send', async (request, reply) => {
+  app.post('/simulator/partners/:channel/:partner/send', async (request, reply) => {
     const params = sendParams.safeParse(request.params);
     const body = request.body as Record<string, unknown> | undefined;
     if (!params.success || typeof body !== 'object' || body === null || Array.isArray(body)) {
       return reply.code(400).send({
         error: {
           code: 'SIM.BAD_SEND',
-          message: 'POST a JSON message to /simulator/partners/<channel>/<CC>/send',
+          message: 'POST a JSON message to /simulator/partners/<channel>/<partner>/send',
         },
       });
     }
     const message = { messageId: `sim-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`, ...body };
-    const result = await sender.send({ channel: params.data.channel, country: params.data.country }, message);
+    const result = await sender.send({ channel: params.data.channel, id: params.data.partner }, message);
     return { messageId: message.messageId, ixr: result };
   });
 

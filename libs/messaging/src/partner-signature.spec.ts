@@ -1,7 +1,7 @@
 import { derivePartnerKey, signPartnerMessage, verifyPartnerSignature } from './partner-signature';
 
 describe('partner signatures', () => {
-  const partner = { channel: 'siena', country: 'NL' };
+  const partner = { channel: 'siena', id: 'NL' };
   const key = derivePartnerKey('a-seed-of-sixteen+', partner);
   const body = Buffer.from('{"kind":"answer","messageId":"m-1"}');
   const now = 1_800_000_000;
@@ -22,7 +22,7 @@ describe('partner signatures', () => {
   });
 
   it('gives each partner its own key', () => {
-    expect(derivePartnerKey('a-seed-of-sixteen+', { channel: 'siena', country: 'DE' })).not.toBe(key);
+    expect(derivePartnerKey('a-seed-of-sixteen+', { channel: 'siena', id: 'DE' })).not.toBe(key);
     expect(derivePartnerKey('another-seed-here', partner)).not.toBe(key);
   });
 
@@ -37,12 +37,12 @@ describe('partner signatures', () => {
       ok: false,
       problem: 'mismatch',
     });
-    expect(signed({ partner: { channel: 'siena', country: 'DE' } })).toEqual({
+    expect(signed({ partner: { channel: 'siena', id: 'DE' } })).toEqual({
       ok: false,
       problem: 'mismatch',
     });
     expect(
-      signed({ key: derivePartnerKey('a-seed-of-sixteen+', { channel: 'interpol', country: 'NL' }) }),
+      signed({ key: derivePartnerKey('a-seed-of-sixteen+', { channel: 'interpol', id: 'NL' }) }),
     ).toEqual({
       ok: false,
       problem: 'mismatch',

@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * Signatures of the messages foreign partners send us (issue: partner identity). Each partner —
- * a channel and a country — has its own HMAC-SHA256 key. The signed text binds the partner, the
+ * a channel and a partner id (a country, a PCCC, a liaison post, EUROPOL) — has its own
+ * HMAC-SHA256 key. The signed text binds the partner, the
  * time and the exact body bytes, so a message cannot be moved to another partner, re-timed or
  * altered; replays of a whole message are caught by the receiver's record of message ids.
  */
@@ -14,11 +15,12 @@ export const DEV_PARTNER_KEY_SEED = 'ixr-development-partner-key-seed';
 
 export interface PartnerId {
   channel: string;
-  country: string;
+  /** A country code, or a directory id: PCCC-HEERLEN, LO-WASHINGTON, EUROPOL. */
+  id: string;
 }
 
 export function partnerName(partner: PartnerId): string {
-  return `${partner.channel}/${partner.country}`;
+  return `${partner.channel}/${partner.id}`;
 }
 
 /**

@@ -162,6 +162,11 @@ export const deadLetterSchema = z.object({
 
 const body = outboundRequestBodySchema.shape;
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code');
+/** A partner's id: a country code, or a directory id (PCCC-HEERLEN, LO-WASHINGTON, EUROPOL). */
+export const partnerIdSchema = z
+  .string()
+  .regex(/^[A-Z0-9]+(-[A-Z0-9]+)*$/, 'a country code or a directory id such as PCCC-HEERLEN')
+  .max(80);
 
 /** A foreign partner's new request, as its adapter receives it (SPEC §4.4). */
 export const partnerRequestSchema = z.strictObject({
@@ -172,6 +177,11 @@ export const partnerRequestSchema = z.strictObject({
   offence: body.offence,
   /** Where in Belgium the matter lies (a judicial arrondissement), when the partner says. */
   region: z.string().min(1).max(100).optional(),
+  /**
+   * The state the request comes from, for a partner that speaks for several (a PCCC, a liaison
+   * post, Europol on behalf of a member state); a country partner is its own origin.
+   */
+  originCountry: countryCode.optional(),
   urgency: body.urgency,
   accessibility: body.accessibility,
   handlingCode: z.enum(HANDLING_CODES),
@@ -200,21 +210,32 @@ export const partnerMessageSchema = z.discriminatedUnion(
 );
 
 /** A partner message accepted by an adapter: signature checked, not a replay, durably stored. */
-export const inboundReceivedSchema = z.object({
-  /** IXR's id for it; a new request keeps it as its request id. */
-  inboundId: id,
-  channel: z.enum(CHANNELS),
-  originCountry: countryCode,
-  receivedAt: isoTime,
-  message: partnerMessageSchema,
-});
+export const inboundReceivedSchema = z
+  .object({
+    /** IXR's id for it; a new request keeps it as its request id. */
+    inboundId: id,
+    channel: z.enum(CHANNELS),
+    /**
+     * Who sent it (the signer), where a reply goes: a country, a PCCC, a liaison post or EUROPOL.
+     * Absent in events from before non-country partners: the origin country then.
+     */
+    partner: partnerIdSchema.optional(),
+    /** The state it comes from; absent only for Europol's own request. */
+    originCountry: countryCode.optional(),
+    receivedAt: isoTime,
+    message: partnerMessageSchema,
+  })
+  .refine((m) => m.partner !== undefined || m.originCountry !== undefined, {
+    message: 'names no partner: partner or originCountry is required',
+    path: ['partner'],
+  });
 
 /** Our reply to a foreign request, going back over the channel the request came on. */
 export const replyDispatchedSchema = z.object({
   replyId: id,
   requestId: id,
   channel: z.enum(CHANNELS),
-  /** The partner: the country the request came from. */
+  /** The partner the request came from: a country, a PCCC, a liaison post or EUROPOL. */
   destination: id,
   /** The partner's message id of the request answered. */
   inReplyTo: id,

@@ -15,6 +15,8 @@ export interface ActiveRoutingConfig {
  */
 export class RoutingConfigStore {
   private current?: ActiveRoutingConfig;
+  private checking?: Promise<ActiveRoutingConfig>;
+  private nextCheck?: Promise<ActiveRoutingConfig>;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -57,6 +59,42 @@ export class RoutingConfigStore {
       directoryVersion: directoryRow.version,
     };
     return this.current;
+  }
+
+  /**
+   * The config with the directory as it is in the database now: one indexed read of the latest
+   * directory version, and a reload only when it changed. For what must follow a directory edit on
+   * its next use (the partner endpoints). Concurrent callers share the reads: a caller joins a read
+   * that has not started yet, or queues one behind the read in flight, never one that started before
+   * it arrived — so it always sees every edit committed before its call.
+   */
+  latestDirectory(): Promise<ActiveRoutingConfig> {
+    if (this.nextCheck) return this.nextCheck;
+    if (!this.checking) return this.startCheck();
+    const next = this.checking
+      .catch(() => undefined)
+      .then(() => {
+        this.nextCheck = undefined;
+        return this.startCheck();
+      });
+    this.nextCheck = next;
+    return next;
+  }
+
+  private startCheck(): Promise<ActiveRoutingConfig> {
+    const check = this.checkDirectoryVersion().finally(() => {
+      if (this.checking === check) this.checking = undefined;
+    });
+    this.checking = check;
+    return check;
+  }
+
+  private async checkDirectoryVersion(): Promise<ActiveRoutingConfig> {
+    const [row]: { version: string }[] = await this.dataSource.query(
+      `SELECT version FROM directory_versions ORDER BY id DESC LIMIT 1`,
+    );
+    if (this.current && row?.version === this.current.directoryVersion) return this.current;
+    return this.refresh();
   }
 
   /** Re-reads the config every `intervalMs` until stopped; failures keep the last good config. */

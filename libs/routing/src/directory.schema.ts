@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OFFENCE_CATEGORIES, type OffenceCategory } from '@ixr/domain';
+import { partnerEndpointIssues, partnerEndpointSchema, type PartnerEndpoint } from './partner-endpoints';
 import {
   conditionSchema,
   zodIssues,
@@ -72,6 +73,11 @@ export interface Directory {
   liaisonPosts: LiaisonPost[];
   channelFallbacks: Record<string, FallbackCandidate[]>;
   contactPoints: ContactPoint[];
+  /**
+   * Where each foreign partner is reached, per channel and destination. Absent only in directory
+   * versions stored before endpoints moved here (kept for replay); a new version must list them.
+   */
+  partnerEndpoints?: PartnerEndpoint[];
 }
 
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code');
@@ -147,9 +153,14 @@ export const directorySchema = z
         })
         .strict(),
     ),
+    partnerEndpoints: z.array(partnerEndpointSchema).optional(),
   })
   .strict()
   .superRefine((dir, ctx) => {
+    if (dir.partnerEndpoints !== undefined) {
+      for (const issue of partnerEndpointIssues(dir.partnerEndpoints))
+        ctx.addIssue({ code: 'custom', ...issue });
+    }
     const unique = (ids: string[], path: string) => {
       const seen = new Set<string>();
       ids.forEach((id, i) => {

@@ -147,7 +147,21 @@ export const FACTS = {
     type: 'string',
     optional: true,
     scopes: [IN_R, DL],
-    description: 'country the inbound request came from',
+    description: 'state the inbound request came from (absent for Europol’s own request)',
+  },
+  'request.originPartner': {
+    type: 'string',
+    optional: true,
+    scopes: [IN_R, DL],
+    description:
+      'who sent the inbound request, where the reply goes: the origin country, a PCCC id, a liaison post id or EUROPOL',
+  },
+  'request.originPartnerKind': {
+    type: 'string',
+    optional: true,
+    values: ['country', 'pccc_centre', 'liaison_post', 'europol'],
+    scopes: [IN_R, DL],
+    description: 'what the sender of the inbound request is',
   },
   'request.inboundChannel': {
     type: 'string',
@@ -286,6 +300,8 @@ export const PLACEHOLDERS: Record<RuleScope, readonly string[]> = {
     'destination',
     'originCountry',
     'originCountryName',
+    'partner',
+    'partnerName',
     'inboundChannel',
     'region',
     'unit',

@@ -30,6 +30,7 @@ import {
   type FactValues,
   type TemplateValues,
 } from './engine';
+import { inboundPartner, partnerDisplayName } from './inbound-partners';
 import { RoutingError } from './routing.error';
 import { defaultRuleset } from './ruleset.loader';
 import type { Ruleset } from './ruleset.schema';
@@ -42,7 +43,16 @@ import { isoOf, toInstant } from './time';
  */
 
 interface InboundCommon {
-  originCountry: string;
+  /**
+   * The state the message comes from. Absent only for a partner that is no state and speaks for
+   * none here (Europol's own request).
+   */
+  originCountry?: string;
+  /**
+   * Who sent it, and where the reply goes: a country, a PCCC, a liaison post or EUROPOL (see
+   * `inboundPartner`). Absent: the origin country itself.
+   */
+  partner?: string;
   /** The channel it came on; a reply goes back over it. */
   channel: Channel;
   receivedAt: string;
@@ -66,7 +76,14 @@ export interface InboundAnswerMessage extends InboundCommon {
 export type InboundMessage = InboundRequestMessage | InboundAnswerMessage;
 
 const common = {
-  originCountry: z.string().regex(/^[A-Z]{2}$/),
+  originCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  partner: z
+    .string()
+    .regex(/^[A-Z0-9]+(-[A-Z0-9]+)*$/)
+    .optional(),
   channel: z.enum(CHANNELS),
   receivedAt: z.iso.datetime({ offset: true }),
 };
@@ -127,8 +144,32 @@ export function routeInbound(
   toInstant(message.receivedAt, 'receivedAt');
   const rules = ruleset ?? defaultRuleset();
 
+  const partner = message.partner ?? message.originCountry;
+  if (partner === undefined) {
+    throw new RoutingError('ROUTING.INVALID_INPUT', `inbound request ${message.requestId} names no partner`);
+  }
+  const { originCountry } = message;
+  const kind = inboundPartner(directory, message.channel, partner);
   const found = findContactPoint(directory, message.offenceCategory, message.region);
-  const euStates = euMemberStatesConcerned(directory, [message.originCountry]);
+  const euStates = euMemberStatesConcerned(directory, originCountry === undefined ? [] : [originCountry]);
+  // Europol is the Union's agency: its own requests run on the Union's clock like a member state's.
+  const euOrSchengen =
+    originCountry === undefined
+      ? kind.ok && kind.partner.kind === 'europol'
+      : isEuOrSchengenIn(directory, originCountry);
+  // Reasons name the sender: a country by its name, another partner by its name and the state behind it.
+  const sender =
+    partner === originCountry
+      ? { id: partner, name: countryEntry(directory, partner).name }
+      : {
+          id: partner,
+          name: [
+            partnerDisplayName(directory, message.channel, partner),
+            originCountry && `for ${countryEntry(directory, originCountry).name}`,
+          ]
+            .filter(Boolean)
+            .join(', '),
+        };
   const facts: FactValues = {
     'request.direction': 'inbound',
     'request.urgent': message.urgency.urgent,
@@ -140,8 +181,10 @@ export function routeInbound(
     'request.fromSpocUnit': false,
     'request.targetCount': 1,
     'request.euMemberStatesConcerned': euStates.length,
-    'request.euOrSchengenConcerned': isEuOrSchengenIn(directory, message.originCountry),
-    'request.originCountry': message.originCountry,
+    'request.euOrSchengenConcerned': euOrSchengen,
+    'request.originCountry': originCountry,
+    'request.originPartner': partner,
+    'request.originPartnerKind': kind.ok ? kind.partner.kind : undefined,
     'request.inboundChannel': message.channel,
     'request.region': message.region,
     'request.contactPoint': found?.contactPoint.id,
@@ -156,8 +199,11 @@ export function routeInbound(
     accessibility: message.accessibility,
     urgencyGround: message.urgency.urgent ? message.urgency.ground : undefined,
     rulesetVersion: rules.version,
-    originCountry: message.originCountry,
-    originCountryName: countryEntry(directory, message.originCountry).name,
+    // For a partner that is no country, the sender: its id and "PCCC Heerlen, for Netherlands".
+    originCountry: sender.id,
+    originCountryName: sender.name,
+    partner: sender.id,
+    partnerName: sender.name,
     inboundChannel: message.channel,
     region: message.region,
     unit: found?.contactPoint.id,
@@ -173,7 +219,7 @@ export function routeInbound(
     vars,
     {
       contactPoint: found?.contactPoint.id,
-      originCountry: message.originCountry,
+      originCountry: partner,
       spocUnit: directory.spocUnit,
       spocDutyDesk: directory.spocDutyDesk,
     },
@@ -196,7 +242,7 @@ export function routeInbound(
       europolCopy: outcome.europolCopy ?? defaultEuropolCopy(rules),
       deadline,
     },
-    replyVia: { channel: message.channel, destination: message.originCountry },
+    replyVia: { channel: message.channel, destination: partner },
   };
 }
 

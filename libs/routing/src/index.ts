@@ -26,6 +26,16 @@ export {
   type AnswerDisposition,
 } from './inbound';
 export {
+  inboundPartner,
+  originStateOf,
+  partnerDisplayName,
+  EUROPOL_PARTNER,
+  type InboundPartner,
+  type PartnerKind,
+  type PartnerLookup,
+  type OriginState,
+} from './inbound-partners';
+export {
   deadlineProgress,
   deadlineMilestones,
   DEADLINE_MILESTONES,
@@ -83,6 +93,13 @@ export {
   countryEntry,
   type ContactPointMatch,
 } from './directory.lookup';
+export {
+  partnerEndpointFor,
+  endpointUrlProblem,
+  DESTINATION_PLACEHOLDER,
+  type PartnerEndpoint,
+  type ResolvedPartnerEndpoint,
+} from './partner-endpoints';
 export {
   isCircuitOpen,
   channelHealthSchema,

@@ -2,41 +2,35 @@ import type { Channel } from '@ixr/domain';
 import type { CircuitBreakers } from '../circuits/circuit-breakers';
 import { DeliveryRejectedError, type DeliveryReceipt } from './channel-adapter';
 import { PartnerUnavailableError } from './partner-errors';
-
-export interface PartnerHttpOptions {
-  baseUrl: string;
-}
+import type { PartnerEndpoints } from './partner-endpoints';
 
 /**
- * The one HTTP client towards foreign partners' endpoints. Every call runs through the partner's
+ * The one HTTP client towards foreign partners' endpoints, found in the directory at each call
+ * (outside the breaker: a missing endpoint says nothing about the partner's health). Every call runs through the partner's
  * circuit breaker, whose timeout aborts the call for real (AbortSignal), so a hanging partner never
  * holds a consumer. Network failures become PartnerUnavailableError, answers 4xx (except 408 and
  * 429) DeliveryRejectedError, other answers ≥ 500 PartnerUnavailableError.
  */
 export class PartnerHttpClient {
   constructor(
-    private readonly options: PartnerHttpOptions,
+    private readonly endpoints: PartnerEndpoints,
     private readonly breakers: CircuitBreakers,
   ) {}
 
-  post(
+  async post(
     channel: Channel,
     destination: string,
     idempotencyKey: string,
     message: unknown,
   ): Promise<DeliveryReceipt> {
+    const partnerUrl = await this.endpoints.urlOf(channel, destination);
     return this.breakers.run(channel, destination, async (signal) => {
-      const response = await this.call(
-        channel,
-        destination,
-        `${this.partnerUrl(channel, destination)}/messages`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-          body: JSON.stringify(message),
-          signal,
-        },
-      );
+      const response = await this.call(channel, destination, `${partnerUrl}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(message),
+        signal,
+      });
       const text = await response.text();
       if (isRefusal(response.status)) {
         throw new DeliveryRejectedError(
@@ -51,9 +45,14 @@ export class PartnerHttpClient {
   }
 
   /** The partner's receipt for a message it holds under this idempotency key, if any. */
-  find(channel: Channel, destination: string, idempotencyKey: string): Promise<DeliveryReceipt | undefined> {
+  async find(
+    channel: Channel,
+    destination: string,
+    idempotencyKey: string,
+  ): Promise<DeliveryReceipt | undefined> {
+    const partnerUrl = await this.endpoints.urlOf(channel, destination);
     return this.breakers.run(channel, destination, async (signal) => {
-      const url = `${this.partnerUrl(channel, destination)}/messages/${encodeURIComponent(idempotencyKey)}`;
+      const url = `${partnerUrl}/messages/${encodeURIComponent(idempotencyKey)}`;
       const response = await this.call(channel, destination, url, { method: 'GET', signal });
       const text = await response.text();
       if (response.status === 404) return undefined;
@@ -68,22 +67,11 @@ export class PartnerHttpClient {
 
   /** Whether the partner answers at all: the probe of a half-open circuit. */
   async probe(channel: string, destination: string, signal: AbortSignal): Promise<void> {
-    const response = await this.call(
-      channel,
-      destination,
-      `${this.partnerUrl(channel, destination)}/health`,
-      {
-        method: 'GET',
-        signal,
-      },
-    );
+    const partnerUrl = await this.endpoints.urlOf(channel, destination);
+    const response = await this.call(channel, destination, `${partnerUrl}/health`, { method: 'GET', signal });
     await response.text();
     if (!response.ok)
       throw new PartnerUnavailableError(`${channel} partner ${destination} answered ${response.status}`);
-  }
-
-  private partnerUrl(channel: string, destination: string): string {
-    return `${this.options.baseUrl}/partners/${channel}/${encodeURIComponent(destination)}`;
   }
 
   private async call(

@@ -6,6 +6,7 @@ import {
   TIMESTAMP_HEADER,
   type OutboxRelay,
 } from '@ixr/messaging';
+import { defaultDirectory } from '@ixr/routing';
 import { InboundReceiver, InboundRefusedError } from './inbound-receiver';
 import { PartnerKeys } from './partner-keys';
 
@@ -23,7 +24,7 @@ const answer = {
 /** A fake database whose inbound_messages insert succeeds once per message id, like the real key. */
 function setup() {
   const seen = new Set<string>();
-  const outbox: { topic: string; key: string }[] = [];
+  const outbox: { topic: string; key: string; data: Record<string, unknown> }[] = [];
   let nudged = 0;
   const manager = {
     query: (sql: string, params: unknown[]) => {
@@ -34,7 +35,11 @@ function setup() {
         return Promise.resolve([{ inbound_id: params[3] }]);
       }
       if (sql.startsWith('INSERT INTO outbox'))
-        outbox.push({ topic: params[0] as string, key: params[1] as string });
+        outbox.push({
+          topic: params[0] as string,
+          key: params[1] as string,
+          data: (JSON.parse(params[2] as string) as { data: Record<string, unknown> }).data,
+        });
       return Promise.resolve([]);
     },
   };
@@ -46,6 +51,10 @@ function setup() {
     dataSource,
     { nudge: () => nudged++ } as unknown as OutboxRelay,
     new PartnerKeys({ 'interpol/US': 'x'.repeat(32) }, SEED),
+    {
+      latestDirectory: () =>
+        Promise.resolve({ directory: defaultDirectory(), directoryVersion: defaultDirectory().version }),
+    },
     { now: () => NOW },
     { uuid: () => `00000000-0000-4000-8000-00000000000${n++}` },
     300,
@@ -55,13 +64,13 @@ function setup() {
 
 function signed(
   body: string,
-  partner = { channel: 'siena', country: 'NL' },
+  partner = { channel: 'siena', id: 'NL' },
   key = derivePartnerKey(SEED, partner),
 ) {
   const timestamp = String(Math.floor(NOW.getTime() / 1000));
   return {
     channel: partner.channel,
-    country: partner.country,
+    partner: partner.id,
     headers: {
       [TIMESTAMP_HEADER]: timestamp,
       [SIGNATURE_HEADER]: signPartnerMessage(key, partner, timestamp, body),
@@ -85,7 +94,13 @@ describe('InboundReceiver', () => {
     const { receiver, outbox, nudges } = setup();
     const input = signed(JSON.stringify(answer));
     await expect(receiver.receive(input)).resolves.toEqual({ reference: expect.any(String) });
-    expect(outbox).toEqual([{ topic: 'ixr.inbound.received', key: 'r-1' }]);
+    expect(outbox).toEqual([
+      {
+        topic: 'ixr.inbound.received',
+        key: 'r-1',
+        data: expect.objectContaining({ channel: 'siena', partner: 'NL', originCountry: 'NL' }),
+      },
+    ]);
     expect(nudges()).toBe(1);
     expect(await refusal(receiver.receive(input))).toEqual({ code: 'INBOUND.REPLAYED', status: 409 });
     expect(outbox).toHaveLength(1);
@@ -98,7 +113,7 @@ describe('InboundReceiver', () => {
       code: 'INBOUND.UNKNOWN_PARTNER',
       status: 401,
     });
-    expect(await refusal(receiver.receive({ ...signed(body), country: 'nl' }))).toMatchObject({
+    expect(await refusal(receiver.receive({ ...signed(body), partner: 'nl' }))).toMatchObject({
       status: 401,
     });
   });
@@ -106,7 +121,7 @@ describe('InboundReceiver', () => {
   it('uses a partner’s configured key rather than the seed', async () => {
     const { receiver } = setup();
     const body = JSON.stringify(answer);
-    const us = { channel: 'interpol', country: 'US' };
+    const us = { channel: 'interpol', id: 'US' };
     await expect(receiver.receive(signed(body, us, 'x'.repeat(32)))).resolves.toBeDefined();
     expect(
       await refusal(receiver.receive(signed(JSON.stringify({ ...answer, messageId: 'm-2' }), us))),
@@ -132,5 +147,82 @@ describe('InboundReceiver', () => {
       status: 400,
     });
     expect(outbox).toEqual([]);
+  });
+
+  describe('partners that are not countries', () => {
+    const request = (overrides: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        kind: 'request',
+        messageId: `q-${Math.random()}`,
+        missionType: 'administrative',
+        offence: { category: 'motor_vehicle_crime', description: 'Stolen vans crossing at Kerkrade' },
+        urgency: { urgent: false },
+        accessibility: 'direct',
+        handlingCode: 'H0',
+        language: 'nl',
+        informationSought: 'Holder of a Belgian plate',
+        purpose: 'Border patrol check',
+        subjects: [{ type: 'vehicle', registration: '1-ABC-123', country: 'BE' }],
+        ...overrides,
+      });
+
+    it('accepts a PCCC, a liaison post and Europol, each with its own key, and says for which state', async () => {
+      const { receiver, outbox } = setup();
+      const heerlen = { channel: 'pccc', id: 'PCCC-HEERLEN' };
+      await receiver.receive(signed(request({ originCountry: 'DE' }), heerlen));
+      const tournai = { channel: 'pccc', id: 'PCCC-TOURNAI' };
+      await receiver.receive(signed(request(), tournai));
+      const washington = { channel: 'liaison_officer', id: 'LO-WASHINGTON' };
+      await receiver.receive(signed(request({ originCountry: 'CA' }), washington));
+      const europol = { channel: 'europol', id: 'EUROPOL' };
+      await receiver.receive(signed(request(), europol));
+      await receiver.receive(signed(JSON.stringify({ ...answer, messageId: 'm-9' }), europol));
+      expect(outbox.map((o) => [o.data.channel, o.data.partner, o.data.originCountry])).toEqual([
+        ['pccc', 'PCCC-HEERLEN', 'DE'],
+        ['pccc', 'PCCC-TOURNAI', 'FR'],
+        ['liaison_officer', 'LO-WASHINGTON', 'CA'],
+        ['europol', 'EUROPOL', undefined],
+        ['europol', 'EUROPOL', undefined],
+      ]);
+    });
+
+    it('refuses partners the directory does not know on that channel, after checking their signature', async () => {
+      const { receiver, outbox } = setup();
+      for (const partner of [
+        { channel: 'pccc', id: 'PCCC-VIENNA' },
+        { channel: 'pccc', id: 'FR' },
+        { channel: 'liaison_officer', id: 'LO-PARIS' },
+        { channel: 'europol', id: 'NL' },
+        { channel: 'siena', id: 'PCCC-HEERLEN' },
+        { channel: 'siena', id: 'BE' },
+      ]) {
+        expect([partner, await refusal(receiver.receive(signed(request(), partner)))]).toEqual([
+          partner,
+          { code: 'INBOUND.UNKNOWN_PARTNER', status: 401 },
+        ]);
+      }
+      expect(outbox).toEqual([]);
+    });
+
+    it('asks a partner that speaks for several states to name one it speaks for', async () => {
+      const { receiver, outbox } = setup();
+      const heerlen = { channel: 'pccc', id: 'PCCC-HEERLEN' };
+      const unnamed = await receiver.receive(signed(request(), heerlen)).catch((e: unknown) => e);
+      expect(unnamed).toMatchObject({
+        code: 'INBOUND.INVALID_MESSAGE',
+        status: 400,
+        details: [{ path: 'originCountry', message: expect.stringMatching(/speaks for DE, NL/) }],
+      });
+      expect(await refusal(receiver.receive(signed(request({ originCountry: 'FR' }), heerlen)))).toEqual({
+        code: 'INBOUND.INVALID_MESSAGE',
+        status: 400,
+      });
+      const europol = { channel: 'europol', id: 'EUROPOL' };
+      expect(await refusal(receiver.receive(signed(request({ originCountry: 'US' }), europol)))).toEqual({
+        code: 'INBOUND.INVALID_MESSAGE',
+        status: 400,
+      });
+      expect(outbox).toEqual([]);
+    });
   });
 });

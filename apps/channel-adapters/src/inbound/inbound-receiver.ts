@@ -14,6 +14,8 @@ import {
 } from '@ixr/messaging';
 import { enqueueOutbox } from '@ixr/persistence';
 import type { Clock, IdGenerator } from '@ixr/platform';
+import { inboundPartner, originStateOf, type Directory, type InboundPartner } from '@ixr/routing';
+import type { DirectorySource } from '../adapters/partner-endpoints';
 import { ADAPTERS_SOURCE } from '../delivery/guarded-send';
 import type { PartnerKeys } from './partner-keys';
 
@@ -32,7 +34,8 @@ export class InboundRefusedError extends Error {
 
 export interface InboundInput {
   channel: string;
-  country: string;
+  /** The sender: a country code, or a directory id (PCCC-HEERLEN, LO-WASHINGTON, EUROPOL). */
+  partner: string;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
@@ -41,33 +44,32 @@ export interface InboundInput {
  * The door for foreign partners' requests and answers (SPEC §4.4): the signature must be the
  * partner's (HMAC over partner, time and exact body), recent, and the message id never seen
  * before — an unsigned, badly signed, stale or replayed message is refused and changes nothing.
- * An accepted message is recorded and its event queued in one transaction; the router takes it
- * from there.
+ * Partners are countries, and the cooperation centres, liaison posts and Europol the directory
+ * knows (`inboundPartner`); a request from a partner that speaks for several states names the one
+ * it comes from. An accepted message is recorded and its event queued in one transaction; the
+ * router takes it from there.
  */
 export class InboundReceiver {
   constructor(
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
     private readonly keys: PartnerKeys,
+    private readonly directories: DirectorySource,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly maxSkewSeconds: number,
   ) {}
 
   async receive(input: InboundInput): Promise<{ reference: string }> {
-    const partner = { channel: input.channel, country: input.country };
-    const key = this.keys.keyFor(partner);
-    if (key === undefined) {
-      throw new InboundRefusedError(
-        'INBOUND.UNKNOWN_PARTNER',
-        401,
-        `no partner ${input.channel}/${input.country}`,
-      );
-    }
+    const partnerId = { channel: input.channel, id: input.partner };
+    const name = `${input.channel}/${input.partner}`;
+    const key = this.keys.keyFor(partnerId);
+    if (key === undefined)
+      throw new InboundRefusedError('INBOUND.UNKNOWN_PARTNER', 401, `no partner ${name}`);
     const now = this.clock.now();
     const check = verifyPartnerSignature({
       key,
-      partner,
+      partner: partnerId,
       timestamp: header(input.headers, TIMESTAMP_HEADER),
       signature: header(input.headers, SIGNATURE_HEADER),
       body: input.body,
@@ -79,7 +81,7 @@ export class InboundReceiver {
         missing: `the message must be signed (${SIGNATURE_HEADER} and ${TIMESTAMP_HEADER} headers)`,
         malformed: `${SIGNATURE_HEADER} must be "v1=<64 hex>" and ${TIMESTAMP_HEADER} Unix seconds`,
         stale: `${TIMESTAMP_HEADER} is more than ${this.maxSkewSeconds} s away from now`,
-        mismatch: `the signature is not ${input.channel}/${input.country}'s`,
+        mismatch: `the signature is not ${name}'s`,
       };
       throw new InboundRefusedError(
         `INBOUND.SIGNATURE_${check.problem.toUpperCase()}`,
@@ -87,12 +89,20 @@ export class InboundReceiver {
         messages[check.problem],
       );
     }
+    // Checked once the signature holds: an unsigned caller costs no database read.
+    const { partner, directory } = await this.knownPartner(input.channel, input.partner);
     const message = parseMessage(input.body);
+    // A request says for which state a partner speaking for several writes; an answer needs not.
+    const originCountry =
+      message.kind === 'request'
+        ? requestOrigin(directory, partner, message.originCountry)
+        : partner.defaultState;
     const inboundId = this.ids.uuid();
     const data: InboundReceived = {
       inboundId,
       channel: input.channel as Channel,
-      originCountry: input.country,
+      partner: partner.id,
+      originCountry,
       receivedAt: now.toISOString(),
       message,
     };
@@ -110,9 +120,9 @@ export class InboundReceiver {
     try {
       fresh = await this.dataSource.transaction(async (manager) => {
         const inserted: unknown[] = await manager.query(
-          `INSERT INTO inbound_messages (channel, origin_country, message_id, inbound_id, kind, received_at)
+          `INSERT INTO inbound_messages (channel, partner, message_id, inbound_id, kind, received_at)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING inbound_id`,
-          [input.channel, input.country, message.messageId, inboundId, message.kind, now],
+          [input.channel, partner.id, message.messageId, inboundId, message.kind, now],
         );
         if (inserted.length === 0) return false;
         await enqueueOutbox(manager, [
@@ -134,12 +144,52 @@ export class InboundReceiver {
       throw new InboundRefusedError(
         'INBOUND.REPLAYED',
         409,
-        `message ${message.messageId} of ${input.channel}/${input.country} was received before; a replay is refused`,
+        `message ${message.messageId} of ${name} was received before; a replay is refused`,
       );
     }
     this.relay.nudge();
     return { reference: inboundId };
   }
+
+  private async knownPartner(
+    channel: string,
+    id: string,
+  ): Promise<{ partner: InboundPartner; directory: Directory }> {
+    let directory: Directory;
+    try {
+      directory = (await this.directories.latestDirectory()).directory;
+    } catch (error) {
+      if (isDependencyUnavailable(error)) {
+        throw new InboundRefusedError(
+          'DEPENDENCY_UNAVAILABLE',
+          503,
+          'the database is unavailable; nothing was stored, please retry',
+        );
+      }
+      throw error;
+    }
+    const found = inboundPartner(directory, channel, id);
+    if (!found.ok)
+      throw new InboundRefusedError(
+        'INBOUND.UNKNOWN_PARTNER',
+        401,
+        `no partner ${channel}/${id}: ${found.reason}`,
+      );
+    return { partner: found.partner, directory };
+  }
+}
+
+function requestOrigin(directory: Directory, partner: InboundPartner, claimed: string | undefined) {
+  const origin = originStateOf(directory, partner, claimed);
+  if (!origin.ok) {
+    throw new InboundRefusedError(
+      'INBOUND.INVALID_MESSAGE',
+      400,
+      `the message is invalid: ${origin.reason}`,
+      [{ path: 'originCountry', message: origin.reason }],
+    );
+  }
+  return origin.state;
 }
 
 function header(headers: InboundInput['headers'], name: string): string | undefined {

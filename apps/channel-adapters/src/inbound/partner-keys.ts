@@ -1,15 +1,14 @@
-import { CHANNELS, type Channel } from '@ixr/domain';
+import { isForeignChannel } from '@ixr/domain';
 import { derivePartnerKey, partnerName, type PartnerId } from '@ixr/messaging';
 
-/** Channels over which foreign partners write to us (not the national inboxes). */
-export const FOREIGN_CHANNELS: readonly Channel[] = CHANNELS.filter(
-  (c) => c !== 'national_spoc' && c !== 'national_unit',
-);
+/** A country code or a directory id (PCCC-HEERLEN, LO-WASHINGTON, EUROPOL). */
+const PARTNER_ID = /^[A-Z0-9]+(-[A-Z0-9]+)*$/;
 
 /**
  * Each partner's HMAC key: configured one by one (`PARTNER_KEYS`, a JSON object
- * `{"siena/NL": "<key>"}`), or derived from a shared seed (development and tests). A partner with
- * no key is unknown and refused.
+ * `{"siena/NL": "<key>", "pccc/PCCC-HEERLEN": "<key>"}`), or derived from a shared seed
+ * (development and tests). A partner with no key is unknown and refused. Whether the directory
+ * knows the partner on that channel is checked once its signature holds (InboundReceiver).
  */
 export class PartnerKeys {
   constructor(
@@ -18,8 +17,8 @@ export class PartnerKeys {
   ) {}
 
   keyFor(partner: PartnerId): string | undefined {
-    if (!FOREIGN_CHANNELS.includes(partner.channel as Channel)) return undefined;
-    if (!/^[A-Z]{2}$/.test(partner.country)) return undefined;
+    if (!isForeignChannel(partner.channel)) return undefined;
+    if (!PARTNER_ID.test(partner.id) || partner.id.length > 80) return undefined;
     const configured = this.explicit[partnerName(partner)];
     if (configured !== undefined) return configured;
     return this.seed === undefined ? undefined : derivePartnerKey(this.seed, partner);

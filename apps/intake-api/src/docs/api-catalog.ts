@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { errorBodySchema, jsonObjectSchema, requestViewSchema, submitResponseSchema } from './api-schemas';
+import {
+  errorBodySchema,
+  jsonObjectSchema,
+  replyAcceptedSchema,
+  requestViewSchema,
+  submitResponseSchema,
+} from './api-schemas';
 import { decisionSchema } from '@ixr/messaging';
 
 export interface OperationDoc {
@@ -121,8 +127,11 @@ Object.assign(API_CATALOG, {
     tag: 'replies',
     summary: "Answer a foreign partner's request",
     description:
-      'The unit the request was routed to, or a SPOC operator; the reply goes back over the channel the request came on, with its handling code.',
-    response: { description: 'accepted for sending', schema: jsonObjectSchema },
+      'The unit the request was routed to, or a SPOC operator; the reply goes back over the channel the request came on, ' +
+      'to the partner that sent it (a country, a PCCC, a liaison post or Europol), with its handling code. ' +
+      '`Idempotency-Key` (per unit): the same key with the same reply returns the first answer and sends nothing again; ' +
+      'with another reply or another request, 409.',
+    response: { description: 'accepted for sending', schema: replyAcceptedSchema },
   },
   'GET /v1/replies/unmatched': {
     tag: 'replies',

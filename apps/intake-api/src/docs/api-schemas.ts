@@ -58,7 +58,26 @@ export const requestViewSchema = z.object({
       completedAt: isoTime.nullable(),
     }),
   ),
+  /** Ours (outbound), or a foreign partner's: the channel and sender it came from, the state behind it. */
+  origin: z.object({
+    direction: z.enum(['outbound', 'inbound']),
+    assignedUnit: z.string().nullable(),
+    originChannel: z.enum(CHANNELS).nullable(),
+    /** A country, a PCCC (PCCC-HEERLEN), a liaison post (LO-WASHINGTON) or EUROPOL: where replies go. */
+    originPartner: z.string().nullable(),
+    originCountry: z.string().nullable(),
+  }),
   replies: z.array(z.unknown()),
+});
+
+/** `POST /v1/requests/{id}/replies`: the reply accepted for sending (the same on an idempotent repeat). */
+export const replyAcceptedSchema = z.object({
+  id: z.uuid(),
+  requestId: z.uuid(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  channel: z.enum(CHANNELS),
+  destination: z.string(),
+  createdAt: isoTime,
 });
 
 /** The named schemas of the document (`#/components/schemas/<name>`), referenced where used. */

@@ -1,8 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { HANDLING_CODES, ISO_LANGUAGE_CODES, MAX_TEXT_LENGTH } from '@ixr/domain';
 import { actorOf } from '../auth/actor';
 import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
+import { idempotencyKeyOf } from '../http/idempotency';
 import { requireJustification } from '../http/justification';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { RepliesService, type ReplyBody } from './replies.service';
@@ -27,16 +29,30 @@ const replySchema = z.strictObject({
 export class RepliesController {
   constructor(private readonly replies: RepliesService) {}
 
-  /** SPEC §2: the unit the request was routed to, or a SPOC operator, answers a foreign request. */
+  /**
+   * SPEC §2: the unit the request was routed to, or a SPOC operator, answers a foreign request.
+   * `Idempotency-Key` as for submissions: a repeat returns the first answer and sends nothing.
+   */
   @Post('requests/:id/replies')
   @HttpCode(202)
   @Roles('requester', 'spoc_operator')
-  reply(
+  async reply(
     @Req() req: AuthenticatedRequest,
     @Param('id') id: string,
     @Body(new ZodBodyPipe(replySchema)) body: ReplyBody,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.replies.reply(id, req.claims, actorOf(req.claims, ['spoc_operator', 'requester']), body);
+    const result = await this.replies.reply(
+      id,
+      req.claims,
+      actorOf(req.claims, ['spoc_operator', 'requester']),
+      body,
+      idempotencyKeyOf(idempotencyKey),
+    );
+    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+    const { replayed: _replayed, ...response } = result;
+    return response;
   }
 
   /** The SPOC queue of answers whose request is unknown (SPEC §4.4). */

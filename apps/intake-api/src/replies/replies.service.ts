@@ -4,9 +4,17 @@ import type { Claims } from '@ixr/auth';
 import type { Actor, HandlingCode } from '@ixr/domain';
 import { createEnvelope, EVENT_TYPES, TOPICS, type ReplyDispatched } from '@ixr/messaging';
 import { enqueueOutbox } from '@ixr/persistence';
-import { AppError, Clock, ForbiddenError, IdGenerator, NotFoundError } from '@ixr/platform';
+import {
+  AppError,
+  Clock,
+  ForbiddenError,
+  IdempotencyConflictError,
+  IdGenerator,
+  NotFoundError,
+} from '@ixr/platform';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { toDependencyError } from '../http/dependency-errors';
+import { bodyHashOf, isUniqueViolation } from '../http/idempotency';
 
 /** Only a foreign partner's request takes a reply (our own requests receive answers). */
 export class ReplyNotAcceptedError extends AppError {
@@ -23,10 +31,32 @@ interface InboundRequestRow {
   id: string;
   direction: string;
   origin_channel: string | null;
-  origin_country: string | null;
+  origin_partner: string | null;
   partner_message_id: string | null;
   assigned_unit: string | null;
   body: { language?: string };
+}
+
+/** What `POST /v1/requests/{id}/replies` answers (202), first time and on a replay. */
+export interface ReplyAccepted {
+  id: string;
+  requestId: string;
+  status: string;
+  channel: string;
+  destination: string;
+  createdAt: string;
+  /** True when an earlier reply with the same Idempotency-Key was returned (nothing new sent). */
+  replayed: boolean;
+}
+
+interface ReplyKeyRow {
+  id: string;
+  request_id: string;
+  status: string;
+  channel: string;
+  partner: string;
+  created_at: Date;
+  body_hash: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,7 +65,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Replies to foreign requests (SPEC §2, §4.4): the unit the request was routed to, or a SPOC
  * operator, answers; the reply goes back over the channel the request came on, to the partner that
  * sent it, referring to the partner's message id. The reply, its `responded` log entry and the
- * event that sends it commit together.
+ * event that sends it commit together. With an `Idempotency-Key` (per unit, as for submissions),
+ * the same reply again returns the first answer and sends nothing; another reply under the same key
+ * is a 409.
  */
 @Injectable()
 export class RepliesService {
@@ -46,92 +78,139 @@ export class RepliesService {
     private readonly ids: IdGenerator,
   ) {}
 
-  async reply(requestId: string, caller: Claims, actor: Actor, body: ReplyBody) {
+  async reply(
+    requestId: string,
+    caller: Claims,
+    actor: Actor,
+    body: ReplyBody,
+    idempotencyKey?: string,
+  ): Promise<ReplyAccepted> {
     if (!UUID.test(requestId)) throw new NotFoundError(`no request ${requestId}`);
+    // The request is part of what was asked: the same key on another request is another reply.
+    const bodyHash = bodyHashOf({ requestId, ...body });
+    try {
+      if (idempotencyKey) {
+        const earlier = await this.findByKey(actor.unit, idempotencyKey);
+        if (earlier) return replayOf(earlier, bodyHash);
+      }
+      return await this.send(
+        requestId,
+        caller,
+        actor,
+        body,
+        idempotencyKey ? { idempotencyKey, bodyHash } : {},
+      );
+    } catch (error) {
+      if (idempotencyKey && isUniqueViolation(error, 'replies_idempotency')) {
+        // A concurrent reply with the same key won the race.
+        const earlier = await this.findByKey(actor.unit, idempotencyKey);
+        if (earlier) return replayOf(earlier, bodyHash);
+      }
+      throw toDependencyError(error);
+    }
+  }
+
+  private async send(
+    requestId: string,
+    caller: Claims,
+    actor: Actor,
+    body: ReplyBody,
+    key: { idempotencyKey?: string; bodyHash?: string },
+  ): Promise<ReplyAccepted> {
     const replyId = this.ids.uuid();
     const now = this.clock.now();
-    const result = await this.guard(() =>
-      this.dataSource.transaction(async (manager) => {
-        const [request]: InboundRequestRow[] = await manager.query(
-          `SELECT id, direction, origin_channel, origin_country, partner_message_id, assigned_unit, body
+    const result = await this.dataSource.transaction(async (manager) => {
+      const [request]: InboundRequestRow[] = await manager.query(
+        `SELECT id, direction, origin_channel, origin_partner, partner_message_id, assigned_unit, body
              FROM requests WHERE id = $1`,
-          [requestId],
+        [requestId],
+      );
+      if (!request) throw new NotFoundError(`no request ${requestId}`);
+      const operator = caller.roles.includes('spoc_operator');
+      if (request.direction !== 'inbound') {
+        if (!operator && !caller.roles.includes('requester')) throw new ForbiddenError('not yours to answer');
+        throw new ReplyNotAcceptedError(
+          `request ${requestId} is one of ours: replies answer foreign partners' requests`,
         );
-        if (!request) throw new NotFoundError(`no request ${requestId}`);
-        const operator = caller.roles.includes('spoc_operator');
-        if (request.direction !== 'inbound') {
-          if (!operator && !caller.roles.includes('requester'))
-            throw new ForbiddenError('not yours to answer');
-          throw new ReplyNotAcceptedError(
-            `request ${requestId} is one of ours: replies answer foreign partners' requests`,
-          );
-        }
-        if (!operator && request.assigned_unit !== caller.unit) {
-          throw new ForbiddenError(`request ${requestId} was routed to another unit`);
-        }
-        const channel = request.origin_channel as ReplyDispatched['channel'];
-        const destination = request.origin_country!;
-        const data: ReplyDispatched = {
+      }
+      if (!operator && request.assigned_unit !== caller.unit) {
+        throw new ForbiddenError(`request ${requestId} was routed to another unit`);
+      }
+      const channel = request.origin_channel as ReplyDispatched['channel'];
+      // The sender: a country, a PCCC, a liaison post or Europol.
+      const destination = request.origin_partner!;
+      const data: ReplyDispatched = {
+        replyId,
+        requestId,
+        channel,
+        destination,
+        inReplyTo: request.partner_message_id!,
+        handlingCode: body.handlingCode,
+        language: body.language ?? request.body.language ?? 'en',
+        text: body.text,
+        author: actor,
+        at: now.toISOString(),
+      };
+      await manager.query(
+        `INSERT INTO replies (id, request_id, direction, channel, partner, in_reply_to, unit, author,
+             handling_code, language, text, status, created_at, idempotency_key, body_hash)
+           VALUES ($1, $2, 'outbound', $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13)`,
+        [
           replyId,
           requestId,
           channel,
           destination,
-          inReplyTo: request.partner_message_id!,
-          handlingCode: body.handlingCode,
-          language: body.language ?? request.body.language ?? 'en',
-          text: body.text,
-          author: actor,
-          at: now.toISOString(),
-        };
-        await manager.query(
-          `INSERT INTO replies (id, request_id, direction, channel, partner, in_reply_to, unit, author,
-             handling_code, language, text, status, created_at)
-           VALUES ($1, $2, 'outbound', $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11)`,
-          [
-            replyId,
-            requestId,
-            channel,
-            destination,
-            data.inReplyTo,
-            actor.unit,
-            actor.person,
-            data.handlingCode,
-            data.language,
-            data.text,
-            now,
-          ],
-        );
-        await this.audit.record(manager, actor, {
-          kind: 'responded',
-          justification: `reply to the request of ${channel}/${destination} (message ${data.inReplyTo})`,
-          requestId,
-          recipients: [`${channel}:${destination}`],
-          channel,
-          details: { replyId, inReplyTo: data.inReplyTo, handlingCode: data.handlingCode },
-        });
-        const envelope = createEnvelope({
-          id: this.ids.uuid(),
-          type: EVENT_TYPES[TOPICS.replyDispatched],
-          source: 'ixr/intake-api',
-          time: now,
-          subject: requestId,
-          data,
-        });
-        await enqueueOutbox(manager, [
-          { topic: TOPICS.replyDispatched, key: requestId, value: JSON.stringify(envelope) },
-        ]);
-        return {
-          id: replyId,
-          requestId,
-          status: 'pending',
-          channel,
-          destination,
-          createdAt: now.toISOString(),
-        };
-      }),
-    );
+          data.inReplyTo,
+          actor.unit,
+          actor.person,
+          data.handlingCode,
+          data.language,
+          data.text,
+          now,
+          key.idempotencyKey ?? null,
+          key.bodyHash ?? null,
+        ],
+      );
+      await this.audit.record(manager, actor, {
+        kind: 'responded',
+        justification: `reply to the request of ${channel}/${destination} (message ${data.inReplyTo})`,
+        requestId,
+        recipients: [`${channel}:${destination}`],
+        channel,
+        details: { replyId, inReplyTo: data.inReplyTo, handlingCode: data.handlingCode },
+      });
+      const envelope = createEnvelope({
+        id: this.ids.uuid(),
+        type: EVENT_TYPES[TOPICS.replyDispatched],
+        source: 'ixr/intake-api',
+        time: now,
+        subject: requestId,
+        data,
+      });
+      await enqueueOutbox(manager, [
+        { topic: TOPICS.replyDispatched, key: requestId, value: JSON.stringify(envelope) },
+      ]);
+      return {
+        id: replyId,
+        requestId,
+        status: 'pending',
+        channel,
+        destination,
+        createdAt: now.toISOString(),
+        replayed: false,
+      };
+    });
     this.audit.nudge();
     return result;
+  }
+
+  private async findByKey(unit: string, key: string): Promise<ReplyKeyRow | undefined> {
+    const [row]: ReplyKeyRow[] = await this.dataSource.query(
+      `SELECT id, request_id, status, channel, partner, created_at, body_hash
+         FROM replies WHERE unit = $1 AND idempotency_key = $2`,
+      [unit, key],
+    );
+    return row;
   }
 
   /** The SPOC queue: partners' answers that name no request of ours (SPEC §4.4), oldest first. */
@@ -174,4 +253,21 @@ export class RepliesService {
       throw toDependencyError(error);
     }
   }
+}
+
+function replayOf(earlier: ReplyKeyRow, bodyHash: string): ReplyAccepted {
+  if (earlier.body_hash !== bodyHash) {
+    throw new IdempotencyConflictError(
+      'this Idempotency-Key was already used for a different reply; use a new key for a new reply',
+    );
+  }
+  return {
+    id: earlier.id,
+    requestId: earlier.request_id,
+    status: earlier.status,
+    channel: earlier.channel,
+    destination: earlier.partner,
+    createdAt: earlier.created_at.toISOString(),
+    replayed: true,
+  };
 }

@@ -26,6 +26,9 @@ export interface RequestOrigin {
   direction: 'outbound' | 'inbound';
   assignedUnit: string | null;
   originChannel: string | null;
+  /** Who sent a foreign request (where the reply goes): a country, a PCCC, a liaison post, EUROPOL. */
+  originPartner: string | null;
+  /** The state it comes from (none for Europol's own request). */
   originCountry: string | null;
 }
 
@@ -37,9 +40,10 @@ export async function requestOrigin(
     direction: 'outbound' | 'inbound';
     assigned_unit: string | null;
     origin_channel: string | null;
+    origin_partner: string | null;
     origin_country: string | null;
   }[] = await dataSource.query(
-    `SELECT direction, assigned_unit, origin_channel, origin_country FROM requests WHERE id = $1`,
+    `SELECT direction, assigned_unit, origin_channel, origin_partner, origin_country FROM requests WHERE id = $1`,
     [requestId],
   );
   return (
@@ -47,6 +51,7 @@ export async function requestOrigin(
       direction: row.direction,
       assignedUnit: row.assigned_unit,
       originChannel: row.origin_channel,
+      originPartner: row.origin_partner,
       originCountry: row.origin_country,
     }
   );

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { outboundRequestBodySchema, type OutboundRequestBody } from '@ixr/domain';
-import { NotFoundError, ValidationFailedError } from '@ixr/platform';
+import { NotFoundError } from '@ixr/platform';
 import { actorOfRequest, RecordsConsultation, Roles, type AuthenticatedRequest } from '../auth/route-access';
+import { idempotencyKeyOf } from '../http/idempotency';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { RequestViewService } from './request-view.service';
 import { SubmitRequestUseCase } from './submit-request.usecase';
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
 
 @Controller('v1/requests')
 export class RequestsController {
@@ -26,12 +25,7 @@ export class RequestsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new ValidationFailedError('the Idempotency-Key header is invalid', [
-        { path: 'header:Idempotency-Key', message: 'must be 1-200 characters of A-Z a-z 0-9 _ . : -' },
-      ]);
-    }
-    const result = await this.submit.execute(actorOfRequest(req), body, idempotencyKey);
+    const result = await this.submit.execute(actorOfRequest(req), body, idempotencyKeyOf(idempotencyKey));
     void reply.header('location', `/v1/requests/${result.id}`);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
     const { replayed: _replayed, ...response } = result;

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Actor, DeadlineBasis, OutboundRequestBody } from '@ixr/domain';
 import { createEnvelope, EVENT_TYPES, OutboxRelay, TOPICS, type RequestReceived } from '@ixr/messaging';
 import { enqueueOutbox, RequestEntity } from '@ixr/persistence';
 import { Clock, IdGenerator, IdempotencyConflictError } from '@ixr/platform';
-import { canonicalJson } from '@ixr/exchange-log';
 import { toDependencyError } from '../http/dependency-errors';
+import { bodyHashOf, isUniqueViolation } from '../http/idempotency';
 
 /** Computes the legal reply deadline of a request at receipt (SPEC §4.2). */
 export interface DeadlinePolicy {
@@ -44,7 +43,7 @@ export class SubmitRequestUseCase {
   ) {}
 
   async execute(actor: Actor, body: OutboundRequestBody, idempotencyKey?: string): Promise<SubmitResult> {
-    const bodyHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+    const bodyHash = bodyHashOf(body);
     try {
       if (idempotencyKey) {
         const earlier = await this.findByKey(actor.unit, idempotencyKey);
@@ -123,14 +122,4 @@ export class SubmitRequestUseCase {
       replayed: true,
     };
   }
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const driverError = (error as QueryFailedError & { driverError?: { code?: string; constraint?: string } })
-    .driverError;
-  return (
-    error instanceof QueryFailedError &&
-    driverError?.code === '23505' &&
-    driverError.constraint === constraint
-  );
 }

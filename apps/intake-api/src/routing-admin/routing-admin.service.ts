@@ -216,6 +216,15 @@ export class RoutingAdminService {
     const parsed = parseDirectory(document);
     if (!parsed.ok) throw new ValidationFailedError('the directory is invalid', parsed.errors);
     const directory = parsed.value;
+    // Only versions stored before endpoints moved into the directory may lack them (replay reads those).
+    if (directory.partnerEndpoints === undefined) {
+      throw new ValidationFailedError('the directory is invalid', [
+        {
+          path: 'partnerEndpoints',
+          message: 'required: where the adapters reach each foreign partner, per channel and destination',
+        },
+      ]);
+    }
     const hash = sha256Hex(canonicalJson(directory));
     await this.guard(() =>
       this.dataSource.transaction(async (manager) => {

@@ -30,8 +30,8 @@ const INTERNAL_CHANNELS = new Set(['national_unit', 'national_spoc']);
  * A foreign partner's message, accepted by its adapter (SPEC §4.4):
  * - a new request becomes a request of direction `inbound`, routed by the rule set to the contact
  *   point that covers its theme (and region) or to the SPOC duty desk, put in that unit's inbox,
- *   and given the same deadline clock as outbound requests; the channel and partner are kept so
- *   the reply goes back the way the request came;
+ *   and given the same deadline clock as outbound requests; the channel and partner (a country,
+ *   a PCCC, a liaison post or Europol) are kept so the reply goes back the way the request came;
  * - an answer is attached to the request it names (`inReplyTo`) and the requesting unit notified;
  *   an answer to an unknown request goes to the SPOC queue — never dropped. Late answers are kept.
  * Each step is logged in the transaction that makes it; handling an event twice changes nothing.
@@ -66,11 +66,13 @@ export class HandleInboundUseCase {
     rulesetHash: string,
   ): Promise<boolean> {
     const { inboundId, channel, originCountry, receivedAt } = event.data;
+    const sender = senderOf(event.data);
     const now = this.clock.now();
     const routed = routeInbound(
       {
         requestId: inboundId,
         originCountry,
+        partner: sender,
         channel,
         receivedAt,
         offenceCategory: message.offence.category,
@@ -93,7 +95,7 @@ export class HandleInboundUseCase {
       );
     }
     const assigned = decision.routes.find((r) => r.role === 'primary')?.destination ?? directory.spocDutyDesk;
-    const partner = partnerActor(channel, originCountry);
+    const partner = partnerActor(channel, sender);
     const at = now.toISOString();
 
     return this.dataSource.transaction(async (manager) => {
@@ -101,8 +103,8 @@ export class HandleInboundUseCase {
       const inserted: unknown[] = await manager.query(
         `INSERT INTO requests (id, requesting_unit, requested_by, mission_type, body, body_hash, idempotency_key,
            status, received_at, deadline_at, deadline_basis, decision, routed_at, direction, origin_channel,
-           origin_country, partner_message_id, assigned_unit)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'routed', $8, $9, $10, $11, $12, 'inbound', $13, $14, $7, $15)
+           origin_country, partner_message_id, assigned_unit, origin_partner)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'routed', $8, $9, $10, $11, $12, 'inbound', $13, $14, $7, $15, $16)
          ON CONFLICT DO NOTHING RETURNING id`,
         [
           inboundId,
@@ -118,8 +120,9 @@ export class HandleInboundUseCase {
           JSON.stringify(decision),
           now,
           channel,
-          originCountry,
+          originCountry ?? null,
           assigned,
+          sender,
         ],
       );
       if (inserted.length === 0) return false;
@@ -134,7 +137,13 @@ export class HandleInboundUseCase {
             channel,
             rulesetVersion: null,
             at: receivedAt,
-            details: { direction: 'inbound', partnerMessageId: message.messageId, request: message },
+            details: {
+              direction: 'inbound',
+              partner: sender,
+              originCountry: originCountry ?? null,
+              partnerMessageId: message.messageId,
+              request: message,
+            },
           },
           this.ids,
           event.correlationid,
@@ -186,7 +195,7 @@ export class HandleInboundUseCase {
       }
       await enqueueOutbox(manager, log);
       this.logger.info(
-        { requestId: inboundId, channel, originCountry, unit: assigned },
+        { requestId: inboundId, channel, partner: sender, originCountry, unit: assigned },
         'inbound request routed',
       );
       return true;
@@ -230,9 +239,10 @@ export class HandleInboundUseCase {
     message: PartnerAnswer,
     directory: Directory,
   ): Promise<boolean> {
-    const { inboundId, channel, originCountry, receivedAt } = event.data;
+    const { inboundId, channel, receivedAt } = event.data;
+    const sender = senderOf(event.data);
     const now = this.clock.now();
-    const partner = partnerActor(channel, originCountry);
+    const partner = partnerActor(channel, sender);
     return this.dataSource.transaction(async (manager) => {
       if (!(await markProcessed(manager, CONSUMER, event.id))) return false;
       const [target]: { id: string; requesting_unit: string; deadline_at: Date | null }[] = UUID.test(
@@ -261,7 +271,7 @@ export class HandleInboundUseCase {
           inboundId,
           requestId,
           channel,
-          originCountry,
+          sender,
           message.inReplyTo,
           message.messageId,
           unit,
@@ -289,7 +299,7 @@ export class HandleInboundUseCase {
             actor: partner,
             justification:
               disposition.action === 'attach'
-                ? `answer of ${channel}/${originCountry} to request ${disposition.requestId}${late ? ' (after its deadline)' : ''}`
+                ? `answer of ${channel}/${sender} to request ${disposition.requestId}${late ? ' (after its deadline)' : ''}`
                 : disposition.reason,
             requestId,
             recipients: [unit],
@@ -317,4 +327,12 @@ export class HandleInboundUseCase {
       return true;
     });
   }
+}
+
+/** Who sent the message: its partner, or, in events from before non-country partners, its country. */
+function senderOf(data: InboundReceived): string {
+  const sender = data.partner ?? data.originCountry;
+  if (sender === undefined)
+    throw new PermanentHandlerError('INBOUND.NO_PARTNER', 'the message names no partner');
+  return sender;
 }

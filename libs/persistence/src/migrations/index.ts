@@ -3,6 +3,9 @@ import { RoutingConfig1764380000000 } from './1764380000000-routing-config';
 import { ExchangeLogMerkle1764390000001 } from './1764390000001-exchange-log-merkle';
 import { DeliveryGuarantees1764395000001 } from './1764395000001-delivery-guarantees';
 import { InboundReplies1764395000002 } from './1764395000002-inbound-replies';
+import { ReplyIdempotency1764396000001 } from './1764396000001-reply-idempotency';
+import { PartnerEndpoints1764396000002 } from './1764396000002-partner-endpoints';
+import { InboundPartners1764396000003 } from './1764396000003-inbound-partners';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -11,4 +14,7 @@ export const MIGRATIONS = [
   ExchangeLogMerkle1764390000001,
   DeliveryGuarantees1764395000001,
   InboundReplies1764395000002,
+  ReplyIdempotency1764396000001,
+  PartnerEndpoints1764396000002,
+  InboundPartners1764396000003,
 ];
