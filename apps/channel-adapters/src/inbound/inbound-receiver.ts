@@ -131,14 +131,7 @@ export class InboundReceiver {
         return true;
       });
     } catch (error) {
-      if (isDependencyUnavailable(error)) {
-        throw new InboundRefusedError(
-          'DEPENDENCY_UNAVAILABLE',
-          503,
-          'the database is unavailable; nothing was stored, please retry',
-        );
-      }
-      throw error;
+      throw asRefusal(error);
     }
     if (!fresh) {
       throw new InboundRefusedError(
@@ -159,14 +152,7 @@ export class InboundReceiver {
     try {
       directory = (await this.directories.latestDirectory()).directory;
     } catch (error) {
-      if (isDependencyUnavailable(error)) {
-        throw new InboundRefusedError(
-          'DEPENDENCY_UNAVAILABLE',
-          503,
-          'the database is unavailable; nothing was stored, please retry',
-        );
-      }
-      throw error;
+      throw asRefusal(error);
     }
     const found = inboundPartner(directory, channel, id);
     if (!found.ok)
@@ -217,4 +203,14 @@ function parseMessage(body: Buffer) {
     );
   }
   return parsed.data;
+}
+
+/** A database that is away becomes a 503 the partner may retry; anything else stays as it is. */
+function asRefusal(error: unknown): unknown {
+  if (!isDependencyUnavailable(error)) return error;
+  return new InboundRefusedError(
+    'DEPENDENCY_UNAVAILABLE',
+    503,
+    'the database is unavailable; nothing was stored, please retry',
+  );
 }
