@@ -1,0 +1,111 @@
+import type { EntityManager } from 'typeorm';
+import type { RoutingDecision } from '@ixr/domain';
+import type { PlannedDelivery } from '@ixr/messaging';
+import { forgetProcessed, markProcessedMany } from '@ixr/persistence';
+import type { MilestoneAt } from '@ixr/routing';
+
+/** A decided request, as the router stores it. */
+export interface RoutedRequest {
+  requestId: string;
+  decision: RoutingDecision;
+  deliveries: readonly PlannedDelivery[];
+  milestones: readonly MilestoneAt[];
+}
+
+/** What became of a request the router tried to mark routed. */
+export type RouteMark = 'routed' | 'routed-already' | 'unknown';
+
+/**
+ * The router's writes, each one set-based statement for a whole batch, inside the caller's
+ * transaction: the processed-event records, the decisions, the planned deliveries, the deadline
+ * milestones.
+ */
+export class RoutedRequestStore {
+  constructor(private readonly consumer: string) {}
+
+  /** Records the events as handled; returns those that were not already (the others change nothing). */
+  claimEvents(manager: EntityManager, eventIds: readonly string[]): Promise<Set<string>> {
+    return markProcessedMany(manager, this.consumer, eventIds);
+  }
+
+  /** Takes back the records of events that failed, so that their retry or re-drive is handled. */
+  releaseEvents(manager: EntityManager, eventIds: readonly string[]): Promise<void> {
+    return forgetProcessed(manager, this.consumer, eventIds);
+  }
+
+  /**
+   * Stores the decisions of requests not routed yet (the row lock makes a concurrent second routing
+   * of the same request wait, then find it routed). Request ids must be distinct.
+   */
+  async markRouted(
+    manager: EntityManager,
+    requests: readonly RoutedRequest[],
+    now: Date,
+  ): Promise<Map<string, RouteMark>> {
+    if (requests.length === 0) return new Map();
+    // The WITH's final SELECT sees the table as before the UPDATE: `known` tells a request
+    // routed earlier from one that does not exist.
+    const rows: { id: string; routed: boolean; known: boolean }[] = await manager.query(
+      `WITH v AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[])
+           AS v(id, decision, deadline_at, deadline_basis)
+       ), routed AS (
+         UPDATE requests r
+            SET decision = v.decision::json, status = 'routed', routed_at = $5,
+                deadline_at = v.deadline_at, deadline_basis = v.deadline_basis
+           FROM v
+          WHERE r.id = v.id AND r.routed_at IS NULL
+         RETURNING r.id
+       )
+       SELECT v.id,
+              EXISTS (SELECT 1 FROM routed WHERE routed.id = v.id) AS routed,
+              EXISTS (SELECT 1 FROM requests r WHERE r.id = v.id) AS known
+         FROM v`,
+      [
+        requests.map((r) => r.requestId),
+        requests.map((r) => JSON.stringify(r.decision)),
+        requests.map((r) => r.decision.deadline.at),
+        requests.map((r) => r.decision.deadline.basis),
+        now,
+      ],
+    );
+    return new Map(
+      rows.map((row) => [row.id, row.routed ? 'routed' : row.known ? 'routed-already' : 'unknown']),
+    );
+  }
+
+  async insertDeliveries(
+    manager: EntityManager,
+    requests: readonly RoutedRequest[],
+    now: Date,
+  ): Promise<void> {
+    const rows = requests.flatMap((r) => r.deliveries.map((d) => ({ ...d, requestId: r.requestId })));
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO deliveries (id, request_id, channel, destination, role, rule_id, status, attempts, dispatched_at)
+       SELECT id, request_id, channel, destination, role, rule_id, 'pending', 0, $7
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
+           AS t(id, request_id, channel, destination, role, rule_id)`,
+      [
+        rows.map((d) => d.deliveryId),
+        rows.map((d) => d.requestId),
+        rows.map((d) => d.channel),
+        rows.map((d) => d.destination),
+        rows.map((d) => d.role),
+        rows.map((d) => d.ruleId),
+        now,
+      ],
+    );
+  }
+
+  /** The deadline monitor works from these rows, so warnings survive restarts. */
+  async insertMilestones(manager: EntityManager, requests: readonly RoutedRequest[]): Promise<void> {
+    const rows = requests.flatMap((r) => r.milestones.map((m) => ({ ...m, requestId: r.requestId })));
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO deadline_milestones (request_id, milestone, due_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) ON CONFLICT DO NOTHING`,
+      [rows.map((m) => m.requestId), rows.map((m) => m.milestone), rows.map((m) => m.at)],
+    );
+  }
+}
