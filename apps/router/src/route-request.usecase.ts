@@ -108,15 +108,16 @@ export class RouteRequestUseCase {
       const candidates = decided.filter((d) => fresh.has(d.event.id));
       // One routing per request: the first event naming it; the others find it routed.
       const first = new Map<string, Decided>();
-      for (const d of candidates) if (!first.has(d.routed.requestId)) first.set(d.routed.requestId, d);
+      for (const d of candidates) if (!first.has(requestKey(d))) first.set(requestKey(d), d);
       const byRequest = await this.store.markRouted(
         manager,
         [...first.values()].map((d) => d.record),
         now,
       );
       const markOf = (d: Decided): RouteMark => {
-        const mark = byRequest.get(d.routed.requestId) ?? 'unknown';
-        return mark === 'routed' && first.get(d.routed.requestId) !== d ? 'routed-already' : mark;
+        const chosen = first.get(requestKey(d))!;
+        const mark = byRequest.get(chosen.routed.requestId) ?? 'unknown';
+        return mark === 'routed' && chosen !== d ? 'routed-already' : mark;
       };
       const outcome = candidates.map((d) => ({ d, mark: markOf(d) }));
       const routed = outcome.filter((o) => o.mark === 'routed').map((o) => o.d);
@@ -203,4 +204,9 @@ export class RouteRequestUseCase {
     });
     return { topic: TOPICS.requestRouted, key: data.requestId, value: JSON.stringify(envelope) };
   }
+}
+
+/** Request ids are uuids, which PostgreSQL compares without regard to case. */
+function requestKey(d: Decided): string {
+  return d.routed.requestId.toLowerCase();
 }

@@ -4,6 +4,8 @@ import type { PlannedDelivery } from '@ixr/messaging';
 import { forgetProcessed, markProcessedMany } from '@ixr/persistence';
 import type { MilestoneAt } from '@ixr/routing';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A decided request, as the router stores it. */
 export interface RoutedRequest {
   requestId: string;
@@ -42,13 +44,18 @@ export class RoutedRequestStore {
     requests: readonly RoutedRequest[],
     now: Date,
   ): Promise<Map<string, RouteMark>> {
-    if (requests.length === 0) return new Map();
+    // A request id that is no uuid names no request; kept out of the statement, whose cast it
+    // would fail for the whole batch.
+    const marks = new Map<string, RouteMark>();
+    for (const r of requests) if (!UUID.test(r.requestId)) marks.set(r.requestId, 'unknown');
+    const valid = requests.filter((r) => !marks.has(r.requestId));
+    if (valid.length === 0) return marks;
     // The WITH's final SELECT sees the table as before the UPDATE: `known` tells a request
     // routed earlier from one that does not exist.
-    const rows: { id: string; routed: boolean; known: boolean }[] = await manager.query(
+    const rows: { n: string; routed: boolean; known: boolean }[] = await manager.query(
       `WITH v AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[])
-           AS v(id, decision, deadline_at, deadline_basis)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) WITH ORDINALITY
+           AS v(id, decision, deadline_at, deadline_basis, n)
        ), routed AS (
          UPDATE requests r
             SET decision = v.decision::json, status = 'routed', routed_at = $5,
@@ -57,21 +64,24 @@ export class RoutedRequestStore {
           WHERE r.id = v.id AND r.routed_at IS NULL
          RETURNING r.id
        )
-       SELECT v.id,
+       SELECT v.n,
               EXISTS (SELECT 1 FROM routed WHERE routed.id = v.id) AS routed,
               EXISTS (SELECT 1 FROM requests r WHERE r.id = v.id) AS known
          FROM v`,
       [
-        requests.map((r) => r.requestId),
-        requests.map((r) => JSON.stringify(r.decision)),
-        requests.map((r) => r.decision.deadline.at),
-        requests.map((r) => r.decision.deadline.basis),
+        valid.map((r) => r.requestId),
+        valid.map((r) => JSON.stringify(r.decision)),
+        valid.map((r) => r.decision.deadline.at),
+        valid.map((r) => r.decision.deadline.basis),
         now,
       ],
     );
-    return new Map(
-      rows.map((row) => [row.id, row.routed ? 'routed' : row.known ? 'routed-already' : 'unknown']),
-    );
+    // By position (ordinality counts from 1), so the ids come back exactly as the events wrote them.
+    for (const row of rows) {
+      const mark = row.routed ? 'routed' : row.known ? 'routed-already' : 'unknown';
+      marks.set(valid[Number(row.n) - 1].requestId, mark);
+    }
+    return marks;
   }
 
   async insertDeliveries(
