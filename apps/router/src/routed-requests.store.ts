@@ -48,7 +48,10 @@ export class RoutedRequestStore {
     // would fail for the whole batch.
     const marks = new Map<string, RouteMark>();
     for (const r of requests) if (!UUID.test(r.requestId)) marks.set(r.requestId, 'unknown');
-    const valid = requests.filter((r) => !marks.has(r.requestId));
+    // In id order, so that two routers (a rebalance overlapping) lock shared rows in the same order.
+    const valid = requests
+      .filter((r) => !marks.has(r.requestId))
+      .sort((a, b) => byId(a.requestId, b.requestId));
     if (valid.length === 0) return marks;
     // The WITH's final SELECT sees the table as before the UPDATE: `known` tells a request
     // routed earlier from one that does not exist.
@@ -118,4 +121,10 @@ export class RoutedRequestStore {
       [rows.map((m) => m.requestId), rows.map((m) => m.milestone), rows.map((m) => m.at)],
     );
   }
+}
+
+/** The order PostgreSQL gives uuids (their hex digits, case aside). */
+function byId(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  return x < y ? -1 : x > y ? 1 : 0;
 }
