@@ -159,6 +159,8 @@ describe('exchange log audit on a running system', () => {
 
   it('shows a timeline received → routed → dispatched → delivered, with actors, justifications and proofs', async () => {
     const id = ids[0];
+    // The tests before logged refused reads of this request: an entry has a proof once signed.
+    await allCheckpointed();
     const res = await api<{
       checkpoint: { size: number; rootHash: string; note: string };
       entries: {
