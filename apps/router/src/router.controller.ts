@@ -1,6 +1,12 @@
 import { Controller, Inject } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-import { TOPICS, type EventEnvelope, type InboundReceived, type RequestReceived } from '@ixr/messaging';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import {
+  TOPICS,
+  type EventEnvelope,
+  type InboundReceived,
+  type KafkaEventContext,
+  type RequestReceived,
+} from '@ixr/messaging';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import { RouteRequestUseCase } from './route-request.usecase';
 
@@ -11,9 +17,13 @@ export class RouterController {
     @Inject(HandleInboundUseCase) private readonly inbound: HandleInboundUseCase,
   ) {}
 
-  @EventPattern(TOPICS.requestReceived)
-  onRequestReceived(@Payload() event: EventEnvelope<RequestReceived>): Promise<void> {
-    return this.routeRequest.execute(event);
+  /** In batches: each decision in memory, one transaction for the batch; failed events reported alone. */
+  @EventPattern(TOPICS.requestReceived, { batch: true })
+  onRequestReceived(
+    @Payload() events: EventEnvelope<RequestReceived>[],
+    @Ctx() ctx: KafkaEventContext,
+  ): Promise<void> {
+    return this.routeRequest.execute(events, ctx);
   }
 
   /** A foreign partner's request or answer (SPEC §4.4). */

@@ -4,7 +4,13 @@ import { OutboxRelay } from '@ixr/messaging';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
-import { ROUTING_POLICY, RouteRequestUseCase, type RoutingPolicy } from './route-request.usecase';
+import {
+  ROUTER_LOGGER,
+  ROUTING_POLICY,
+  RouteRequestUseCase,
+  type RoutingPolicy,
+} from './route-request.usecase';
+import { RoutedRequestStore } from './routed-requests.store';
 import { RouterController } from './router.controller';
 
 @Module({})
@@ -22,6 +28,8 @@ export class RouterModule {
         { provide: DataSource, useValue: options.infra.dataSource },
         { provide: OutboxRelay, useValue: options.infra.relay },
         { provide: ROUTING_POLICY, useValue: options.policy },
+        { provide: ROUTER_LOGGER, useValue: options.infra.logger },
+        { provide: RoutedRequestStore, useValue: new RoutedRequestStore('router') },
         { provide: HandleInboundUseCase, useValue: options.inbound },
         Clock,
         IdGenerator,
