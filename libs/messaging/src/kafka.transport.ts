@@ -40,6 +40,12 @@ export interface KafkaTransportOptions {
    * 15 s): the time a crashed (kill -9) instance holds up its partitions.
    */
   sessionTimeoutMs?: number;
+  /**
+   * The most bytes one fetch brings of one partition (default 256 KiB; kafkajs's own is 1 MiB).
+   * With several partitions consumed side by side, this bounds the events a service holds at once,
+   * hence its memory: a batch is parsed, validated and handled whole.
+   */
+  maxBytesPerPartition?: number;
 }
 
 export type TopicRegistry = Record<string, { eventType: string; schema: z.ZodType }>;
@@ -175,6 +181,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       sessionTimeout,
       heartbeatInterval: Math.min(3000, Math.floor(sessionTimeout / 5)),
       maxWaitTimeInMs: 100,
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? 256 * 1024,
+      maxBytes: 4 * 1024 * 1024,
     });
     consumer.on(consumer.events.GROUP_JOIN, () => this.joined.add(topic));
     consumer.on(consumer.events.CRASH, (event) => {
