@@ -29,6 +29,7 @@ import {
 import { prepare } from '../scripts/migrate';
 import { kafkaCeiling, postgresCeiling } from './ceiling';
 import { percentile, submitAll } from './load';
+import { cpuSnapshot, cpuWindow, type CpuWindow } from './machine-cpu';
 import { summariseProfile, type ProfileSummary } from './profile';
 
 const USAGE =
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
     const workBefore = await postgresWork(db, ownQueries);
     const statementsBefore = await statementCounts(services);
 
+    const pids = new Map(services.map((s) => [s.child.pid ?? -1, s.name as string]));
+    const cpuBefore = cpuSnapshot([...pids.keys()]);
     const load = await submitAll({
       url: intakeUrl(),
       token,
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
     });
     if (load.errors.size > 0) say(`non-202 answers: ${JSON.stringify(Object.fromEntries(load.errors))}`);
     const drainedAt = await waitComplete(db, say, load.submissions.length + baseline.requests);
+    const cpu = cpuWindow(cpuBefore, cpuSnapshot([...pids.keys()]), pids);
     const work = perRequestWork(workBefore, await postgresWork(db, ownQueries), load.submissions.length);
     const statements = perRequestWork(
       statementsBefore,
@@ -164,6 +168,17 @@ async function main(): Promise<void> {
       perRequest,
       postgresPerRequest: work,
       statementsPerRequest: statements,
+      cpu: {
+        ...cpu,
+        msPerRequest: {
+          services: round(
+            (Object.values(cpu.services).reduce((a, b) => a + b, 0) * 1000) / load.submissions.length,
+            2,
+          ),
+          postgres: round((cpu.postgresSeconds * 1000) / load.submissions.length, 2),
+          kafka: round((cpu.kafkaSeconds * 1000) / load.submissions.length, 2),
+        },
+      },
       ceiling: ceiling ?? null,
       services: Object.fromEntries(services.map((s, i) => [s.name, usage[i]])),
       maxRssMb: Math.max(...usage.map((u) => u.peakRssMb)),
@@ -392,6 +407,7 @@ function gitCommit(root: string): string {
 type Result = Record<string, unknown> & {
   postgresPerRequest: Record<string, number>;
   statementsPerRequest: Record<string, number>;
+  cpu: CpuWindow & { msPerRequest: Record<string, number> };
   latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
   services: Record<string, { cpuSeconds: number; peakRssMb: number }>;
 };
@@ -409,6 +425,10 @@ function report(result: Result, say: (l: string) => void): void {
     say(`${name.padEnd(18)} cpu ${u.cpuSeconds} s  peak RSS ${u.peakRssMb} MB`);
   say(
     `PostgreSQL per request (transactions; rows written by table): ${JSON.stringify(result.postgresPerRequest)}`,
+  );
+  say(
+    `CPU while the load ran (${result.cpu.wallSeconds} s): machine ${Math.round(result.cpu.machineBusy * 100)} % busy; ` +
+      `per request ${result.cpu.msPerRequest.services} ms in the services, ${result.cpu.msPerRequest.postgres} ms PostgreSQL, ${result.cpu.msPerRequest.kafka} ms Kafka`,
   );
 }
 
@@ -443,6 +463,7 @@ function appendBenchmarks(
     `| per request | ${JSON.stringify(result.perRequest)} |`,
     `| PostgreSQL statements per request, by service | ${JSON.stringify(result.statementsPerRequest)} |`,
     `| PostgreSQL per request (transactions; rows written by table) | ${JSON.stringify(result.postgresPerRequest)} |`,
+    `| CPU while the load ran | ${result.cpu.wallSeconds} s, machine ${Math.round(result.cpu.machineBusy * 100)} % busy; per request: services ${result.cpu.msPerRequest.services} ms, PostgreSQL ${result.cpu.msPerRequest.postgres} ms, Kafka ${result.cpu.msPerRequest.kafka} ms; by service (s): ${JSON.stringify(result.cpu.services)} |`,
     `| services (CPU s, peak RSS MB) | ${Object.entries(result.services)
       .map(([n, u]) => `${n} ${u.cpuSeconds} s / ${u.peakRssMb} MB`)
       .join('; ')} |`,
