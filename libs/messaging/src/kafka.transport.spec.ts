@@ -214,7 +214,10 @@ describe('KafkaTransport batch handlers', () => {
     });
 
   /** A batch of three events to a batch handler that answers each call with the next reply. */
-  async function deliverBatch(replies: ((ids: string[]) => Error | undefined)[]) {
+  async function deliverBatch(
+    replies: ((ids: string[]) => Error | undefined)[],
+    group: { heartbeat?: () => Promise<void>; handlerHeartbeats?: boolean } = {},
+  ) {
     const published: { data: { errorCode: string; offset: string } }[] = [];
     let consumer: FakeConsumer | undefined;
     const transport = new KafkaTransport({
@@ -237,11 +240,15 @@ describe('KafkaTransport batch handlers', () => {
       },
     });
     const calls: string[] = [];
-    const handler = (events: { id: string }[], ctx: { attempt: number }) => {
+    const handler = async (
+      events: { id: string }[],
+      ctx: { attempt: number; heartbeat?: () => Promise<void> },
+    ) => {
       const ids = events.map((e) => e.id);
       calls.push(`${ids.join('+')}@${ctx.attempt}`);
+      if (group.handlerHeartbeats) await ctx.heartbeat?.();
       const failure = replies.shift()?.(ids);
-      return failure ? Promise.reject(failure) : Promise.resolve();
+      if (failure) throw failure;
     };
     transport.addHandler('ixr.test', handler as never, true, { batch: true });
     await new Promise<void>((resolve) => transport.listen(() => resolve()));
@@ -258,7 +265,7 @@ describe('KafkaTransport batch handlers', () => {
         lastOffset: () => '12',
       },
       resolveOffset: (o: string) => resolved.push(o),
-      heartbeat: () => Promise.resolve(),
+      heartbeat: group.heartbeat ?? (() => Promise.resolve()),
       isRunning: () => true,
       isStale: () => false,
       commitOffsetsIfNecessary: () => Promise.resolve(),
@@ -293,6 +300,27 @@ describe('KafkaTransport batch handlers', () => {
     ]);
     expect(calls).toEqual(['e-1+e-2+e-3@1', 'e-2@2', 'e-2@3']);
     expect(published.map((p) => [p.data.offset, p.data.errorCode])).toEqual([['11', 'TEST.RETRY']]);
+  });
+
+  it('stops, uncommitted, when a heartbeat inside the batch handler fails (the group rebalances)', async () => {
+    const { calls, resolved, published } = await deliverBatch([], {
+      heartbeat: () => Promise.reject(new Error('The group is rebalancing')),
+      handlerHeartbeats: true,
+    });
+    // Not taken on again one by one on a partition that may belong to another member now.
+    expect(calls).toEqual(['e-1+e-2+e-3@1']);
+    expect(resolved).toEqual([]);
+    expect(published).toEqual([]);
+  });
+
+  it('heartbeats between the events it takes on alone, and stops when the group moved on', async () => {
+    let beats = 0;
+    const { calls, resolved } = await deliverBatch([() => new Error('boom')], {
+      heartbeat: () => (++beats <= 2 ? Promise.resolve() : Promise.reject(new Error('rebalancing'))),
+    });
+    // beat 1 after the batch failed, beat 2 after e-1 alone; beat 3 fails after e-2: stop there.
+    expect(calls).toEqual(['e-1+e-2+e-3@1', 'e-1@1', 'e-2@1']);
+    expect(resolved).toEqual([]);
   });
 
   it('falls back to one event at a time when the whole batch fails', async () => {

@@ -78,6 +78,21 @@ export interface TopicHandlerExtras {
 
 type Outcome = 'handled' | 'dead-lettered' | 'stopped';
 
+/** Raised through a batch handler when its heartbeat fails: the partition may have moved. */
+class PartitionLost extends Error {
+  happened = false;
+
+  constructor() {
+    super('the consumer group is rebalancing: this partition may belong to another member now');
+  }
+
+  raise(cause: unknown): never {
+    this.happened = true;
+    this.cause = cause;
+    throw this;
+  }
+}
+
 /**
  * Kafka as a custom transport strategy of @nestjs/microservices. Handlers stay `@EventPattern`
  * methods; this class adds what the built-in transport lacks: one consumer (group) per topic,
@@ -279,8 +294,33 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     }
 
     if (batchMode) {
-      const ctx = { topic, partition: batch.partition, offset: batch.lastOffset(), attempt: 1, heartbeat };
-      const outcome = await this.handleBatch(topic, batch.partition, handler, ready, ctx, heartbeat);
+      // A heartbeat that fails inside the handler means the group is rebalancing and this partition
+      // may belong to another member now: stop, uncommitted, rather than take the batch on again.
+      const lost = new PartitionLost();
+      const ctx: KafkaEventContext = {
+        topic,
+        partition: batch.partition,
+        offset: batch.lastOffset(),
+        attempt: 1,
+        heartbeat: () => heartbeat().catch((error: unknown) => lost.raise(error)),
+      };
+      const keepGoing = async (): Promise<boolean> =>
+        !lost.happened &&
+        isRunning() &&
+        !isStale() &&
+        (await heartbeat().then(
+          () => true,
+          () => false,
+        ));
+      const outcome = await this.handleBatch(
+        topic,
+        batch.partition,
+        handler,
+        ready,
+        ctx,
+        heartbeat,
+        keepGoing,
+      );
       if (outcome === 'stopped') return;
       resolveOffset(batch.lastOffset());
     }
@@ -298,6 +338,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     items: { message: KafkaMessage; envelope: EventEnvelope }[],
     ctx: KafkaEventContext,
     heartbeat: () => Promise<void>,
+    keepGoing: () => Promise<boolean>,
   ): Promise<Outcome> {
     if (items.length === 0) return 'handled';
     const started = process.hrtime.bigint();
@@ -311,9 +352,10 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       this.metrics?.duration.observe({ topic }, Number(process.hrtime.bigint() - started) / 1e9);
       return 'handled';
     } catch (error) {
+      if (error instanceof PartitionLost || !(await keepGoing())) return 'stopped';
       if (error instanceof BatchItemErrors) {
         this.metrics?.handled.inc({ topic, outcome: 'handled' }, items.length - error.errors.size);
-        return this.handleFailedItems(topic, partition, handler, items, error, ctx, heartbeat);
+        return this.handleFailedItems(topic, partition, handler, items, error, ctx, heartbeat, keepGoing);
       }
       this.options.logger.warn(
         { topic, size: items.length, err: error },
@@ -329,7 +371,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
           this.invokeAlone(handler, item.envelope, { ...ctx, offset: item.message.offset, attempt }),
         heartbeat,
       );
-      if (outcome === 'stopped') return 'stopped';
+      // Partner calls can be slow: stay in the group between events, and stop if it moved on.
+      if (outcome === 'stopped' || !(await keepGoing())) return 'stopped';
     }
     return 'handled';
   }
@@ -343,6 +386,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     failure: BatchItemErrors,
     ctx: KafkaEventContext,
     heartbeat: () => Promise<void>,
+    keepGoing: () => Promise<boolean>,
   ): Promise<Outcome> {
     const failed = [...failure.errors].sort(([a], [b]) => a - b);
     let backedOff = false;
@@ -373,7 +417,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
         heartbeat,
         transient ? 1 : 2,
       );
-      if (outcome === 'stopped') return 'stopped';
+      if (outcome === 'stopped' || !(await keepGoing())) return 'stopped';
     }
     return 'handled';
   }
