@@ -76,9 +76,17 @@ export class RouteRequestUseCase {
   async execute(events: readonly EventEnvelope<RequestReceived>[], ctx?: KafkaEventContext): Promise<void> {
     const errors = new Map<number, unknown>();
     for (let start = 0; start < events.length; start += MAX_ROUTING_GROUP) {
-      if (start > 0) await ctx?.heartbeat?.();
-      const failed = await this.routeGroup(events.slice(start, start + MAX_ROUTING_GROUP));
-      for (const [index, error] of failed) errors.set(start + index, error);
+      try {
+        if (start > 0) await ctx?.heartbeat?.();
+        const failed = await this.routeGroup(events.slice(start, start + MAX_ROUTING_GROUP));
+        for (const [index, error] of failed) errors.set(start + index, error);
+      } catch (error) {
+        // Keep what earlier groups reported (a send past its retry window must still be
+        // dead-lettered); this group and the ones after it are taken on again, one by one.
+        if (errors.size === 0) throw error;
+        for (let index = start; index < events.length; index++) errors.set(index, error);
+        break;
+      }
     }
     if (errors.size > 0) throw new BatchItemErrors(errors);
   }

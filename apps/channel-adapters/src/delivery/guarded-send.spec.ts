@@ -284,6 +284,26 @@ describe('GuardedSend in batches', () => {
     expect(heartbeats).toBe(2);
   });
 
+  it('when a later group fails as a whole, keeps the errors of the earlier groups and hands the rest back one by one', async () => {
+    const { sender } = setup({ kind: 'claimed', attempts: 9 }, { expired: true, groupSize: 2 });
+    const batch = jobs('a', 'b', 'c', 'd', 'e');
+    batch[1].send = () => Promise.reject(new CircuitOpenError('open'));
+    let beats = 0;
+    const outage = new Error('connection terminated');
+    const error = (await sender
+      .runBatch(
+        batch,
+        ctx(1, () => (++beats === 1 ? Promise.resolve() : Promise.reject(outage))),
+      )
+      .catch((e: unknown) => e)) as BatchItemErrors;
+    // b, past its window in group 1, is still reported for the dead letters; group 2 went
+    // through; the heartbeat before group 3 failed, so e is handed back alone.
+    expect([...error.errors.keys()]).toEqual([1, 4]);
+    expect(error.errors.get(1)).toMatchObject({ code: 'DELIVERY.PARTNER_UNREACHABLE' });
+    expect(error.errors.get(4)).toBe(outage);
+    expect(batch.map((j) => j.sent)).toEqual([1, 0, 1, 1, 0]);
+  });
+
   it('reports a parked send past its window for the dead letters, and no other', async () => {
     const { sender } = setup({ kind: 'claimed', attempts: 9 }, { expired: true });
     const batch = jobs('a', 'b');

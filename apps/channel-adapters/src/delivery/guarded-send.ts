@@ -110,9 +110,17 @@ export class GuardedSend {
     const errors = new Map<number, unknown>();
     const size = Math.max(1, this.options.groupSize);
     for (let start = 0; start < jobs.length; start += size) {
-      if (start > 0) await ctx.heartbeat?.();
-      const failed = await this.runGroup(jobs.slice(start, start + size), ctx);
-      for (const [index, error] of failed) errors.set(start + index, error);
+      try {
+        if (start > 0) await ctx.heartbeat?.();
+        const failed = await this.runGroup(jobs.slice(start, start + size), ctx);
+        for (const [index, error] of failed) errors.set(start + index, error);
+      } catch (error) {
+        // Keep what earlier groups reported (a send past its retry window must still be
+        // dead-lettered); this group and the ones after it are taken on again, one by one.
+        if (errors.size === 0) throw error;
+        for (let index = start; index < jobs.length; index++) errors.set(index, error);
+        break;
+      }
     }
     if (errors.size > 0) throw new BatchItemErrors(errors);
   }
