@@ -3,7 +3,14 @@ import { assertAppendOnlyConnection, LOG_TABLES } from './service-role';
 
 /** What the catalogue says about the login and the log tables; the e2e suite asks a real server. */
 function catalogue(
-  login: { login: string; superuser: boolean; member: boolean | null },
+  login: {
+    login: string;
+    superuser: boolean;
+    member: boolean | null;
+    createrole?: boolean;
+    databaseOwner?: boolean;
+    schemaOwner?: boolean;
+  },
   tables: { name: string; owner: string; owned: boolean; changeable: boolean }[],
 ): DataSource {
   return {
@@ -22,6 +29,28 @@ describe('assertAppendOnlyConnection', () => {
     await expect(
       assertAppendOnlyConnection(catalogue({ login: 'other', superuser: false, member: null }, tables)),
     ).resolves.toEqual({ login: 'other', memberOfServiceRole: false });
+  });
+
+  it('refuses a login that owns the database or the schema, or may create roles', async () => {
+    const tables = LOG_TABLES.map(appendOnly);
+    await expect(
+      assertAppendOnlyConnection(
+        catalogue(
+          { login: 'ixr_app', superuser: false, member: true, databaseOwner: true, schemaOwner: true },
+          tables,
+        ),
+      ),
+    ).rejects.toThrow('the database login "ixr_app" could change the exchange log (it owns the database)');
+    await expect(
+      assertAppendOnlyConnection(
+        catalogue({ login: 'ixr_app', superuser: false, member: true, schemaOwner: true }, tables),
+      ),
+    ).rejects.toThrow('(it owns the schema public)');
+    await expect(
+      assertAppendOnlyConnection(
+        catalogue({ login: 'ixr_app', superuser: false, member: true, createrole: true }, tables),
+      ),
+    ).rejects.toThrow('(it may create roles (CREATEROLE))');
   });
 
   it('refuses a superuser', async () => {

@@ -22,6 +22,11 @@ interface LoginFacts {
   login: string;
   superuser: boolean;
   member: boolean | null;
+  /** May create roles, hence (PostgreSQL ≤ 15) make itself a member of the tables' owner. */
+  createrole?: boolean;
+  /** Owns the database or the schema `public` (and so may drop and re-create the log tables). */
+  databaseOwner?: boolean;
+  schemaOwner?: boolean;
 }
 
 interface TableFacts {
@@ -33,14 +38,19 @@ interface TableFacts {
 
 /**
  * Refuses a service connection that could change the exchange log: a superuser (who may also switch
- * the triggers off), a member of a log table's owner (who may drop or alter its triggers) or a role
- * holding UPDATE, DELETE or TRUNCATE on it. Append-only is only as strong as the weakest login the
+ * the triggers off), a member of a log table's owner (who may drop or alter its triggers), the owner
+ * of the database or of the schema (who may drop the tables), a role that may create roles, or one
+ * holding UPDATE, DELETE or TRUNCATE on a log table. Append-only is only as strong as the weakest login the
  * services use, so a misconfigured one stops the boot instead of silently voiding the guarantee.
  */
 export async function assertAppendOnlyConnection(dataSource: DataSource): Promise<ConnectionRole> {
   const [facts] = await dataSource.query<LoginFacts[]>(
-    `SELECT current_user AS login, r.rolsuper AS superuser,
-            (SELECT pg_has_role(current_user, s.oid, 'MEMBER') FROM pg_roles s WHERE s.rolname = $1) AS member
+    `SELECT current_user AS login, r.rolsuper AS superuser, r.rolcreaterole AS createrole,
+            (SELECT pg_has_role(current_user, s.oid, 'MEMBER') FROM pg_roles s WHERE s.rolname = $1) AS member,
+            (SELECT pg_has_role(current_user, d.datdba, 'MEMBER') FROM pg_database d
+              WHERE d.datname = current_database()) AS "databaseOwner",
+            (SELECT pg_has_role(current_user, n.nspowner, 'MEMBER') FROM pg_namespace n
+              WHERE n.nspname = 'public') AS "schemaOwner"
        FROM pg_roles r WHERE r.rolname = current_user`,
     [SERVICE_ROLE],
   );
@@ -74,6 +84,9 @@ export async function assertAppendOnlyConnection(dataSource: DataSource): Promis
 function appendOnlyProblems(facts: LoginFacts, tables: TableFacts[]): string[] {
   if (facts.superuser) return ['it is a superuser'];
   const problems: string[] = [];
+  if (facts.createrole) problems.push('it may create roles (CREATEROLE)');
+  if (facts.databaseOwner) problems.push('it owns the database');
+  else if (facts.schemaOwner) problems.push('it owns the schema public');
   for (const table of tables) {
     if (table.owned) problems.push(`it owns ${table.name} (as "${table.owner}")`);
     else if (table.changeable) problems.push(`it holds UPDATE, DELETE or TRUNCATE on ${table.name}`);
