@@ -73,7 +73,7 @@ class FakeRows implements RequestRowsStore {
   }
 }
 
-async function outcomes(writes: Promise<void>[]): Promise<(true | unknown)[]> {
+async function outcomes(writes: Promise<void>[]): Promise<unknown[]> {
   return Promise.all(
     writes.map((w) =>
       w.then(
