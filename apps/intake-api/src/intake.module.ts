@@ -25,6 +25,8 @@ import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
 import { RoutingAdminService } from './routing-admin/routing-admin.service';
 import { RequestsController } from './requests/requests.controller';
+import { PostgresRequestRows } from './requests/request-rows.store';
+import { RequestWriter } from './requests/request-writer';
 import {
   DEADLINE_POLICY,
   SubmitRequestUseCase,
@@ -83,6 +85,12 @@ export class IntakeModule {
         AccessRecorder,
         Clock,
         IdGenerator,
+        {
+          provide: RequestWriter,
+          useFactory: (dataSource: DataSource, relay: OutboxRelay) =>
+            new RequestWriter(new PostgresRequestRows(dataSource), relay),
+          inject: [DataSource, OutboxRelay],
+        },
         SubmitRequestUseCase,
         RequestViewService,
         AuditRecorder,

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor, DeadlineBasis, OutboundRequestBody } from '@ixr/domain';
-import { createEnvelope, EVENT_TYPES, OutboxRelay, TOPICS, type RequestReceived } from '@ixr/messaging';
-import { enqueueOutbox, RequestEntity } from '@ixr/persistence';
+import { createEnvelope, EVENT_TYPES, TOPICS, type RequestReceived } from '@ixr/messaging';
+import { RequestEntity } from '@ixr/persistence';
 import { Clock, IdGenerator, IdempotencyConflictError } from '@ixr/platform';
 import { toDependencyError } from '../http/dependency-errors';
 import { bodyHashOf, isUniqueViolation } from '../http/idempotency';
+import { RequestWriter } from './request-writer';
 
 /** Computes the legal reply deadline of a request at receipt (SPEC §4.2). */
 export interface DeadlinePolicy {
@@ -30,13 +31,14 @@ export const INTAKE_SOURCE = 'ixr/intake-api';
 
 /**
  * Stores a new outbound request and its `received` event in one transaction (transactional
- * outbox): either both exist or neither. The relay publishes the event after the commit.
+ * outbox): either both exist or neither. Concurrent submissions share that transaction
+ * (RequestWriter); the relay publishes the events after the commit.
  */
 @Injectable()
 export class SubmitRequestUseCase {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly relay: OutboxRelay,
+    private readonly writer: RequestWriter,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     @Inject(DEADLINE_POLICY) private readonly deadlines: DeadlinePolicy,
@@ -78,27 +80,19 @@ export class SubmitRequestUseCase {
       subject: id,
       data,
     });
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(RequestEntity, {
-        id,
-        requestingUnit: actor.unit,
-        requestedBy: actor.person,
-        missionType: body.missionType,
-        body,
-        bodyHash,
-        idempotencyKey: idempotencyKey ?? null,
-        status: 'received',
-        receivedAt,
-        deadlineAt: deadline.at ? new Date(deadline.at) : null,
-        deadlineBasis: deadline.basis,
-        decision: null,
-        routedAt: null,
-      });
-      await enqueueOutbox(manager, [
-        { topic: TOPICS.requestReceived, key: id, value: JSON.stringify(envelope) },
-      ]);
+    await this.writer.write({
+      id,
+      requestingUnit: actor.unit,
+      requestedBy: actor.person,
+      missionType: body.missionType,
+      bodyJson: JSON.stringify(body),
+      bodyHash,
+      idempotencyKey: idempotencyKey ?? null,
+      receivedAt,
+      deadlineAt: deadline.at ? new Date(deadline.at) : null,
+      deadlineBasis: deadline.basis,
+      event: { topic: TOPICS.requestReceived, key: id, value: JSON.stringify(envelope) },
     });
-    this.relay.nudge();
     return { id, status: 'received', receivedAt: receivedAt.toISOString(), deadline, replayed: false };
   }
 
