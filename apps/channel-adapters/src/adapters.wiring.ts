@@ -44,7 +44,7 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
     registry,
   );
   const http: PartnerHttpClient = new PartnerHttpClient(
-    new PartnerEndpoints(directories, config.PARTNER_BASE_URL),
+    new PartnerEndpoints(directories, config.PARTNER_BASE_URL, config.DIRECTORY_MAX_AGE_MS),
     breakers,
   );
   const adapters = createAdapterRegistry(http, dataSource, clock);

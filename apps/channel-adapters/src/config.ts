@@ -50,6 +50,8 @@ export const adaptersConfigSchema = z
     DELIVERY_RETRY_WINDOW_MS: env.positiveInt(15 * 60 * 1000),
     /** Deliveries of one Kafka batch claimed, sent side by side and completed together. */
     DELIVERY_GROUP_SIZE: z.coerce.number().int().min(1).max(500).default(32),
+    /** A partner endpoint edit in the directory reaches the next partner call within this time. */
+    DIRECTORY_MAX_AGE_MS: z.coerce.number().int().min(0).max(60000).default(500),
     /** How often parked sends are looked at. */
     DELIVERY_RETRY_SCAN_MS: env.positiveInt(500),
     /** Circuit breaker per channel and destination: failure %, minimum calls, window, open time. */

@@ -58,4 +58,28 @@ describe('RoutingConfigStore.latestDirectory', () => {
     expect((await Promise.all(late)).map((c) => c.directoryVersion)).toEqual(['d-2', 'd-2', 'd-2']);
     expect(db.state.versionReads).toBe(2);
   });
+
+  it('with a max age, reuses a check that started within it, and checks again once it is older', async () => {
+    const db = fakeDatabase();
+    const store = new RoutingConfigStore(db.dataSource);
+    await store.refresh();
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const first = store.latestDirectory(500);
+      await db.release();
+      await first;
+      db.state.version = 'd-2';
+      now += 499;
+      expect((await store.latestDirectory(500)).directoryVersion).toBe('d-1');
+      expect(db.state.versionReads).toBe(1);
+      now += 2;
+      const later = store.latestDirectory(500);
+      await db.release();
+      expect((await later).directoryVersion).toBe('d-2');
+      expect(db.state.versionReads).toBe(2);
+    } finally {
+      clock.mockRestore();
+    }
+  });
 });

@@ -17,6 +17,8 @@ export class RoutingConfigStore {
   private current?: ActiveRoutingConfig;
   private checking?: Promise<ActiveRoutingConfig>;
   private nextCheck?: Promise<ActiveRoutingConfig>;
+  /** When the last successful read of the directory version started (ms since the epoch). */
+  private checkedAt = 0;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -66,9 +68,15 @@ export class RoutingConfigStore {
    * directory version, and a reload only when it changed. For what must follow a directory edit on
    * its next use (the partner endpoints). Concurrent callers share the reads: a caller joins a read
    * that has not started yet, or queues one behind the read in flight, never one that started before
-   * it arrived — so it always sees every edit committed before its call.
+   * it arrived — so it always sees every edit committed before its call. With `maxAgeMs`, a read
+   * that started at most that long ago is reused: edits take effect within `maxAgeMs`.
    */
-  latestDirectory(): Promise<ActiveRoutingConfig> {
+  latestDirectory(maxAgeMs = 0): Promise<ActiveRoutingConfig> {
+    // A read that started less than maxAgeMs ago is fresh enough: under load, partner calls would
+    // otherwise queue one directory read each behind the other.
+    if (maxAgeMs > 0 && this.current && Date.now() - this.checkedAt < maxAgeMs) {
+      return Promise.resolve(this.current);
+    }
     if (this.nextCheck) return this.nextCheck;
     if (!this.checking) return this.startCheck();
     const next = this.checking
@@ -90,11 +98,14 @@ export class RoutingConfigStore {
   }
 
   private async checkDirectoryVersion(): Promise<ActiveRoutingConfig> {
+    const startedAt = Date.now();
     const [row]: { version: string }[] = await this.dataSource.query(
       `SELECT version FROM directory_versions ORDER BY id DESC LIMIT 1`,
     );
-    if (this.current && row?.version === this.current.directoryVersion) return this.current;
-    return this.refresh();
+    const config =
+      this.current && row?.version === this.current.directoryVersion ? this.current : await this.refresh();
+    this.checkedAt = startedAt;
+    return config;
   }
 
   /** Re-reads the config every `intervalMs` until stopped; failures keep the last good config. */

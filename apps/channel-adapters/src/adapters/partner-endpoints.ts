@@ -6,14 +6,15 @@ export class PartnerEndpointMissingError extends PartnerUnavailableError {
   override readonly code = 'PARTNER.NO_ENDPOINT';
 }
 
-/** Where the current directory comes from: read fresh for each partner call (see RoutingConfigStore). */
+/** Where the current directory comes from: read at most `maxAgeMs` before a partner call (see RoutingConfigStore). */
 export interface DirectorySource {
-  latestDirectory(): Promise<{ directory: Directory; directoryVersion: string }>;
+  latestDirectory(maxAgeMs?: number): Promise<{ directory: Directory; directoryVersion: string }>;
 }
 
 /**
  * Each foreign partner's URL, from the directory's `partnerEndpoints` (channel and destination)
- * as it stands at the call: an endpoint edit takes effect on the next delivery. Relative endpoints
+ * as it stood at most `maxAgeMs` before the call (DIRECTORY_MAX_AGE_MS): an endpoint edit takes
+ * effect within that time, without a restart. Relative endpoints
  * (`/partners/…`) resolve against `baseUrl` — PARTNER_BASE_URL, locally the partner simulator at
  * its (offset) port — so the shipped directory works unchanged on every machine.
  */
@@ -23,12 +24,13 @@ export class PartnerEndpoints {
   constructor(
     private readonly directories: DirectorySource,
     baseUrl: string,
+    private readonly maxAgeMs = 0,
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
   async urlOf(channel: string, destination: string): Promise<string> {
-    const { directory, directoryVersion } = await this.directories.latestDirectory();
+    const { directory, directoryVersion } = await this.directories.latestDirectory(this.maxAgeMs);
     const found = partnerEndpointFor(directory.partnerEndpoints, channel, destination);
     if (found === undefined) {
       throw new PartnerEndpointMissingError(
