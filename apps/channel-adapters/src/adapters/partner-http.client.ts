@@ -3,6 +3,7 @@ import type { CircuitBreakers } from '../circuits/circuit-breakers';
 import { DeliveryRejectedError, type DeliveryReceipt } from './channel-adapter';
 import { PartnerUnavailableError } from './partner-errors';
 import type { PartnerEndpoints } from './partner-endpoints';
+import { partnerRequest, type PartnerAnswer, type PartnerRequest } from './partner-request';
 
 /**
  * The one HTTP client towards foreign partners' endpoints, found in the directory at each call
@@ -31,7 +32,7 @@ export class PartnerHttpClient {
         body: JSON.stringify(message),
         signal,
       });
-      const text = await response.text();
+      const { text } = response;
       if (isRefusal(response.status)) {
         throw new DeliveryRejectedError(
           `${channel} partner ${destination} refused the message: ${response.status} ${text.slice(0, 200)}`,
@@ -54,7 +55,7 @@ export class PartnerHttpClient {
     return this.breakers.run(channel, destination, async (signal) => {
       const url = `${partnerUrl}/messages/${encodeURIComponent(idempotencyKey)}`;
       const response = await this.call(channel, destination, url, { method: 'GET', signal });
-      const text = await response.text();
+      const { text } = response;
       if (response.status === 404) return undefined;
       if (!response.ok) {
         throw new PartnerUnavailableError(
@@ -69,7 +70,6 @@ export class PartnerHttpClient {
   async probe(channel: string, destination: string, signal: AbortSignal): Promise<void> {
     const partnerUrl = await this.endpoints.urlOf(channel, destination);
     const response = await this.call(channel, destination, `${partnerUrl}/health`, { method: 'GET', signal });
-    await response.text();
     if (!response.ok)
       throw new PartnerUnavailableError(`${channel} partner ${destination} answered ${response.status}`);
   }
@@ -78,10 +78,10 @@ export class PartnerHttpClient {
     channel: string,
     destination: string,
     url: string,
-    init: RequestInit,
-  ): Promise<Response> {
+    init: PartnerRequest,
+  ): Promise<PartnerAnswer> {
     try {
-      return await fetch(url, init);
+      return await partnerRequest(url, init);
     } catch (error) {
       const reason = init.signal?.aborted
         ? String((init.signal.reason as Error | undefined)?.message ?? 'aborted')
@@ -104,9 +104,9 @@ function referenceIn(text: string): string | undefined {
   }
 }
 
-/** fetch says only "fetch failed"; the socket's code is in the cause. */
+/** The socket's message, with its code (ECONNREFUSED …) when the message does not carry it. */
 function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  return [(error as Error).message, code].filter(Boolean).join(': ');
+  const { message, code } = error as { message?: string; code?: unknown };
+  const withCode = typeof code === 'string' && !String(message).includes(code) ? code : undefined;
+  return [message, withCode].filter(Boolean).join(': ');
 }
