@@ -7,8 +7,10 @@ export interface Submission {
 }
 
 /**
- * A closed-loop load generator: `concurrency` keep-alive connections, each sending the next
- * request as soon as the previous one is answered, until `total` requests were sent.
+ * A load generator over `concurrency` keep-alive connections. Closed loop by default: each
+ * connection sends the next request as soon as the previous one is answered. With `rate`
+ * (requests/s), request n leaves at n / rate seconds (paced, `concurrency` bounding the requests in
+ * flight): the latency at a given rate, not at saturation.
  */
 export async function submitAll(options: {
   url: URL;
@@ -16,6 +18,7 @@ export async function submitAll(options: {
   total: number;
   concurrency: number;
   body: (n: number) => string;
+  rate?: number;
   onProgress?: (done: number) => void;
 }): Promise<{ submissions: Submission[]; errors: Map<number, number>; seconds: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
@@ -27,6 +30,11 @@ export async function submitAll(options: {
   const worker = async (): Promise<void> => {
     while (next < options.total) {
       const n = next++;
+      if (options.rate) {
+        const due = Number(started) / 1e6 + (n * 1000) / options.rate;
+        const wait = due - Number(process.hrtime.bigint()) / 1e6;
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
       const t0 = process.hrtime.bigint();
       const { status, text } = await post(agent, options.url, options.token, options.body(n));
       const latencyMs = Number(process.hrtime.bigint() - t0) / 1e6;

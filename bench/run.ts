@@ -33,7 +33,7 @@ import { cpuSnapshot, cpuWindow, type CpuWindow } from './machine-cpu';
 import { summariseProfile, type ProfileSummary } from './profile';
 
 const USAGE =
-  'usage: npm run bench -- [--requests N] [--concurrency C] [--smoke] [--no-ceiling] [--no-record] [--profile SERVICE]';
+  'usage: npm run bench -- [--requests N] [--concurrency C] [--smoke] [--no-ceiling] [--no-record] [--profile SERVICE] [--rate R]';
 
 /**
  * End-to-end benchmark: drives N requests at concurrency C through the public API of a stack it
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
       token,
       total: args.requests,
       concurrency: args.concurrency,
+      rate: args.rate,
       body: () => body,
       onProgress: (n) => say(`submitted ${n}/${args.requests}`),
     });
@@ -155,6 +156,7 @@ async function main(): Promise<void> {
       },
       requests: load.submissions.length,
       concurrency: args.concurrency,
+      offeredRate: args.rate ?? null,
       requestsPerSecond,
       submitRequestsPerSecond: round(load.submissions.length / load.seconds),
       ceilingRequestsPerSecond: ceiling?.requestsPerSecond ?? null,
@@ -449,7 +451,8 @@ function appendBenchmarks(
     '',
     `## ${String(result.date)} — commit ${String(result.commit)}`,
     '',
-    `Machine: ${JSON.stringify(result.machine)}. N = ${String(result.requests)}, C = ${String(result.concurrency)}.`,
+    `Machine: ${JSON.stringify(result.machine)}. N = ${String(result.requests)}, C = ${String(result.concurrency)}` +
+      (result.offeredRate ? `, paced at ${Number(result.offeredRate)} req/s.` : ' (closed loop).'),
     '',
     '| figure | value |',
     '|---|---|',
@@ -489,6 +492,7 @@ function parseOptions(): {
   ceiling: boolean;
   record: boolean;
   profile: ServiceName | undefined;
+  rate: number | undefined;
 } {
   let values;
   try {
@@ -500,6 +504,7 @@ function parseOptions(): {
         'no-ceiling': { type: 'boolean', default: false },
         'no-record': { type: 'boolean', default: false },
         profile: { type: 'string' },
+        rate: { type: 'string' },
       },
       strict: true,
     }));
@@ -522,7 +527,13 @@ function parseOptions(): {
     process.stderr.write(`--profile must name a service: ${SERVICES.join(', ')}\n${USAGE}\n`);
     process.exit(2);
   }
+  const rate = values.rate === undefined ? undefined : Number(values.rate);
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0 && rate <= 100_000)) {
+    process.stderr.write(`--rate must be a number of requests per second from 0 to 100000\n${USAGE}\n`);
+    process.exit(2);
+  }
   return {
+    rate,
     profile: profile as ServiceName | undefined,
     requests,
     concurrency,
