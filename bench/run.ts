@@ -69,13 +69,24 @@ async function main(): Promise<void> {
     rmSync(profileDir, { recursive: true, force: true });
     mkdirSync(profileDir, { recursive: true });
   }
+  const tails = new Map<string, string[]>();
+  const keepTail = (name: string, line: string): void => {
+    const lines = tails.get(name) ?? [];
+    lines.push(line);
+    if (lines.length > 15) lines.shift();
+    tails.set(name, lines);
+  };
   for (const name of SERVICES) {
     const nodeArgs = name === args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-    services.push(startServiceProcess(name, env, () => undefined, undefined, nodeArgs));
+    services.push(startServiceProcess(name, env, keepTail, undefined, nodeArgs));
   }
   let profile: ProfileSummary | undefined;
   try {
-    await Promise.all(services.map((s) => waitHealthy(s)));
+    await Promise.all(services.map((s) => waitHealthy(s))).catch((error: unknown) => {
+      // A service that did not come up says why in its last lines.
+      for (const [name, lines] of tails) say(`${name}, last lines:\n  ${lines.join('\n  ')}`);
+      throw error;
+    });
     say(`stack up; ${args.requests} requests at concurrency ${args.concurrency}`);
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();

@@ -7,7 +7,7 @@ import { testEnvironment } from './support/test-env';
 describe('benchmark smoke run', () => {
   it('drives requests through the stack and writes the results file with the agreed keys', () => {
     const root = join(__dirname, '..');
-    const { brokers, databaseUrl } = testEnvironment();
+    const { brokers, databaseUrl, serviceDatabaseUrl } = testEnvironment();
     const run = spawnSync(
       process.execPath,
       [
@@ -21,12 +21,23 @@ describe('benchmark smoke run', () => {
       ],
       {
         cwd: root,
-        env: { ...process.env, KAFKA_BROKERS: brokers, DATABASE_URL: databaseUrl },
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: brokers,
+          DATABASE_URL: databaseUrl,
+          // The services' login as the suite set it up (with its password on the embedded server).
+          SERVICE_DATABASE_URL: serviceDatabaseUrl,
+        },
         encoding: 'utf8',
         timeout: 300_000,
       },
     );
-    expect({ status: run.status, stderr: run.stderr.slice(-2000) }).toEqual({ status: 0, stderr: '' });
+    // On a failure its output says why (a service's last lines, the waiting counts …).
+    const failed = run.status === 0 ? {} : { stdout: run.stdout.slice(-4000) };
+    expect({ status: run.status, stderr: run.stderr.slice(-2000), ...failed }).toEqual({
+      status: 0,
+      stderr: '',
+    });
     const result = JSON.parse(readFileSync(join(root, 'bench', 'results', 'latest.json'), 'utf8')) as Record<
       string,
       unknown
