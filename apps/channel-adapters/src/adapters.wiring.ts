@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Infrastructure } from '@ixr/runtime';
+import { DEV_PARTNER_KEY_SEED } from '@ixr/messaging';
 import { Clock, IdGenerator } from '@ixr/platform';
 import { createAdapterRegistry } from './adapters/adapter.registry';
 import { PartnerEndpoints, type DirectorySource } from './adapters/partner-endpoints';
@@ -69,7 +70,7 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
     inbound: new InboundReceiver(
       dataSource,
       relay,
-      new PartnerKeys(config.PARTNER_KEYS, config.PARTNER_KEY_SEED),
+      new PartnerKeys(config.PARTNER_KEYS, partnerKeySeed(config)),
       directories,
       clock,
       ids,
@@ -86,4 +87,12 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
       await reporter.stop();
     },
   };
+}
+
+/** The seed unlisted partners' keys derive from: none once partners are listed, unless set. */
+export function partnerKeySeed(
+  config: Pick<AdaptersConfig, 'PARTNER_KEYS' | 'PARTNER_KEY_SEED'>,
+): string | undefined {
+  if (config.PARTNER_KEY_SEED !== undefined) return config.PARTNER_KEY_SEED;
+  return Object.keys(config.PARTNER_KEYS).length === 0 ? DEV_PARTNER_KEY_SEED : undefined;
 }

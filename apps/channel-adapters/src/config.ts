@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkKafkaSecurityEnv, DEV_PARTNER_KEY_SEED, kafkaSecurityEnv } from '@ixr/messaging';
+import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
 import { env } from '@ixr/platform';
 
 const partnerKeys = z
@@ -62,11 +62,14 @@ export const adaptersConfigSchema = z
     /** How often open circuits are re-stamped for the router. */
     CIRCUIT_REPORT_MS: env.positiveInt(1000),
     /**
-     * Partner HMAC keys, one by one; partners not listed get a key derived from the seed (the
-     * development seed by default: set PARTNER_KEYS for every real partner, and a secret seed).
+     * Partner HMAC keys, one by one. Partners not listed get a key derived from PARTNER_KEY_SEED
+     * when it is set; with neither set, from the public development seed (development and tests
+     * only). Once PARTNER_KEYS is set, an unlisted partner is refused unless a seed is set too, so
+     * nobody can sign as, say, Europol with the development seed of a deployment that listed its
+     * partners.
      */
     PARTNER_KEYS: partnerKeys.default({}),
-    PARTNER_KEY_SEED: z.string().min(16).default(DEV_PARTNER_KEY_SEED),
+    PARTNER_KEY_SEED: z.string().min(16).optional(),
     /** How far a partner's signature timestamp may be from our clock. */
     INBOUND_MAX_SKEW_SECONDS: env.positiveInt(300),
     CONSUMER_CONCURRENCY: env.positiveInt(6),
