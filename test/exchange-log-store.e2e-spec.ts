@@ -33,7 +33,6 @@ import { testEnvironment } from './support/test-env';
  */
 const ORIGIN = 'ixr.test/exchange-log';
 const KEY = signingKeyFromSeed(ORIGIN, Buffer.alloc(32, 42));
-const SERVICE_LOGIN = 'ixr_log_e2e_service';
 
 function databaseUrl(suffix: string): string {
   const url = new URL(testEnvironment().databaseUrl);
@@ -339,15 +338,11 @@ describe('exchange log store: writer, tree, checkpoints, append-only', () => {
     });
 
     it('a service connected with that role appends, and is refused any change, triggers off or not', async () => {
-      await dataSource.query(`
-        DO $$ BEGIN
-          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${SERVICE_LOGIN}') THEN
-            CREATE ROLE ${SERVICE_LOGIN} LOGIN IN ROLE ixr_service;
-          END IF;
-        EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+      // The services' own login (a member of ixr_service, set up by the suite with its password).
+      const login = new URL(testEnvironment().serviceDatabaseUrl);
       const url = new URL(databaseUrl('store'));
-      url.username = SERVICE_LOGIN;
-      url.password = '';
+      url.username = login.username;
+      url.password = login.password;
       const serviceSource = createDataSource({
         url: url.toString(),
         poolSize: 2,
@@ -378,7 +373,6 @@ describe('exchange log store: writer, tree, checkpoints, append-only', () => {
         }
       } finally {
         await serviceSource.destroy();
-        await dataSource.query(`DROP ROLE IF EXISTS ${SERVICE_LOGIN}`);
       }
       expect((await verify(dataSource)).ok).toBe(true);
     });
