@@ -70,8 +70,12 @@ function router(): RouteRequestUseCase {
   );
 }
 
+/** Every request this file stores, removed again at the end with all that routing made of it. */
+const storedIds: string[] = [];
+
 async function storedRequest(): Promise<string> {
   const id = randomUUID();
+  storedIds.push(id);
   await dataSource.query(
     `INSERT INTO requests (id, requesting_unit, requested_by, mission_type, body, body_hash, status, received_at)
      VALUES ($1, 'PZ-5339', 'officer-1', 'judicial', $2, 'hash', 'received', '2026-01-05T10:00:00Z')`,
@@ -144,7 +148,19 @@ describe('the router batch on PostgreSQL', () => {
     dataSource = createDataSource({ url: testEnvironment().databaseUrl, poolSize: 4 });
     await dataSource.initialize();
   });
-  afterAll(() => dataSource?.destroy());
+  afterAll(async () => {
+    // Its routed events must not reach the stacks of later suites (their rule-set hash is a fake
+    // one that the audit replay would rightly call unreplayable), nor its deliveries stay pending.
+    if (dataSource?.isInitialized && storedIds.length > 0) {
+      await dataSource.transaction(async (m) => {
+        await m.query(`DELETE FROM outbox WHERE key = ANY($1::text[])`, [storedIds]);
+        await m.query(`DELETE FROM deadline_milestones WHERE request_id = ANY($1::uuid[])`, [storedIds]);
+        await m.query(`DELETE FROM deliveries WHERE request_id = ANY($1::uuid[])`, [storedIds]);
+        await m.query(`DELETE FROM requests WHERE id = ANY($1::uuid[])`, [storedIds]);
+      });
+    }
+    await dataSource?.destroy();
+  });
 
   it('routes what it may in one go and refuses an unknown request alone, keeping nothing of it', async () => {
     const [r1, r2, r3] = [await storedRequest(), await storedRequest(), await storedRequest()];
