@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { RoutingInput } from '@ixr/domain';
 import {
-  BatchItemErrors,
+  handleInGroups,
   createEnvelope,
   EVENT_TYPES,
   OutboxRelay,
@@ -73,22 +73,8 @@ export class RouteRequestUseCase {
    * Throws BatchItemErrors naming the events the transport must act on; any other error (the
    * database away) concerns the whole batch and is safe to retry: what was committed is found done.
    */
-  async execute(events: readonly EventEnvelope<RequestReceived>[], ctx?: KafkaEventContext): Promise<void> {
-    const errors = new Map<number, unknown>();
-    for (let start = 0; start < events.length; start += MAX_ROUTING_GROUP) {
-      try {
-        if (start > 0) await ctx?.heartbeat?.();
-        const failed = await this.routeGroup(events.slice(start, start + MAX_ROUTING_GROUP));
-        for (const [index, error] of failed) errors.set(start + index, error);
-      } catch (error) {
-        // Keep what earlier groups reported (a send past its retry window must still be
-        // dead-lettered); this group and the ones after it are taken on again, one by one.
-        if (errors.size === 0) throw error;
-        for (let index = start; index < events.length; index++) errors.set(index, error);
-        break;
-      }
-    }
-    if (errors.size > 0) throw new BatchItemErrors(errors);
+  execute(events: readonly EventEnvelope<RequestReceived>[], ctx?: KafkaEventContext): Promise<void> {
+    return handleInGroups(events, MAX_ROUTING_GROUP, ctx?.heartbeat, (group) => this.routeGroup(group));
   }
 
   private async routeGroup(events: readonly EventEnvelope<RequestReceived>[]): Promise<Map<number, unknown>> {

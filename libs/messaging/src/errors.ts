@@ -40,6 +40,35 @@ export class BatchItemErrors extends Error {
   }
 }
 
+/**
+ * A batch handler's work done group by group (bounded transactions, bounded partner calls in
+ * flight), keeping the consumer in its group between them. `runGroup` returns the errors of the
+ * group's events by their index in the group; they are reported together as BatchItemErrors. When
+ * a later group fails as a whole (the database away, a rebalance), what earlier groups reported is
+ * kept and that group and the ones after it are handed back, each event on its own.
+ */
+export async function handleInGroups<T>(
+  items: readonly T[],
+  size: number,
+  heartbeat: (() => Promise<void>) | undefined,
+  runGroup: (group: readonly T[]) => Promise<ReadonlyMap<number, unknown>>,
+): Promise<void> {
+  const errors = new Map<number, unknown>();
+  const step = Math.max(1, size);
+  for (let start = 0; start < items.length; start += step) {
+    try {
+      if (start > 0) await heartbeat?.();
+      const failed = await runGroup(items.slice(start, start + step));
+      for (const [index, error] of failed) errors.set(start + index, error);
+    } catch (error) {
+      if (errors.size === 0) throw error;
+      for (let index = start; index < items.length; index++) errors.set(index, error);
+      break;
+    }
+  }
+  if (errors.size > 0) throw new BatchItemErrors(errors);
+}
+
 export function isRetryable(error: unknown): boolean {
   return !(error instanceof MessagingError) || error.retryable;
 }

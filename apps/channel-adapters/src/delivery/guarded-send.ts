@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Channel } from '@ixr/domain';
 import {
   BatchItemErrors,
+  handleInGroups,
   createEnvelope,
   EVENT_TYPES,
   isDependencyUnavailable,
@@ -106,23 +107,8 @@ export class GuardedSend {
    * (the database away while claiming or completing) concerns the whole batch, and is safe to
    * retry: what was completed is found done, what was sent and not completed is found leased.
    */
-  async runBatch(jobs: readonly SendJob[], ctx: KafkaEventContext): Promise<void> {
-    const errors = new Map<number, unknown>();
-    const size = Math.max(1, this.options.groupSize);
-    for (let start = 0; start < jobs.length; start += size) {
-      try {
-        if (start > 0) await ctx.heartbeat?.();
-        const failed = await this.runGroup(jobs.slice(start, start + size), ctx);
-        for (const [index, error] of failed) errors.set(start + index, error);
-      } catch (error) {
-        // Keep what earlier groups reported (a send past its retry window must still be
-        // dead-lettered); this group and the ones after it are taken on again, one by one.
-        if (errors.size === 0) throw error;
-        for (let index = start; index < jobs.length; index++) errors.set(index, error);
-        break;
-      }
-    }
-    if (errors.size > 0) throw new BatchItemErrors(errors);
+  runBatch(jobs: readonly SendJob[], ctx: KafkaEventContext): Promise<void> {
+    return handleInGroups(jobs, this.options.groupSize, ctx.heartbeat, (group) => this.runGroup(group, ctx));
   }
 
   private async runGroup(jobs: readonly SendJob[], ctx: KafkaEventContext): Promise<Map<number, unknown>> {
