@@ -58,18 +58,21 @@ describe('partnerRequest', () => {
 
   it('aborts a hanging call for real when the signal fires', async () => {
     let closed = false;
-    const p = await partner((req) => req.socket.on('close', () => (closed = true)));
-    servers.push(p.server);
     const controller = new AbortController();
+    // The partner takes the request and never answers; the timeout fires once it holds it.
+    const p = await partner((req) => {
+      req.socket.on('close', () => (closed = true));
+      controller.abort(new Error('timed out'));
+    });
+    servers.push(p.server);
     const call = partnerRequest(`${p.url}/messages`, {
       method: 'POST',
       body: '{}',
       signal: controller.signal,
     });
-    setTimeout(() => controller.abort(new Error('timed out')), 50);
     await expect(call).rejects.toMatchObject({ name: 'AbortError' });
     const deadline = Date.now() + 2000;
-    while (!closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (!closed && Date.now() < deadline) await new Promise((r) => setImmediate(r));
     expect(closed).toBe(true);
   });
 
