@@ -80,16 +80,8 @@ type Outcome = 'handled' | 'dead-lettered' | 'stopped';
 
 /** Raised through a batch handler when its heartbeat fails: the partition may have moved. */
 class PartitionLost extends Error {
-  happened = false;
-
-  constructor() {
-    super('the consumer group is rebalancing: this partition may belong to another member now');
-  }
-
-  raise(cause: unknown): never {
-    this.happened = true;
-    this.cause = cause;
-    throw this;
+  constructor(cause: unknown) {
+    super('the consumer group is rebalancing: this partition may belong to another member now', { cause });
   }
 }
 
@@ -298,16 +290,21 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     if (batchMode) {
       // A heartbeat that fails inside the handler means the group is rebalancing and this partition
       // may belong to another member now: stop, uncommitted, rather than take the batch on again.
-      const lost = new PartitionLost();
+      // Created only when a heartbeat fails (an Error captures a stack: not once per batch).
+      let lost: PartitionLost | undefined;
       const ctx: KafkaEventContext = {
         topic,
         partition: batch.partition,
         offset: batch.lastOffset(),
         attempt: 1,
-        heartbeat: () => heartbeat().catch((error: unknown) => lost.raise(error)),
+        heartbeat: () =>
+          heartbeat().catch((error: unknown) => {
+            lost = new PartitionLost(error);
+            throw lost;
+          }),
       };
       const keepGoing = async (): Promise<boolean> =>
-        !lost.happened &&
+        lost === undefined &&
         isRunning() &&
         !isStale() &&
         (await heartbeat().then(
