@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { sampleRequestBody } from '@ixr/domain';
 import {
   consistencyProofAsync,
   inclusionProofAsync,
@@ -60,19 +61,7 @@ function benchUrl(): string {
 }
 
 // Entries shaped like the real ones (a received body, a routed decision, dispatches, outcomes).
-const body = {
-  missionType: 'judicial',
-  targetCountries: ['NL'],
-  offence: { category: 'drug_trafficking', description: 'Cocaine shipment through the port of Antwerp' },
-  informationSought: 'Known addresses and vehicles of the subject',
-  purpose: 'Criminal investigation 2026/123',
-  justification: 'Subject seen crossing the border weekly',
-  subjects: [{ type: 'person', name: 'Jan Jansen', dateOfBirth: '1980-04-02', nationality: 'NL' }],
-  urgency: { urgent: false },
-  accessibility: 'direct',
-  handlingCode: 'H1',
-  language: 'en',
-};
+const body = sampleRequestBody();
 let next = 0;
 function entry(): EntryFacts {
   const i = next++;

@@ -13,6 +13,7 @@ import { execSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { DEV_SECRET, signDevToken } from '@ixr/auth';
+import { sampleRequestBody } from '@ixr/domain';
 import { ensureKafka } from '../scripts/dev/kafka';
 import { repoRoot } from '../scripts/dev/paths';
 import { loginOf } from '@ixr/persistence';
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
       { sub: 'bench', unit: 'PZ-5339', level: 'local', roles: ['requester'] },
       { secret: DEV_SECRET },
     );
-    const body = JSON.stringify(sampleBody());
+    const body = JSON.stringify(sampleRequestBody());
 
     // Warm-up, not counted.
     await submitAll({
@@ -229,22 +230,6 @@ function reportProfile(service: string, profile: ProfileSummary, say: (l: string
 
 function intakeUrl(): URL {
   return new URL(`http://127.0.0.1:${DEFAULT_PORTS['intake-api']}/v1/requests`);
-}
-
-function sampleBody() {
-  return {
-    missionType: 'judicial',
-    targetCountries: ['NL'],
-    offence: { category: 'drug_trafficking', description: 'Cocaine shipment through the port of Antwerp' },
-    informationSought: 'Known addresses and vehicles of the subject',
-    purpose: 'Criminal investigation 2026/123',
-    justification: 'Subject seen crossing the border weekly',
-    subjects: [{ type: 'person', name: 'Jan Jansen', dateOfBirth: '1980-04-02', nationality: 'NL' }],
-    urgency: { urgent: false },
-    accessibility: 'direct',
-    handlingCode: 'H1',
-    language: 'en',
-  };
 }
 
 interface Counts {

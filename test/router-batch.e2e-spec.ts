@@ -1,3 +1,4 @@
+import { sampleRequestBody } from '@ixr/domain';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
@@ -24,19 +25,7 @@ import { testEnvironment } from './support/test-env';
  * unknown request refused with nothing of it kept), also when two routers race for one request.
  */
 const CONSUMER = 'router';
-const BODY: RequestReceived['body'] = {
-  missionType: 'judicial',
-  targetCountries: ['NL', 'US'],
-  offence: { category: 'drug_trafficking', description: 'Cocaine' },
-  informationSought: 'Addresses',
-  purpose: 'Investigation',
-  justification: 'Seen at the border',
-  subjects: [{ type: 'person', name: 'Jan' }],
-  urgency: { urgent: false },
-  accessibility: 'direct',
-  handlingCode: 'H1',
-  language: 'en',
-};
+const BODY: RequestReceived['body'] = sampleRequestBody({ targetCountries: ['NL', 'US'] });
 
 const policy: RoutingPolicy = {
   decide: (input, now) =>

@@ -1,5 +1,5 @@
 import { DEV_SECRET, signDevToken, type Role } from '@ixr/auth';
-import type { OutboundRequestBody, UnitLevel } from '@ixr/domain';
+import { sampleRequestBody, type OutboundRequestBody, type UnitLevel } from '@ixr/domain';
 
 export async function tokenFor(unit: string, roles: Role[], level: UnitLevel = 'local'): Promise<string> {
   return signDevToken({ sub: `test-${unit.toLowerCase()}`, unit, level, roles }, { secret: DEV_SECRET });
@@ -7,20 +7,7 @@ export async function tokenFor(unit: string, roles: Role[], level: UnitLevel = '
 
 /** A valid request body; override what the test is about. */
 export function requestBody(overrides: Partial<OutboundRequestBody> = {}): OutboundRequestBody {
-  return {
-    missionType: 'judicial',
-    targetCountries: ['NL'],
-    offence: { category: 'drug_trafficking', description: 'Cocaine shipment through the port of Antwerp' },
-    informationSought: 'Known addresses and vehicles of the subject',
-    purpose: 'Criminal investigation 2026/123',
-    justification: 'Subject seen crossing the border weekly',
-    subjects: [{ type: 'person', name: 'Jan Jansen', dateOfBirth: '1980-04-02', nationality: 'NL' }],
-    urgency: { urgent: false },
-    accessibility: 'direct',
-    handlingCode: 'H1',
-    language: 'en',
-    ...overrides,
-  };
+  return sampleRequestBody(overrides);
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {

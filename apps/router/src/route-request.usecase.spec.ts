@@ -1,3 +1,4 @@
+import { sampleRequestBody } from '@ixr/domain';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -143,19 +144,7 @@ function received(requestId: string, eventId = `ev-${requestId}`): EventEnvelope
       requestId,
       actor: { person: 'officer-1', unit: 'PZ-5339', role: 'officer' },
       receivedAt: '2026-01-05T10:00:00.000Z',
-      body: {
-        missionType: 'judicial',
-        targetCountries: ['NL'],
-        offence: { category: 'drug_trafficking', description: 'Cocaine' },
-        informationSought: 'Addresses',
-        purpose: 'Investigation',
-        justification: 'Seen at the border',
-        subjects: [{ type: 'person', name: 'Jan' }],
-        urgency: { urgent: false },
-        accessibility: 'direct',
-        handlingCode: 'H1',
-        language: 'en',
-      },
+      body: sampleRequestBody(),
     },
   });
 }

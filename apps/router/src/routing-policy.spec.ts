@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { RoutingInput } from '@ixr/domain';
+import { sampleRequestBody, type RoutingInput } from '@ixr/domain';
 import type { RoutingConfigStore } from '@ixr/persistence';
 import {
   ALL_CIRCUITS_CLOSED,
@@ -16,19 +16,7 @@ const input: RoutingInput = {
   direction: 'outbound',
   requestingUnit: 'PZ-5339',
   receivedAt: '2026-01-05T10:00:00.000Z',
-  body: {
-    missionType: 'judicial',
-    targetCountries: ['NL', 'US'],
-    offence: { category: 'drug_trafficking', description: 'Cocaine' },
-    informationSought: 'Addresses',
-    purpose: 'Investigation',
-    justification: 'Seen at the border',
-    subjects: [{ type: 'person', name: 'Jan' }],
-    urgency: { urgent: false },
-    accessibility: 'direct',
-    handlingCode: 'H1',
-    language: 'en',
-  },
+  body: sampleRequestBody({ targetCountries: ['NL', 'US'] }),
 };
 
 function policyWith(health: ChannelHealth) {

@@ -6,3 +6,4 @@ export * from './request';
 export * from './request.schema';
 export * from './iso-codes';
 export * from './status';
+export * from './sample-request';
