@@ -22,6 +22,7 @@ export const ENTRY_KINDS = [
   'ruleset_changed',
   'denied',
   'redriven',
+  'assigned',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

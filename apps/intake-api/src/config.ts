@@ -51,6 +51,15 @@ export const intakeConfigSchema = z
     RATE_LIMIT_BURST: env.positiveInt(1000),
     /** Per-unit exceptions: `UNIT=perSecond/burst,…`, e.g. `CGI-SPOC=500/5000`. */
     RATE_LIMIT_UNITS: rateLimitOverrides,
+    /** The SPOC's unit: told of every deadline warning and escalation (SPEC §7). */
+    SPOC_UNIT: z
+      .string()
+      .regex(/^[A-Z0-9][A-Z0-9_-]{0,63}$/, 'must be a unit id such as CGI-SPOC')
+      .default('CGI-SPOC'),
+    /** Time between the comment lines that keep an event stream open (SPEC §7: 15 s). */
+    EVENTS_HEARTBEAT_MS: env.positiveInt(15_000),
+    /** Partitions of one topic the intake's consumers handle at once. */
+    CONSUMER_CONCURRENCY: env.positiveInt(3),
   })
   .superRefine(checkKafkaSecurityEnv)
   .superRefine((value, ctx) => {

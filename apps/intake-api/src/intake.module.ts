@@ -27,6 +27,12 @@ import { RoutingAdminService } from './routing-admin/routing-admin.service';
 import { RequestsController } from './requests/requests.controller';
 import { PostgresRequestRows } from './requests/request-rows.store';
 import { RequestWriter } from './requests/request-writer';
+import { AssignRequestUseCase } from './work/assign-request.usecase';
+import { EVENT_STREAM_HUB, type EventStreamHub } from './work/event-stream.hub';
+import { EventTickets } from './work/event-tickets';
+import { InboxService } from './work/inbox.service';
+import { RequestListService } from './work/request-list.service';
+import { EventsController, InboxController, QueueController } from './work/work.controllers';
 import {
   DEADLINE_POLICY,
   SubmitRequestUseCase,
@@ -39,11 +45,15 @@ export interface IntakeModuleOptions {
   rateLimiter: RateLimiter;
   deadlines: DeadlinePolicy;
   routingConfig: RoutingConfigStore;
+  events: EventStreamHub;
 }
 
 /** The API's controllers; the OpenAPI document is built from their decorators. */
 export const API_CONTROLLERS = [
   RequestsController,
+  InboxController,
+  QueueController,
+  EventsController,
   RoutingAdminController,
   RepliesController,
   DeadLettersController,
@@ -77,6 +87,7 @@ export class IntakeModule {
         { provide: DEADLINE_POLICY, useValue: options.deadlines },
         { provide: RoutingConfigStore, useValue: options.routingConfig },
         { provide: RateLimiter, useValue: options.rateLimiter },
+        { provide: EVENT_STREAM_HUB, useValue: options.events },
         { provide: APP_LOGGER, useValue: options.infra.logger },
         { provide: OPENAPI_DOCUMENT, useValue: document },
         { provide: DOCS_PAGE, useValue: renderDocsPage(document) },
@@ -98,6 +109,10 @@ export class IntakeModule {
         ...audit.providers,
         RepliesService,
         DeadLettersService,
+        RequestListService,
+        InboxService,
+        AssignRequestUseCase,
+        EventTickets,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { kafkaSecurityOptions } from '@ixr/messaging';
+import { KafkaTransport, kafkaSecurityOptions, type EventEnvelope } from '@ixr/messaging';
 import { createTokenVerifier } from '@ixr/auth';
 import { loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
@@ -10,6 +10,8 @@ import { installHttpErrorHandling } from './http/http-setup';
 import { IntakeModule } from './intake.module';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { activeRulesetDeadlinePolicy } from './requests/deadline-policy';
+import { EventStreamHub } from './work/event-stream.hub';
+import { WorkProjector } from './work/work-projector';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(intakeConfigSchema);
@@ -45,6 +47,28 @@ async function bootstrap(): Promise<void> {
   routingConfig.startRefreshing(config.RULESET_REFRESH_MS, (error) =>
     infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
   );
+  // The work surfaces (SPEC §7) follow the pipeline's events. The handlers are attached to the
+  // transport directly rather than as @EventPattern methods: the API's global guard, interceptor
+  // and error filter are HTTP's and must not see Kafka events.
+  const projector = new WorkProjector(infra.dataSource, infra.logger, { spocUnit: config.SPOC_UNIT });
+  const transport = new KafkaTransport({
+    kafka: infra.kafka,
+    groupId: 'ixr-intake',
+    publisher: infra.publisher,
+    logger: infra.logger,
+    registry: infra.registry,
+    source: 'ixr/intake-api',
+    partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+  });
+  for (const [topic, handle] of projector.handlers()) {
+    transport.addHandler(topic, (event: EventEnvelope) => handle(event), true);
+  }
+  const events = new EventStreamHub(infra.dataSource, {
+    connectionString: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,
+    heartbeatMs: config.EVENTS_HEARTBEAT_MS,
+    logger: infra.logger,
+  });
+  await events.start();
   await startService({
     module: IntakeModule.forRoot({
       infra,
@@ -52,6 +76,7 @@ async function bootstrap(): Promise<void> {
       rateLimiter,
       routingConfig,
       deadlines: activeRulesetDeadlinePolicy(routingConfig),
+      events,
     }),
     infra,
     port: config.PORT,
@@ -59,6 +84,23 @@ async function bootstrap(): Promise<void> {
     bodyLimit: config.BODY_LIMIT_BYTES,
     frameworkErrors: answerFrameworkError,
     configure: (app) => installHttpErrorHandling(app, infra.logger),
+    extraIndicators: [
+      {
+        name: 'consumers',
+        check: () =>
+          transport.isReady()
+            ? Promise.resolve()
+            : Promise.reject(new Error('Kafka consumers have not joined their groups')),
+      },
+    ],
+    onStarted: () =>
+      transport.listen((error) => {
+        if (error) infra.logger.error({ err: error }, 'the work-surface consumers could not start');
+      }),
+    onStopping: async () => {
+      await events.stop();
+      await transport.close();
+    },
   });
 }
 

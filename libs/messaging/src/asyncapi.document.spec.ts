@@ -62,7 +62,9 @@ describe('AsyncAPI document (docs/asyncapi.json)', () => {
     const consumed = new Map<string, Set<string>>();
     for (const app of readdirSync(join(root, 'apps'))) {
       for (const file of sourceFiles(join(root, 'apps', app, 'src'))) {
-        for (const match of readFileSync(file, 'utf8').matchAll(/@EventPattern\(TOPICS\.(\w+)/g)) {
+        for (const match of readFileSync(file, 'utf8').matchAll(
+          /(?:@EventPattern|\bconsume)\(TOPICS\.(\w+)/g,
+        )) {
           const topic = TOPICS[match[1] as keyof typeof TOPICS];
           if (!consumed.has(topic)) consumed.set(topic, new Set());
           consumed.get(topic)!.add(app);

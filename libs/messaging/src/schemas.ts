@@ -122,6 +122,8 @@ export const AUDIT_KINDS = [
   'responded',
   // An operator re-published a dead letter.
   'redriven',
+  // The SPOC handed an inbound request to another unit (SPEC §7), with who and why.
+  'assigned',
 ] as const;
 
 /** A step recorded in the exchange log that is not a pipeline hop (Directive 2016/680 Art 25). */

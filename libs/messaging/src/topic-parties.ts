@@ -9,16 +9,21 @@ export type ServiceName = 'intake-api' | 'router' | 'channel-adapters' | 'exchan
  * handlers and the producers when a service starts or stops using a topic.
  */
 export const TOPIC_PARTIES = {
-  [TOPICS.requestReceived]: { send: ['intake-api'], receive: ['router', 'exchange-log'] },
-  [TOPICS.requestRouted]: { send: ['router'], receive: ['exchange-log'] },
+  [TOPICS.requestReceived]: { send: ['intake-api'], receive: ['router', 'exchange-log', 'intake-api'] },
+  [TOPICS.requestRouted]: { send: ['router'], receive: ['exchange-log', 'intake-api'] },
   [TOPICS.deliveryDispatched]: { send: ['exchange-log'], receive: ['channel-adapters'] },
-  [TOPICS.deliveryOutcome]: { send: ['channel-adapters'], receive: ['exchange-log'] },
-  [TOPICS.auditRecorded]: { send: ['intake-api'], receive: ['exchange-log'] },
-  [TOPICS.deadlineReached]: { send: ['router'], receive: ['exchange-log'] },
+  [TOPICS.deliveryOutcome]: { send: ['channel-adapters'], receive: ['exchange-log', 'intake-api'] },
+  [TOPICS.auditRecorded]: { send: ['intake-api'], receive: ['exchange-log', 'intake-api'] },
+  [TOPICS.deadlineReached]: { send: ['router'], receive: ['exchange-log', 'intake-api'] },
   [TOPICS.inboundReceived]: { send: ['channel-adapters'], receive: ['router'] },
   [TOPICS.replyDispatched]: { send: ['intake-api'], receive: ['channel-adapters'] },
   [TOPICS.deadLetter]: { send: [], receive: ['channel-adapters'] },
 } as const satisfies Record<Topic, { send: readonly ServiceName[]; receive: readonly ServiceName[] }>;
 
 /** Every consuming service dead-letters what it cannot handle (libs/messaging KafkaTransport). */
-export const DEAD_LETTER_SENDERS: readonly ServiceName[] = ['router', 'channel-adapters', 'exchange-log'];
+export const DEAD_LETTER_SENDERS: readonly ServiceName[] = [
+  'router',
+  'channel-adapters',
+  'exchange-log',
+  'intake-api',
+];

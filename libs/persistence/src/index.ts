@@ -5,3 +5,4 @@ export * from './outbox.store';
 export * from './processed-events';
 export * from './routing-config.store';
 export * from './service-role';
+export * from './table-owners';

@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import {
+  assignedSchema,
   errorBodySchema,
+  inboxItemSchema,
+  inboxSchema,
   jsonObjectSchema,
+  queueSchema,
+  requestListSchema,
+  ticketSchema,
   replyAcceptedSchema,
   requestViewSchema,
   submitResponseSchema,
@@ -176,6 +182,72 @@ Object.assign(API_CATALOG, {
     summary: 'Evidence bundle for a time range or a request',
     description: 'Needs `X-Justification`; the export is logged.',
     response: { description: 'the bundle', schema: jsonObjectSchema },
+  },
+} satisfies Record<string, OperationDoc>);
+
+/** Finding and following work (SPEC §7). */
+Object.assign(API_CATALOG, {
+  'GET /v1/requests': {
+    tag: 'work',
+    summary: 'List and search the requests the caller may see',
+    description:
+      'Need-to-know inside the query: a unit sees its own requests and what was routed or assigned to it, never a row ' +
+      "or a count of another unit's; SPOC operators and auditors see all. Sorted by deadline (none last), then id; " +
+      "`cursor` (the previous page's `nextCursor`) keeps pages stable while requests arrive. `q` searches the free " +
+      'text and subject names (PostgreSQL full text, words as written: `"jan jansen"`, `or`, `-word`); a search is ' +
+      'logged as `consulted` with its terms. `from`/`to` bound the time of receipt; `deadlineBefore` the deadline.',
+    response: { description: 'a page of requests', schema: requestListSchema },
+  },
+  'POST /v1/requests/{id}/assign': {
+    tag: 'work',
+    summary: "Hand a foreign partner's request to another unit or contact point",
+    description:
+      'SPOC operators. The request moves to the unit (its inbox gets an `assignment` item and the unit may read and ' +
+      "answer it); the step is logged as `assigned` with who and the reason. 409 for one of our units' requests or " +
+      'when the unit holds it already.',
+    response: { description: 'assigned', schema: assignedSchema },
+    example: { unit: 'FGP-BRUXELLES', reason: 'Subject lives in Brussels: local knowledge' },
+  },
+  'GET /v1/inbox': {
+    tag: 'work',
+    summary: "What waits for the caller's unit",
+    description:
+      'Inbound requests routed or assigned to the unit, answers on its requests, deadline warnings (50/75/90 %) and ' +
+      'escalations (outbound: to the requesting unit and the SPOC; inbound: to the handling unit and the SPOC). ' +
+      'Newest first; `unread=true` for the unread only.',
+    response: { description: 'a page of inbox items', schema: inboxSchema },
+  },
+  'POST /v1/inbox/{id}/read': {
+    tag: 'work',
+    summary: 'Mark one inbox item read',
+    description: "404 for an id that is not one of the unit's items.",
+    response: { description: 'the item', schema: inboxItemSchema },
+  },
+  'GET /v1/queue': {
+    tag: 'work',
+    summary: "The SPOC desk's open work, by deadline, overdue first",
+    description:
+      'Every request not answered yet, earliest deadline first (so the overdue lead), each with `overdue`. ' +
+      '`overdue=true`: only those past their deadline; `dueWithinHours=N`: only those due within N hours.',
+    response: { description: 'a page of open requests', schema: queueSchema },
+  },
+  'POST /v1/events/ticket': {
+    tag: 'work',
+    summary: 'A one-time ticket for the event stream (browsers)',
+    description:
+      'Valid 60 s, for one connection: `GET /v1/events?ticket=…` (EventSource cannot send headers).',
+    response: { description: 'the ticket', schema: ticketSchema },
+  },
+  'GET /v1/events': {
+    tag: 'work',
+    summary: 'Server-Sent Events: new inbox items and status changes',
+    description:
+      "Bearer token, or `?ticket=`. Events: `inbox` (a new item of the caller's unit: an InboxItem) and `status` " +
+      "(`{ requestId, status, previous, at }` of a request the caller may see; SPOC operators get every request's). " +
+      'A comment line every 15 s keeps the connection open. Each event has an `id`; reconnecting with ' +
+      '`Last-Event-ID` (or `?lastEventId=`) resumes after it, across restarts of the service; without it the stream ' +
+      'starts with what happens next.',
+    response: { description: 'the stream', contentType: 'text/event-stream' },
   },
 } satisfies Record<string, OperationDoc>);
 

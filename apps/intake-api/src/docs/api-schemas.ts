@@ -68,7 +68,74 @@ export const requestViewSchema = z.object({
     originCountry: z.string().nullable(),
   }),
   replies: z.array(z.unknown()),
+  /** The whole case in order: received, routed, dispatched/delivered/failed, answers and replies, warnings, assignments. */
+  history: z.array(
+    z
+      .object({
+        at: isoTime,
+        kind: z.string().meta({
+          description:
+            'received | routed | dispatched | delivered | failed | answer_received | reply_sent | deadline_warning | escalation | assigned',
+        }),
+      })
+      .catchall(z.unknown()),
+  ),
 });
+
+/** One row of `GET /v1/requests` (SPEC §7). */
+export const requestListItemSchema = z.object({
+  id: z.uuid(),
+  direction: z.enum(['outbound', 'inbound']),
+  status: z.enum(REQUEST_STATUSES),
+  unit: z.string().meta({ description: 'the requesting unit (outbound) or the unit handling it (inbound)' }),
+  level: z.string().nullable(),
+  targetCountries: z.array(z.string()).meta({ description: 'inbound: the country it came from' }),
+  offenceCategory: z.string().nullable(),
+  urgent: z.boolean(),
+  deadline: isoTime.nullable(),
+  receivedAt: isoTime,
+  updatedAt: isoTime,
+});
+
+export const requestListSchema = z.object({
+  items: z.array(requestListItemSchema),
+  nextCursor: z
+    .string()
+    .nullable()
+    .meta({ description: 'pass as `cursor` for the next page; null at the end' }),
+});
+
+export const queueSchema = z.object({
+  items: z.array(requestListItemSchema.extend({ overdue: z.boolean() })),
+  nextCursor: z.string().nullable(),
+});
+
+export const inboxItemSchema = z.object({
+  id: z.string().meta({ description: 'also its place in the event stream' }),
+  kind: z.enum([
+    'inbound_request',
+    'answer',
+    'clarification_question',
+    'deadline_warning',
+    'escalation',
+    'assignment',
+  ]),
+  requestId: z.uuid(),
+  at: isoTime,
+  summary: z.string().meta({ description: 'what happened, without personal data' }),
+  readAt: isoTime.nullable(),
+});
+
+export const inboxSchema = z.object({ items: z.array(inboxItemSchema), nextCursor: z.string().nullable() });
+
+export const assignedSchema = z.object({
+  requestId: z.uuid(),
+  unit: z.string(),
+  previousUnit: z.string().nullable(),
+  assignedAt: isoTime,
+});
+
+export const ticketSchema = z.object({ ticket: z.string(), expiresAt: isoTime });
 
 /** `POST /v1/requests/{id}/replies`: the reply accepted for sending (the same on an idempotent repeat). */
 export const replyAcceptedSchema = z.object({
@@ -87,6 +154,8 @@ export const NAMED_SCHEMAS: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, 
   [requestViewSchema, 'RequestView'],
   [decisionSchema, 'RoutingDecision'],
   [errorBodySchema, 'Error'],
+  [requestListItemSchema, 'RequestListItem'],
+  [inboxItemSchema, 'InboxItem'],
 ]);
 
 /** An answer this document does not detail further (rule sets, directory, reports). */

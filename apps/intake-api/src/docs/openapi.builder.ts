@@ -9,6 +9,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { z } from 'zod';
 import type { Role } from '@ixr/auth';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { ZodQueryPipe } from '../http/zod-query.pipe';
 import { PUBLIC_KEY, ROLES_KEY } from '../auth/route-access';
 import { API_CATALOG, OPS_OPERATIONS, type OperationDoc } from './api-catalog';
 import { errorBodySchema, NAMED_SCHEMAS } from './api-schemas';
@@ -23,6 +24,8 @@ export interface DiscoveredRoute {
   roles?: Role[];
   isPublic: boolean;
   body?: z.ZodType;
+  /** The query string's schema, from the pipe that validates it (ZodQueryPipe). */
+  query?: z.ZodType;
   headers: string[];
   pathParams: string[];
   status: number;
@@ -50,11 +53,14 @@ export function discoverRoutes(controllers: readonly Type[]): DiscoveredRoute[] 
         { data?: unknown; pipes?: unknown[] }
       >;
       let body: z.ZodType | undefined;
+      let query: z.ZodType | undefined;
       const headers: string[] = [];
       for (const [slot, arg] of Object.entries(args)) {
         const type = Number(slot.split(':')[0]);
         if (type === Number(RouteParamtypes.BODY)) {
           body = arg.pipes?.find((p): p is ZodBodyPipe<z.ZodType> => p instanceof ZodBodyPipe)?.schema;
+        } else if (type === Number(RouteParamtypes.QUERY)) {
+          query = arg.pipes?.find((p): p is ZodQueryPipe<z.ZodType> => p instanceof ZodQueryPipe)?.schema;
         } else if (type === Number(RouteParamtypes.HEADERS) && typeof arg.data === 'string') {
           headers.push(arg.data.toLowerCase());
         }
@@ -68,6 +74,7 @@ export function discoverRoutes(controllers: readonly Type[]): DiscoveredRoute[] 
         roles: Reflect.getMetadata(ROLES_KEY, handler) as Role[] | undefined,
         isPublic: Reflect.getMetadata(PUBLIC_KEY, handler) === true,
         body,
+        query,
         headers,
         pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]),
         status: (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? defaultStatus,
@@ -156,7 +163,9 @@ export function buildOpenApiDocument(controllers: readonly Type[], options: Open
         'call; every read of personal data is logged as a consultation, every refusal as a denial.',
     },
     servers: [{ url: '/' }],
-    tags: ['requests', 'replies', 'routing', 'audit', 'documents', 'operations'].map((name) => ({ name })),
+    tags: ['requests', 'work', 'replies', 'routing', 'audit', 'documents', 'operations'].map((name) => ({
+      name,
+    })),
     security: [{ bearer: [] }],
     paths,
     components: {
@@ -185,6 +194,7 @@ function operation(
     required: true,
     schema: name === 'id' ? { type: 'string', format: 'uuid' } : { type: 'string', maxLength: 100 },
   }));
+  parameters.push(...queryParameters(route.query));
   if (route.headers.includes('idempotency-key')) {
     parameters.push({
       name: 'Idempotency-Key',
@@ -210,6 +220,7 @@ function operation(
   if (route.pathParams.length > 0) errors.add(404);
   if (!route.isPublic) [401, 403, 429, 503].forEach((s) => errors.add(s));
   if (route.body || parameters.some((p) => p.in === 'header')) errors.add(400);
+  if (route.query) errors.add(400);
   if (route.body) [413, 415].forEach((s) => errors.add(s));
   if (
     route.headers.includes('idempotency-key') ||
@@ -266,4 +277,28 @@ function operation(
       : {}),
     responses,
   };
+}
+
+/** Each property of a query schema as an `in: query` parameter. */
+function queryParameters(schema: z.ZodType | undefined): JsonObject[] {
+  if (!schema) return [];
+  // "input": what a caller writes in the URL (text that the pipe then turns into numbers, flags).
+  const json = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+    reused: 'inline',
+  }) as JsonObject;
+  const properties = (json.properties ?? {}) as Record<string, JsonObject>;
+  const required = new Set((json.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return {
+      name,
+      in: 'query',
+      required: required.has(name) && property.default === undefined,
+      ...(description === undefined ? {} : { description }),
+      schema: rest,
+    };
+  });
 }

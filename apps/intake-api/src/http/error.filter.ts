@@ -15,6 +15,7 @@ import {
 import { RateLimitedError } from '../auth/rate-limiter';
 import { UnsupportedMediaTypeError } from './json-body.parser';
 import { DeadLetterConflictError } from '../dead-letters/dead-letters.service';
+import { NotAssignableError } from '../work/assign-request.usecase';
 import { ReplyNotAcceptedError } from '../replies/replies.service';
 import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
 
@@ -34,6 +35,7 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [RulesetNotActivatableError, 422],
   [ReplyNotAcceptedError, 409],
   [DeadLetterConflictError, 409],
+  [NotAssignableError, 409],
   [DependencyUnavailableError, 503],
 ];
 

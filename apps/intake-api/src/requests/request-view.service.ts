@@ -7,6 +7,7 @@ import { AccessRecorder } from '../auth/access-recorder';
 import { DEFAULT_JUSTIFICATION, readAccess } from '../auth/need-to-know.policy';
 import { actorOfRequest, type AuthenticatedRequest } from '../auth/route-access';
 import { toDependencyError } from '../http/dependency-errors';
+import { caseHistory, type HistoryEntry } from '../work/case-history';
 import {
   isAnswered,
   repliesOf,
@@ -40,6 +41,8 @@ export interface RequestView {
   /** Where it came from: one of our units (outbound) or a foreign partner (inbound). */
   origin: RequestOrigin;
   replies: ReplyView[];
+  /** The whole case in order: received, decision, deliveries, replies, warnings, assignments. */
+  history: HistoryEntry[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -109,7 +112,7 @@ export class RequestViewService {
         details: { action, basis: access.basis },
       });
     }
-    return {
+    const view: Omit<RequestView, 'history'> = {
       id: request.id,
       status: isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries),
       missionType: request.missionType,
@@ -134,6 +137,14 @@ export class RequestViewService {
       origin,
       replies,
     };
+    try {
+      return {
+        ...view,
+        history: part === 'request' ? await caseHistory({ view, dataSource: this.dataSource }) : [],
+      };
+    } catch (error) {
+      throw toDependencyError(error);
+    }
   }
 }
 

@@ -1,0 +1,150 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import {
+  TOPICS,
+  type AuditRecorded,
+  type DeadlineReached,
+  type DeliveryOutcome,
+  type EventEnvelope,
+  type RequestReceived,
+  type RequestRouted,
+} from '@ixr/messaging';
+import { markProcessed } from '@ixr/persistence';
+import { addInboxItems, type NewInboxItem } from './work-feed.writer';
+import { refreshWorkRequest } from './work-request.projection';
+
+const CONSUMER = 'intake-work';
+
+export type TopicHandler = [string, (event: EventEnvelope) => Promise<void>];
+
+/** A handler of one topic's events (validated against the topic's schema by the transport first). */
+function consume<T>(topic: string, handle: (event: EventEnvelope<T>) => Promise<void>): TopicHandler {
+  return [topic, (event) => handle(event as EventEnvelope<T>)];
+}
+
+const MILESTONE_SHARE: Record<DeadlineReached['milestone'], string> = {
+  warning_50: '50 %',
+  warning_75: '75 %',
+  warning_90: '90 %',
+  breach: '100 %',
+};
+
+/**
+ * The intake's side of the pipeline's events (SPEC §7): it keeps the list's read model and the
+ * units' inboxes current. Each event is handled once: its processed-event record, the rows it
+ * changes and the feed entries that announce them commit together, so a restart neither loses nor
+ * repeats an item.
+ */
+export class WorkProjector {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly logger: Logger,
+    private readonly options: { spocUnit: string },
+  ) {}
+
+  /** The topics it follows, and the handler of each (`consume` is what the AsyncAPI test looks for). */
+  handlers(): TopicHandler[] {
+    return [
+      consume(TOPICS.requestReceived, (e: EventEnvelope<RequestReceived>) => this.onReceived(e)),
+      consume(TOPICS.requestRouted, (e: EventEnvelope<RequestRouted>) => this.onRouted(e)),
+      consume(TOPICS.deliveryOutcome, (e: EventEnvelope<DeliveryOutcome>) => this.onOutcome(e)),
+      consume(TOPICS.auditRecorded, (e: EventEnvelope<AuditRecorded>) => this.onAudit(e)),
+      consume(TOPICS.deadlineReached, (e: EventEnvelope<DeadlineReached>) => this.onDeadline(e)),
+    ];
+  }
+
+  onReceived(event: EventEnvelope<RequestReceived>): Promise<void> {
+    return this.once(event, (m) =>
+      refreshWorkRequest(m, event.data.requestId, new Date(event.data.receivedAt), {
+        level: event.data.actor.level,
+      }),
+    );
+  }
+
+  onRouted(event: EventEnvelope<RequestRouted>): Promise<void> {
+    return this.once(event, (m) => refreshWorkRequest(m, event.data.requestId, new Date(event.time)));
+  }
+
+  onOutcome(event: EventEnvelope<DeliveryOutcome>): Promise<void> {
+    return this.once(event, (m) => refreshWorkRequest(m, event.data.requestId, new Date(event.data.at)));
+  }
+
+  /** Inbound steps arrive as exchange-log records: a request routed to a unit, a partner's answer. */
+  async onAudit(event: EventEnvelope<AuditRecorded>): Promise<void> {
+    const item = inboxItemOfAudit(event);
+    if (!item) return; // consultations, exports, changes…: nothing for an inbox
+    await this.once(event, async (m) => {
+      await refreshWorkRequest(m, item.requestId, item.at);
+      await addInboxItems(m, [item]);
+    });
+  }
+
+  /**
+   * A warning (50/75/90 %) or the breach: outbound, to the requesting unit (to chase the partner);
+   * inbound, to the unit handling it (to answer in time); both to the SPOC.
+   */
+  async onDeadline(event: EventEnvelope<DeadlineReached>): Promise<void> {
+    const { requestId, milestone, deadlineAt, deadlineBasis } = event.data;
+    await this.once(event, async (m) => {
+      const change = await refreshWorkRequest(m, requestId, new Date(event.data.dueAt));
+      const handling = change ? [change.unit] : event.data.notify;
+      const units = [...new Set([...handling, this.options.spocUnit])];
+      const inbound = change?.direction === 'inbound';
+      const summary =
+        milestone === 'breach'
+          ? `Deadline passed (${deadlineBasis}, due ${deadlineAt}): escalated`
+          : `${MILESTONE_SHARE[milestone]} of the time allowed has passed (${deadlineBasis}, due ${deadlineAt}): ${inbound ? 'answer in time' : 'chase the partner'}`;
+      await addInboxItems(
+        m,
+        units.map((unit) => ({
+          unit,
+          kind: milestone === 'breach' ? 'escalation' : 'deadline_warning',
+          requestId,
+          at: new Date(event.data.dueAt),
+          summary,
+          source: `${requestId}/${milestone}`,
+        })),
+      );
+    });
+  }
+
+  private async once(
+    event: EventEnvelope,
+    work: (manager: EntityManager) => Promise<unknown>,
+  ): Promise<void> {
+    const handled = await this.dataSource.transaction(async (manager) => {
+      if (!(await markProcessed(manager, CONSUMER, event.id))) return false;
+      await work(manager);
+      return true;
+    });
+    if (!handled) this.logger.debug({ eventId: event.id, type: event.type }, 'event handled before');
+  }
+}
+
+/** The inbox item an exchange-log record means, if any. */
+export function inboxItemOfAudit(event: EventEnvelope<AuditRecorded>): NewInboxItem | undefined {
+  const { kind, details, requestId, recipients, at } = event.data;
+  const unit = recipients[0];
+  if (!requestId || !unit) return undefined;
+  if (kind === 'delivered' && details.direction === 'inbound') {
+    return {
+      unit,
+      kind: 'inbound_request',
+      requestId,
+      at: new Date(at),
+      summary: `Foreign request to handle, routed to ${unit} by rule ${String(details.ruleId)}`,
+      source: event.id,
+    };
+  }
+  if (kind === 'received' && details.kind === 'answer' && details.disposition === 'attach') {
+    return {
+      unit,
+      kind: 'answer',
+      requestId,
+      at: new Date(at),
+      summary: `Answer from ${event.data.actor.unit}${details.late === true ? ' (after the deadline)' : ''}`,
+      source: event.id,
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,17 @@
+/**
+ * One owner per table (STYLE "One owner per table"): the service that alone writes it, and the
+ * services that read it.
+ */
+export type OwningService = 'intake' | 'router' | 'adapters' | 'log';
+export interface TableGrant {
+  owner: OwningService;
+  readers: readonly OwningService[];
+}
+export const TABLES = {
+  // Finding and following work (SPEC §7, issue 13): fed by the events the intake consumes.
+  work_requests: { owner: 'intake', readers: [] },
+  inbox_items: { owner: 'intake', readers: [] },
+  work_feed: { owner: 'intake', readers: [] },
+  assignments: { owner: 'intake', readers: [] },
+  event_tickets: { owner: 'intake', readers: [] },
+} as const satisfies Record<string, TableGrant>;
