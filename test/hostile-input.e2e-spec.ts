@@ -222,12 +222,12 @@ describe('hostile input', () => {
 
     /** Consumers of each topic, by the source they write on their dead letters. */
     const CONSUMERS: Partial<Record<Topic, string[]>> = {
-      [TOPICS.requestReceived]: ['ixr/router', 'ixr/exchange-log'],
-      [TOPICS.requestRouted]: ['ixr/exchange-log'],
+      [TOPICS.requestReceived]: ['ixr/router', 'ixr/exchange-log', 'ixr/intake-api'],
+      [TOPICS.requestRouted]: ['ixr/exchange-log', 'ixr/intake-api'],
       [TOPICS.deliveryDispatched]: ['ixr/channel-adapters'],
-      [TOPICS.deliveryOutcome]: ['ixr/exchange-log'],
-      [TOPICS.auditRecorded]: ['ixr/exchange-log'],
-      [TOPICS.deadlineReached]: ['ixr/exchange-log'],
+      [TOPICS.deliveryOutcome]: ['ixr/exchange-log', 'ixr/intake-api'],
+      [TOPICS.auditRecorded]: ['ixr/exchange-log', 'ixr/intake-api'],
+      [TOPICS.deadlineReached]: ['ixr/exchange-log', 'ixr/intake-api'],
     };
 
     function malformed(topic: Topic): { name: string; value: Buffer | string | null }[] {
