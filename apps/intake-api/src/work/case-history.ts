@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { RequestView } from '../requests/request-view.service';
+import type { RoutingDecision } from '@ixr/domain';
+import type { ReplyView } from '../replies/reply-view';
 
 /** One step of a case, as the request view tells it (SPEC §7 "the whole case in order"). */
 export interface HistoryEntry {
@@ -8,9 +9,28 @@ export interface HistoryEntry {
   [detail: string]: unknown;
 }
 
+/** What of the request view the sources read (request-view.service.ts builds it). */
+export interface CaseView {
+  id: string;
+  receivedAt: string;
+  origin: { direction: 'outbound' | 'inbound' };
+  decision: RoutingDecision | null;
+  deliveries: {
+    id: string;
+    channel: string;
+    destination: string;
+    role: string;
+    status: string;
+    attempts: number;
+    dispatchedAt: string;
+    completedAt: string | null;
+  }[];
+  replies: ReplyView[];
+}
+
 /** What the sources are given: the view built so far, and the database for what it lacks. */
 export interface HistoryContext {
-  view: Omit<RequestView, 'history'>;
+  view: CaseView;
   dataSource: DataSource;
 }
 
