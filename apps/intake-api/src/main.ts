@@ -60,8 +60,8 @@ async function bootstrap(): Promise<void> {
     source: 'ixr/intake-api',
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
   });
-  for (const [topic, handle] of projector.handlers()) {
-    transport.addHandler(topic, (event: EventEnvelope) => handle(event), true);
+  for (const [topic, handle, extras] of projector.handlers()) {
+    transport.addHandler(topic, (event: EventEnvelope) => handle(event), true, extras);
   }
   const events = new EventStreamHub(infra.dataSource, {
     connectionString: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,

@@ -63,7 +63,7 @@ describe('AsyncAPI document (docs/asyncapi.json)', () => {
     for (const app of readdirSync(join(root, 'apps'))) {
       for (const file of sourceFiles(join(root, 'apps', app, 'src'))) {
         for (const match of readFileSync(file, 'utf8').matchAll(
-          /(?:@EventPattern|\bconsume)\(TOPICS\.(\w+)/g,
+          /(?:@EventPattern|\bconsume(?:Batches)?)\(TOPICS\.(\w+)/g,
         )) {
           const topic = TOPICS[match[1] as keyof typeof TOPICS];
           if (!consumed.has(topic)) consumed.set(topic, new Set());

@@ -9,13 +9,21 @@ import {
   type RequestReceived,
   type RequestRouted,
 } from '@ixr/messaging';
-import { markProcessed } from '@ixr/persistence';
-import { addInboxItems, type NewInboxItem } from './work-feed.writer';
+import { markProcessed, markProcessedMany } from '@ixr/persistence';
+import { addInboxItems, appendFeed, type FeedRow, type NewInboxItem } from './work-feed.writer';
 import { refreshWorkRequest } from './work-request.projection';
 
 const CONSUMER = 'intake-work';
 
-export type TopicHandler = [string, (event: EventEnvelope) => Promise<void>];
+export type TopicHandler = [string, (event: EventEnvelope) => Promise<void>, { batch: true }?];
+
+/** A handler of a topic's events a batch at a time (`{ batch: true }` of the transport). */
+function consumeBatches<T>(
+  topic: string,
+  handle: (events: EventEnvelope<T>[]) => Promise<void>,
+): TopicHandler {
+  return [topic, (events) => handle(events as unknown as EventEnvelope<T>[]), { batch: true }];
+}
 
 /** A handler of one topic's events (validated against the topic's schema by the transport first). */
 function consume<T>(topic: string, handle: (event: EventEnvelope<T>) => Promise<void>): TopicHandler {
@@ -45,28 +53,69 @@ export class WorkProjector {
   /** The topics it follows, and the handler of each (`consume` is what the AsyncAPI test looks for). */
   handlers(): TopicHandler[] {
     return [
-      consume(TOPICS.requestReceived, (e: EventEnvelope<RequestReceived>) => this.onReceived(e)),
-      consume(TOPICS.requestRouted, (e: EventEnvelope<RequestRouted>) => this.onRouted(e)),
-      consume(TOPICS.deliveryOutcome, (e: EventEnvelope<DeliveryOutcome>) => this.onOutcome(e)),
+      consumeBatches(TOPICS.requestReceived, (e: EventEnvelope<RequestReceived>[]) => this.onReceived(e)),
+      consumeBatches(TOPICS.requestRouted, (e: EventEnvelope<RequestRouted>[]) => this.onRouted(e)),
+      consumeBatches(TOPICS.deliveryOutcome, (e: EventEnvelope<DeliveryOutcome>[]) => this.onOutcome(e)),
       consume(TOPICS.auditRecorded, (e: EventEnvelope<AuditRecorded>) => this.onAudit(e)),
       consume(TOPICS.deadlineReached, (e: EventEnvelope<DeadlineReached>) => this.onDeadline(e)),
     ];
   }
 
-  onReceived(event: EventEnvelope<RequestReceived>): Promise<void> {
-    return this.once(event, (m) =>
-      refreshWorkRequest(m, event.data.requestId, new Date(event.data.receivedAt), {
-        level: event.data.actor.level,
-      }),
+  onReceived(events: EventEnvelope<RequestReceived>[]): Promise<void> {
+    return this.refreshAll(
+      events.map((e) => ({
+        event: e,
+        requestId: e.data.requestId,
+        at: new Date(e.data.receivedAt),
+        level: e.data.actor.level,
+      })),
     );
   }
 
-  onRouted(event: EventEnvelope<RequestRouted>): Promise<void> {
-    return this.once(event, (m) => refreshWorkRequest(m, event.data.requestId, new Date(event.time)));
+  onRouted(events: EventEnvelope<RequestRouted>[]): Promise<void> {
+    return this.refreshAll(
+      events.map((e) => ({ event: e, requestId: e.data.requestId, at: new Date(e.time) })),
+    );
   }
 
-  onOutcome(event: EventEnvelope<DeliveryOutcome>): Promise<void> {
-    return this.once(event, (m) => refreshWorkRequest(m, event.data.requestId, new Date(event.data.at)));
+  onOutcome(events: EventEnvelope<DeliveryOutcome>[]): Promise<void> {
+    return this.refreshAll(
+      events.map((e) => ({ event: e, requestId: e.data.requestId, at: new Date(e.data.at) })),
+    );
+  }
+
+  /**
+   * The pipeline's high-volume events, a Kafka batch at a time: one transaction records them
+   * handled and brings each request's row up to date once. Requests are locked in id order and
+   * the feed last, so concurrent batches (and single events) never wait on each other in a circle.
+   * A batch that fails is taken again one event at a time by the transport.
+   */
+  private async refreshAll(
+    items: { event: EventEnvelope; requestId: string; at: Date; level?: string }[],
+  ): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const fresh = await markProcessedMany(
+        manager,
+        CONSUMER,
+        items.map((i) => i.event.id),
+      );
+      const latest = new Map<string, { at: Date; level?: string }>();
+      for (const item of items) {
+        if (!fresh.has(item.event.id)) continue;
+        const seen = latest.get(item.requestId);
+        latest.set(item.requestId, {
+          at: seen && seen.at > item.at ? seen.at : item.at,
+          level: item.level ?? seen?.level,
+        });
+      }
+      const feed: FeedRow[] = [];
+      for (const requestId of [...latest.keys()].sort()) {
+        const { at, level } = latest.get(requestId)!;
+        const change = await refreshWorkRequest(manager, requestId, at, { level }, { deferFeed: true });
+        if (change?.feed) feed.push(change.feed);
+      }
+      await appendFeed(manager, feed);
+    });
   }
 
   /** Inbound steps arrive as exchange-log records: a request routed to a unit, a partner's answer. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestStatus } from '@ixr/domain';
-import { appendFeed } from './work-feed.writer';
+import { appendFeed, type FeedRow } from './work-feed.writer';
 
 /** Statuses after which nothing is awaited (issues 14 and 15 add refused, withdrawn, erased). */
 export const CLOSED_STATUSES: readonly string[] = ['answered'];
@@ -31,6 +31,8 @@ export interface WorkRequestChange {
   /** The unit that handles it: the requesting unit (outbound) or the contact point (inbound). */
   unit: string;
   direction: 'outbound' | 'inbound';
+  /** The feed row announcing a status change, when `deferFeed` asked for it instead of appending it. */
+  feed?: FeedRow;
 }
 
 /**
@@ -45,6 +47,8 @@ export async function refreshWorkRequest(
   requestId: string,
   at: Date,
   facts: { level?: string } = {},
+  /** Leave the status event to the caller (a batch appends all of its feed rows at the end). */
+  options: { deferFeed?: boolean } = {},
 ): Promise<WorkRequestChange | undefined> {
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [requestId]);
   const [request]: RequestRow[] = await manager.query(
@@ -126,15 +130,15 @@ export async function refreshWorkRequest(
     direction: request.direction,
   };
   if (change.previous !== status) {
-    await appendFeed(manager, [
-      {
-        event: 'status',
-        units: visibleTo,
-        requestId,
-        data: { requestId, status, previous: change.previous, at: at.toISOString() },
-        at,
-      },
-    ]);
+    const row: FeedRow = {
+      event: 'status',
+      units: visibleTo,
+      requestId,
+      data: { requestId, status, previous: change.previous, at: at.toISOString() },
+      at,
+    };
+    if (options.deferFeed) change.feed = row;
+    else await appendFeed(manager, [row]);
   }
   return change;
 }
