@@ -17,6 +17,8 @@ import { APP_LOGGER } from './http/app-logger';
 import { AuditRecorder } from './audit/audit-recorder';
 import { AuditController } from './audit/audit.controller';
 import { auditApi } from './audit/audit.providers';
+import { CaseStepsController } from './cases/case-steps.controller';
+import { CaseStepsService } from './cases/case-steps.service';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { RepliesController } from './replies/replies.controller';
@@ -46,6 +48,7 @@ export const API_CONTROLLERS = [
   RequestsController,
   RoutingAdminController,
   RepliesController,
+  CaseStepsController,
   DeadLettersController,
   AuditController,
   DocsController,
@@ -97,6 +100,7 @@ export class IntakeModule {
         RoutingAdminService,
         ...audit.providers,
         RepliesService,
+        CaseStepsService,
         DeadLettersService,
       ],
     };

@@ -1,4 +1,11 @@
-import type { Channel, HandlingCode, OutboundRequestBody, RouteRole } from '@ixr/domain';
+import type {
+  CaseMessageKind,
+  Channel,
+  HandlingCode,
+  OutboundRequestBody,
+  RefusalGround,
+  RouteRole,
+} from '@ixr/domain';
 
 /** One delivery, as every adapter receives it. */
 export interface DeliveryOrder {
@@ -15,8 +22,16 @@ export interface DeliveryOrder {
   idempotencyKey: string;
 }
 
-/** Our reply to a foreign request, going back to the partner that sent it (SPEC §4.4). */
+/**
+ * A message on a request going to a partner: our reply to its request (SPEC §4.4), or a case step
+ * (SPEC §8) — a refusal with its ground, a clarification question or answer, a delay notice, a
+ * withdrawal.
+ */
 export interface ReplyOrder {
+  kind: CaseMessageKind;
+  ground?: RefusalGround;
+  partial?: boolean;
+  expectedBy?: string;
   replyId: string;
   requestId: string;
   channel: Channel;

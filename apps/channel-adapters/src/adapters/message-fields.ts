@@ -28,6 +28,11 @@ export function requestContent(order: DeliveryOrder) {
 /** Fields every reply carries, whatever the channel's envelope around them. */
 export function replyFields(order: ReplyOrder) {
   return {
+    kind: order.kind,
+    ...(order.ground !== undefined && { ground: order.ground, partial: order.partial ?? false }),
+    ...(order.expectedBy !== undefined && { expectedBy: order.expectedBy }),
+    /** Our id of the request: what the partner names when it writes about it. */
+    requestId: order.requestId,
     reference: order.replyId,
     inReplyTo: order.inReplyTo,
     handlingCode: order.handlingCode,

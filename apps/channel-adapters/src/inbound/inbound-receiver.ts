@@ -106,8 +106,8 @@ export class InboundReceiver {
       receivedAt: now.toISOString(),
       message,
     };
-    // An answer travels with the events of the request it answers (same key, same partition).
-    const key_ = message.kind === 'answer' ? message.inReplyTo : inboundId;
+    // An answer or a case step travels with the events of the request it names (same key, same partition).
+    const key_ = message.kind === 'request' ? inboundId : message.inReplyTo;
     const envelope = createEnvelope({
       id: this.ids.uuid(),
       type: EVENT_TYPES[TOPICS.inboundReceived],

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import {
   errorBodySchema,
   jsonObjectSchema,
+  caseStepAcceptedSchema,
   replyAcceptedSchema,
   requestViewSchema,
   submitResponseSchema,
@@ -123,6 +124,48 @@ export const API_CATALOG: Record<string, OperationDoc> = {
 
 /** The replies, dead-letter and audit routes of SPEC §2 (checked by the docs test like the rest). */
 Object.assign(API_CATALOG, {
+  'POST /v1/requests/{id}/refusal': {
+    tag: 'case',
+    summary: "Refuse a foreign partner's request on an Art 6(1) ground",
+    description:
+      'The unit the request was routed to, or a SPOC operator. `ground`: not_available (a), request_incomplete (b), ' +
+      'judicial_authorisation_refused (c), data_category (d), inaccurate (e), national_security / ' +
+      'investigation_or_safety / legal_person_interests (f), minor_offence / not_criminal (g), no_originator_consent (h); ' +
+      '`partial: true` refuses part of it. Goes back over the channel of origin once logged; status `refused`. ' +
+      '409 for one of our own requests, or one refused or withdrawn already.',
+    response: { description: 'the refusal, queued for the partner', schema: caseStepAcceptedSchema },
+    example: { ground: 'not_available', reason: 'No record of the subject' },
+  },
+  'POST /v1/requests/{id}/clarifications': {
+    tag: 'case',
+    summary: 'Ask the partner for clarification, or answer its question',
+    description:
+      "`{ question }` on a foreign partner's request (the unit handling it, or a SPOC operator): the deadline is " +
+      'suspended (status `awaiting_clarification`) until the partner answers, then resumes with the time that was left. ' +
+      "`{ inReplyTo, answer }` on one of ours (the requesting unit): answers the partner's question `inReplyTo` " +
+      '(its id in the request view), and the partner\'s clock resumes.',
+    response: { description: 'the message, queued for the partner', schema: caseStepAcceptedSchema },
+    example: { question: 'Which vehicle do you mean: the registration is incomplete' },
+  },
+  'POST /v1/requests/{id}/delay-notice': {
+    tag: 'case',
+    summary: 'Tell the requester that judicial authorisation delays the answer',
+    description:
+      'Directive 2023/977 Art 5(2): sent to the requester at once, with the reason and `expectedBy` (in the future); ' +
+      'may be repeated.',
+    response: { description: 'the notice, queued for the partner', schema: caseStepAcceptedSchema },
+    example: { reason: 'Authorisation of the investigating judge needed', expectedBy: '2030-01-01T12:00:00Z' },
+  },
+  'POST /v1/requests/{id}/withdraw': {
+    tag: 'case',
+    summary: 'Withdraw one of our requests',
+    description:
+      'The requesting unit: every partner the request was routed to is told; deliveries not yet made are cancelled and ' +
+      'never sent afterwards; the milestones of its deadline are dropped. Status `withdrawn`; 409 when withdrawn already ' +
+      'or not routed yet.',
+    response: { description: 'one withdrawal message per partner', schema: caseStepAcceptedSchema },
+    example: { reason: 'Suspect arrested; information no longer needed' },
+  },
   'POST /v1/requests/{id}/replies': {
     tag: 'replies',
     summary: "Answer a foreign partner's request",

@@ -15,6 +15,7 @@ import {
 import { RateLimitedError } from '../auth/rate-limiter';
 import { UnsupportedMediaTypeError } from './json-body.parser';
 import { DeadLetterConflictError } from '../dead-letters/dead-letters.service';
+import { CaseStepNotAcceptedError } from '../cases/case-steps.service';
 import { ReplyNotAcceptedError } from '../replies/replies.service';
 import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
 
@@ -33,6 +34,7 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [RateLimitedError, 429],
   [RulesetNotActivatableError, 422],
   [ReplyNotAcceptedError, 409],
+  [CaseStepNotAcceptedError, 409],
   [DeadLetterConflictError, 409],
   [DependencyUnavailableError, 503],
 ];

@@ -7,6 +7,7 @@ import {
   type OutboxRelay,
   type OutgoingMessage,
   type PartnerAnswer,
+  type PartnerCaseStep,
   type PartnerRequest,
 } from '@ixr/messaging';
 import { enqueueOutbox, markProcessed, type RoutingConfigStore } from '@ixr/persistence';
@@ -19,6 +20,7 @@ import {
   sha256Hex,
   type Directory,
 } from '@ixr/routing';
+import { handleInboundCaseStep } from './inbound-case-step';
 import { inboundLogMessage, partnerActor, ROUTER_ACTOR } from './inbound-log';
 
 const CONSUMER = 'router-inbound';
@@ -54,7 +56,9 @@ export class HandleInboundUseCase {
     const handled =
       message.kind === 'request'
         ? await this.request(event, message, directory, config.ruleset, config.rulesetHash)
-        : await this.answer(event, message, directory);
+        : message.kind === 'answer'
+          ? await this.answer(event, message, directory)
+          : await this.caseStep(event, message);
     if (handled) this.relay.nudge();
   }
 
@@ -323,6 +327,27 @@ export class HandleInboundUseCase {
       this.logger.info(
         { replyId: inboundId, inReplyTo: message.inReplyTo, disposition: disposition.action, late },
         'inbound answer handled',
+      );
+      return true;
+    });
+  }
+
+  /** A refusal, clarification, delay notice or withdrawal on an existing request (SPEC §8). */
+  private async caseStep(event: EventEnvelope<InboundReceived>, message: PartnerCaseStep): Promise<boolean> {
+    const sender = senderOf(event.data);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await markProcessed(manager, CONSUMER, event.id))) return false;
+      const step = await handleInboundCaseStep(manager, event.data, message, sender, {
+        now,
+        spocUnit: this.options.spocUnit,
+        ids: this.ids,
+        correlationId: event.correlationid,
+      });
+      await enqueueOutbox(manager, [step.log]);
+      this.logger.info(
+        { replyId: event.data.inboundId, requestId: step.requestId, ...step.summary },
+        'inbound case step handled',
       );
       return true;
     });

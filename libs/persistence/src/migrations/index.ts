@@ -6,6 +6,7 @@ import { InboundReplies1764395000002 } from './1764395000002-inbound-replies';
 import { ReplyIdempotency1764396000001 } from './1764396000001-reply-idempotency';
 import { PartnerEndpoints1764396000002 } from './1764396000002-partner-endpoints';
 import { InboundPartners1764396000003 } from './1764396000003-inbound-partners';
+import { CaseSteps1764530000001 } from './1764530000001-case-steps';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ReplyIdempotency1764396000001,
   PartnerEndpoints1764396000002,
   InboundPartners1764396000003,
+  CaseSteps1764530000001,
 ];
