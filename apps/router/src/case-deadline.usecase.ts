@@ -24,7 +24,8 @@ export class CaseDeadlineUseCase {
         if (!(await markProcessed(manager, CONSUMER, event.id))) continue;
         const { requestId, kind, at } = event.data;
         if (kind === 'clarification') await deadlineSuspension.suspend(manager, requestId, new Date(at));
-        else if (kind === 'clarification_answer') await deadlineSuspension.resume(manager, requestId, new Date(at));
+        else if (kind === 'clarification_answer')
+          await deadlineSuspension.resume(manager, requestId, new Date(at));
         else await deadlineSuspension.drop(manager, requestId);
       }
     });

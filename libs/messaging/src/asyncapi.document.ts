@@ -16,7 +16,8 @@ const DESCRIPTIONS: Record<TopicKey, string> = {
   auditRecorded:
     'A step that is not a pipeline hop — consultation, denial, export, rule-set or directory change — to be logged.',
   deadlineReached: "A request's deadline milestone: warnings at 50/75/90 %, then the breach.",
-  inboundReceived: "A foreign partner's request, answer or case step (refusal, clarification, delay notice, withdrawal), received and verified by its channel adapter.",
+  inboundReceived:
+    "A foreign partner's request, answer or case step (refusal, clarification, delay notice, withdrawal), received and verified by its channel adapter.",
   replyDispatched:
     'A message on a request — reply, refusal, clarification question or answer, delay notice, withdrawal — released by the exchange log once its entry is durable, to be sent over the channel of the request.',
   caseMessageQueued:

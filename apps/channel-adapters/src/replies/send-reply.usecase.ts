@@ -19,7 +19,8 @@ export class SendReplyUseCase {
 
   async execute(event: EventEnvelope<ReplyDispatched>, ctx: KafkaEventContext): Promise<void> {
     const reply = event.data;
-    if (reply.kind === 'withdrawal') await this.deliveries.cancelWithdrawn(reply.requestId, event.correlationid);
+    if (reply.kind === 'withdrawal')
+      await this.deliveries.cancelWithdrawn(reply.requestId, event.correlationid);
     const order: ReplyOrder = {
       kind: reply.kind,
       ground: reply.ground,

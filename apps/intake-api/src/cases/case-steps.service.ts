@@ -1,9 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Claims } from '@ixr/auth';
-import type { Actor, CaseMessageKind, Channel, HandlingCode, RefusalGround, RoutingDecision } from '@ixr/domain';
+import type {
+  Actor,
+  CaseMessageKind,
+  Channel,
+  HandlingCode,
+  RefusalGround,
+  RoutingDecision,
+} from '@ixr/domain';
 import type { CaseMessageQueued } from '@ixr/messaging';
-import { AppError, Clock, ForbiddenError, IdGenerator, NotFoundError, ValidationFailedError } from '@ixr/platform';
+import {
+  AppError,
+  Clock,
+  ForbiddenError,
+  IdGenerator,
+  NotFoundError,
+  ValidationFailedError,
+} from '@ixr/platform';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { toDependencyError } from '../http/dependency-errors';
 import { queueCaseMessage } from './case-message.outbox';
@@ -77,36 +91,64 @@ export class CaseStepsService {
   ) {}
 
   refuse(requestId: string, caller: Claims, actor: Actor, body: RefusalBody): Promise<CaseStepAccepted> {
-    return this.onForeignRequest(requestId, caller, 'refusal', async (_request, state) => {
-      if (state.refused) throw new CaseStepNotAcceptedError(`request ${requestId} was refused already`);
-      return {
-        kind: 'refusal',
-        text: body.reason,
-        ground: body.ground,
-        partial: body.partial ?? false,
-        status: body.partial ? 'routed' : 'refused',
-      };
-    }, actor);
+    return this.onForeignRequest(
+      requestId,
+      caller,
+      'refusal',
+      async (_request, state) => {
+        if (state.refused) throw new CaseStepNotAcceptedError(`request ${requestId} was refused already`);
+        return {
+          kind: 'refusal',
+          text: body.reason,
+          ground: body.ground,
+          partial: body.partial ?? false,
+          status: body.partial ? 'routed' : 'refused',
+        };
+      },
+      actor,
+    );
   }
 
-  delayNotice(requestId: string, caller: Claims, actor: Actor, body: DelayNoticeBody): Promise<CaseStepAccepted> {
+  delayNotice(
+    requestId: string,
+    caller: Claims,
+    actor: Actor,
+    body: DelayNoticeBody,
+  ): Promise<CaseStepAccepted> {
     if (new Date(body.expectedBy).getTime() <= this.clock.now().getTime()) {
       throw new ValidationFailedError('expectedBy must lie in the future', [
         { path: 'expectedBy', message: 'must be a date and time after now' },
       ]);
     }
-    return this.onForeignRequest(requestId, caller, 'delay notice', async (_request, state) => {
-      if (state.refused) throw new CaseStepNotAcceptedError(`request ${requestId} was refused`);
-      return { kind: 'delay_notice', text: body.reason, expectedBy: body.expectedBy, status: 'routed' };
-    }, actor);
+    return this.onForeignRequest(
+      requestId,
+      caller,
+      'delay notice',
+      async (_request, state) => {
+        if (state.refused) throw new CaseStepNotAcceptedError(`request ${requestId} was refused`);
+        return { kind: 'delay_notice', text: body.reason, expectedBy: body.expectedBy, status: 'routed' };
+      },
+      actor,
+    );
   }
 
-  clarify(requestId: string, caller: Claims, actor: Actor, body: ClarificationBody): Promise<CaseStepAccepted> {
+  clarify(
+    requestId: string,
+    caller: Claims,
+    actor: Actor,
+    body: ClarificationBody,
+  ): Promise<CaseStepAccepted> {
     if ('question' in body) {
-      return this.onForeignRequest(requestId, caller, 'clarification', async (_request, state) => {
-        if (state.refused) throw new CaseStepNotAcceptedError(`request ${requestId} was refused`);
-        return { kind: 'clarification', text: body.question, status: 'awaiting_clarification' };
-      }, actor);
+      return this.onForeignRequest(
+        requestId,
+        caller,
+        'clarification',
+        async (_request, state) => {
+          if (state.refused) throw new CaseStepNotAcceptedError(`request ${requestId} was refused`);
+          return { kind: 'clarification', text: body.question, status: 'awaiting_clarification' };
+        },
+        actor,
+      );
     }
     return this.answerClarification(requestId, caller, actor, body);
   }
@@ -153,7 +195,9 @@ export class CaseStepsService {
         messages.push({ id: message.replyId, channel: partner.channel, destination: partner.destination });
       }
       if (messages.length === 0) {
-        throw new CaseStepNotAcceptedError(`request ${requestId} was routed to no partner abroad: nobody to tell`);
+        throw new CaseStepNotAcceptedError(
+          `request ${requestId} was routed to no partner abroad: nobody to tell`,
+        );
       }
       return { requestId, kind: 'withdrawal', status: 'withdrawn', messages, createdAt: now.toISOString() };
     });
@@ -246,7 +290,8 @@ export class CaseStepsService {
       if (!caller.roles.includes('spoc_operator') && request.assigned_unit !== caller.unit) {
         throw new ForbiddenError(`request ${requestId} was routed to another unit`);
       }
-      if (state.withdrawn) throw new CaseStepNotAcceptedError(`request ${requestId} was withdrawn by its partner`);
+      if (state.withdrawn)
+        throw new CaseStepNotAcceptedError(`request ${requestId} was withdrawn by its partner`);
       const { status, ...step } = await decide(request, state);
       const now = this.clock.now();
       const message = this.message(request, actor, now, {
@@ -327,6 +372,7 @@ async function openQuestions(manager: EntityManager, requestId: string, directio
 
 function uniquePartners<T extends { channel: string; destination: string }>(list: readonly T[]) {
   const seen = new Map<string, { channel: string; destination: string }>();
-  for (const p of list) seen.set(`${p.channel}/${p.destination}`, { channel: p.channel, destination: p.destination });
+  for (const p of list)
+    seen.set(`${p.channel}/${p.destination}`, { channel: p.channel, destination: p.destination });
   return [...seen.values()];
 }

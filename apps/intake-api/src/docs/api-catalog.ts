@@ -143,7 +143,7 @@ Object.assign(API_CATALOG, {
       "`{ question }` on a foreign partner's request (the unit handling it, or a SPOC operator): the deadline is " +
       'suspended (status `awaiting_clarification`) until the partner answers, then resumes with the time that was left. ' +
       "`{ inReplyTo, answer }` on one of ours (the requesting unit): answers the partner's question `inReplyTo` " +
-      '(its id in the request view), and the partner\'s clock resumes.',
+      "(its id in the request view), and the partner's clock resumes.",
     response: { description: 'the message, queued for the partner', schema: caseStepAcceptedSchema },
     example: { question: 'Which vehicle do you mean: the registration is incomplete' },
   },
@@ -154,7 +154,10 @@ Object.assign(API_CATALOG, {
       'Directive 2023/977 Art 5(2): sent to the requester at once, with the reason and `expectedBy` (in the future); ' +
       'may be repeated.',
     response: { description: 'the notice, queued for the partner', schema: caseStepAcceptedSchema },
-    example: { reason: 'Authorisation of the investigating judge needed', expectedBy: '2030-01-01T12:00:00Z' },
+    example: {
+      reason: 'Authorisation of the investigating judge needed',
+      expectedBy: '2030-01-01T12:00:00Z',
+    },
   },
   'POST /v1/requests/{id}/withdraw': {
     tag: 'case',

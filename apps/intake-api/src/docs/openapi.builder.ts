@@ -156,7 +156,9 @@ export function buildOpenApiDocument(controllers: readonly Type[], options: Open
         'call; every read of personal data is logged as a consultation, every refusal as a denial.',
     },
     servers: [{ url: '/' }],
-    tags: ['requests', 'replies', 'case', 'routing', 'audit', 'documents', 'operations'].map((name) => ({ name })),
+    tags: ['requests', 'replies', 'case', 'routing', 'audit', 'documents', 'operations'].map((name) => ({
+      name,
+    })),
     security: [{ bearer: [] }],
     paths,
     components: {

@@ -123,7 +123,8 @@ export class RequestViewService {
     return {
       id: request.id,
       status:
-        caseStatus(origin, replies) ?? (isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries)),
+        caseStatus(origin, replies) ??
+        (isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries)),
       missionType: request.missionType,
       requestingUnit: request.requestingUnit,
       requestedBy: request.requestedBy,
