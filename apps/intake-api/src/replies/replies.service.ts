@@ -10,7 +10,10 @@ import {
   IdempotencyConflictError,
   IdGenerator,
   NotFoundError,
+  ValidationFailedError,
 } from '@ixr/platform';
+import { RoutingConfigStore } from '@ixr/persistence';
+import { languageIssues } from '@ixr/routing';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { toDependencyError } from '../http/dependency-errors';
 import { bodyHashOf, isUniqueViolation } from '../http/idempotency';
@@ -32,6 +35,7 @@ interface InboundRequestRow {
   direction: string;
   origin_channel: string | null;
   origin_partner: string | null;
+  origin_country: string | null;
   partner_message_id: string | null;
   assigned_unit: string | null;
   body: { language?: string };
@@ -76,6 +80,7 @@ export class RepliesService {
     private readonly audit: AuditRecorder,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly routingConfig: RoutingConfigStore,
   ) {}
 
   async reply(
@@ -119,9 +124,10 @@ export class RepliesService {
   ): Promise<ReplyAccepted> {
     const replyId = this.ids.uuid();
     const now = this.clock.now();
+    const { directory } = await this.routingConfig.active();
     const result = await this.dataSource.transaction(async (manager) => {
       const [request]: InboundRequestRow[] = await manager.query(
-        `SELECT id, direction, origin_channel, origin_partner, partner_message_id, assigned_unit, body
+        `SELECT id, direction, origin_channel, origin_partner, origin_country, partner_message_id, assigned_unit, body
              FROM requests WHERE id = $1`,
         [requestId],
       );
@@ -135,6 +141,16 @@ export class RepliesService {
       }
       if (!operator && request.assigned_unit !== caller.unit) {
         throw new ForbiddenError(`request ${requestId} was routed to another unit`);
+      }
+      // Art 11: a reply in another language than the request's must be one the partner's state accepts.
+      if (body.language !== undefined && request.origin_country) {
+        const issues = languageIssues(directory, [request.origin_country], body.language);
+        if (issues.length > 0) {
+          throw new ValidationFailedError(
+            `the reply's language is not accepted: ${issues[0].message}`,
+            issues,
+          );
+        }
       }
       const channel = request.origin_channel as CaseMessageQueued['channel'];
       // The sender: a country, a PCCC, a liaison post or Europol.

@@ -7,6 +7,7 @@ import { ReplyIdempotency1764396000001 } from './1764396000001-reply-idempotency
 import { PartnerEndpoints1764396000002 } from './1764396000002-partner-endpoints';
 import { InboundPartners1764396000003 } from './1764396000003-inbound-partners';
 import { CaseSteps1764530000001 } from './1764530000001-case-steps';
+import { DirectoryLanguages1764530000002 } from './1764530000002-directory-languages';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   PartnerEndpoints1764396000002,
   InboundPartners1764396000003,
   CaseSteps1764530000001,
+  DirectoryLanguages1764530000002,
 ];
