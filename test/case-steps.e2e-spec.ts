@@ -430,4 +430,71 @@ describe('the case: refusals, clarifications, delay notices, withdrawals', () =>
       withdrawal.body.messages.map(() => 1),
     );
   });
+
+  it("passes received information on only with the originator's consent, and checks languages (Art 11, 12)", async () => {
+    const operator = await tokenFor('CGI-SPOC', ['spoc_operator'], 'federal');
+    const sent = await partnerSends('NL', { ...partnerRequest(), handlingCode: 'H2' });
+    const id = sent.ixr.body.reference;
+    await viewWhen(id, operator, (v) => v.deliveries.length > 0, 'the request routed');
+    expect(
+      (
+        await api(intake, 'POST', `/v1/requests/${id}/forward`, {
+          token: contactPoint,
+          body: { countries: ['DE'] },
+        })
+      ).status,
+    ).toBe(403);
+    const refused = await api<{ error: { code: string; message: string } }>(
+      intake,
+      'POST',
+      `/v1/requests/${id}/forward`,
+      { token: operator, body: { countries: ['DE'] } },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('ONWARD.CONSENT_REQUIRED');
+    expect(refused.body.error.message).toContain('H2');
+    const back = await api(intake, 'POST', `/v1/requests/${id}/forward`, {
+      token: operator,
+      body: { countries: ['NL'], consentReference: 'NL-OK-1' },
+    });
+    expect(back.status).toBe(400);
+    const forwarded = await api<{ messages: { id: string; channel: string; destination: string }[] }>(
+      intake,
+      'POST',
+      `/v1/requests/${id}/forward`,
+      { token: operator, body: { countries: ['DE'], consentReference: 'SIENA-NL-2026-0042' } },
+    );
+    expect(forwarded.status).toBe(202);
+    expect(forwarded.body.messages).toEqual([
+      expect.objectContaining({ channel: 'siena', destination: 'DE' }),
+    ]);
+    const [atDe] = await partnerGot(
+      (m) => m.idempotencyKey === forwarded.body.messages[0].id,
+      1,
+      'DE got it',
+    );
+    expect(atDe.message).toMatchObject({ kind: 'onward_transfer', handlingCode: 'H2' });
+    const steps = await timeline(id, 4);
+    expect(steps.find((e) => e.kind === 'forwarded')?.details).toMatchObject({
+      consentReference: 'SIENA-NL-2026-0042',
+    });
+
+    // Languages: a request in German to NL is refused, naming NL and its languages; so is a reply.
+    const german = await api<{ error: { details: { path: string; message: string }[] } }>(
+      intake,
+      'POST',
+      '/v1/requests',
+      { token: requester, body: requestBody({ targetCountries: ['NL', 'DE'], language: 'de' }) },
+    );
+    expect(german.status).toBe(400);
+    expect(german.body.error.details).toEqual([
+      { path: 'language', message: 'NL (Netherlands) does not accept "de": it accepts en, nl' },
+    ]);
+    const reply = await api<{ error: { message: string } }>(intake, 'POST', `/v1/requests/${id}/replies`, {
+      token: operator,
+      body: { text: 'Antwort', handlingCode: 'H2', language: 'de' },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error.message).toContain('NL (Netherlands)');
+  });
 });

@@ -32,6 +32,7 @@ export const ENTRY_KINDS = [
   'clarification_answered',
   'delay_notified',
   'withdrawn',
+  'forwarded',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -190,6 +191,7 @@ export function caseMessageFacts(event: EventEnvelope<CaseMessageQueued>): Entry
       ...(data.ground !== undefined && { ground: data.ground, partial: data.partial ?? false }),
       ...(data.expectedBy !== undefined && { expectedBy: data.expectedBy }),
       ...(data.clarificationOf !== undefined && { clarificationOf: data.clarificationOf }),
+      ...(data.consentReference !== undefined && { consentReference: data.consentReference }),
     },
   };
 }
@@ -209,6 +211,8 @@ function caseJustification(data: CaseMessageQueued): string {
       return `${to} told that judicial authorisation delays the answer until ${data.expectedBy ?? '?'} (Directive 2023/977 Art 5(2))`;
     case 'withdrawal':
       return `${to} told that the request is withdrawn`;
+    case 'onward_transfer':
+      return `information received passed on to ${to} with the originator's consent ${data.consentReference ?? '?'} (Directive 2023/977 Art 12)`;
   }
 }
 

@@ -19,6 +19,7 @@ import { AuditController } from './audit/audit.controller';
 import { auditApi } from './audit/audit.providers';
 import { CaseStepsController } from './cases/case-steps.controller';
 import { CaseStepsService } from './cases/case-steps.service';
+import { ForwardService } from './cases/forward.service';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { RepliesController } from './replies/replies.controller';
@@ -101,6 +102,7 @@ export class IntakeModule {
         ...audit.providers,
         RepliesService,
         CaseStepsService,
+        ForwardService,
         DeadLettersService,
       ],
     };

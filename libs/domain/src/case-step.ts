@@ -22,7 +22,8 @@ export type RefusalGround = (typeof REFUSAL_GROUNDS)[number];
 
 /**
  * What a message on a request is: an answer, a refusal, a clarification question, the answer to
- * one, a delay notice (Art 5(2)), a withdrawal.
+ * one, a delay notice (Art 5(2)), a withdrawal, an onward transfer of received information to
+ * another state (with the originator's consent, Art 12).
  */
 export const CASE_MESSAGE_KINDS = [
   'answer',
@@ -31,6 +32,7 @@ export const CASE_MESSAGE_KINDS = [
   'clarification_answer',
   'delay_notice',
   'withdrawal',
+  'onward_transfer',
 ] as const;
 export type CaseMessageKind = (typeof CASE_MESSAGE_KINDS)[number];
 
@@ -42,5 +44,6 @@ export const CASE_LOG_KINDS = {
   clarification_answer: 'clarification_answered',
   delay_notice: 'delay_notified',
   withdrawal: 'withdrawn',
+  onward_transfer: 'forwarded',
 } as const satisfies Record<CaseMessageKind, string>;
 export type CaseLogKind = (typeof CASE_LOG_KINDS)[CaseMessageKind];

@@ -326,6 +326,8 @@ export const caseMessageQueuedSchema = z.object({
   expectedBy: isoTime.optional(),
   /** A clarification answer: the id of the question it answers. */
   clarificationOf: id.optional(),
+  /** An onward transfer: the originator's consent it relies on (Art 12), recorded in the log. */
+  consentReference: z.string().min(1).max(200).optional(),
   author: actorSchema,
   at: isoTime,
 });

@@ -26,9 +26,9 @@ export async function queueCaseMessage(
   await manager.query(
     `INSERT INTO replies (id, request_id, direction, channel, partner, in_reply_to, unit, author,
          handling_code, language, text, status, created_at, idempotency_key, body_hash,
-         kind, ground, partial, expected_by, clarification_of)
+         kind, ground, partial, expected_by, clarification_of, consent_reference)
        VALUES ($1, $2, 'outbound', $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13,
-               $14, $15, $16, $17, $18)`,
+               $14, $15, $16, $17, $18, $19)`,
     [
       message.replyId,
       message.requestId,
@@ -48,6 +48,7 @@ export async function queueCaseMessage(
       message.ground === undefined ? null : (message.partial ?? false),
       message.expectedBy ?? null,
       message.clarificationOf ?? null,
+      message.consentReference ?? null,
     ],
   );
   const envelope = createEnvelope({

@@ -11,6 +11,7 @@ import {
   type RefusalBody,
   type WithdrawalBody,
 } from './case-steps.service';
+import { ForwardService, type ForwardBody } from './forward.service';
 
 // eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
@@ -43,10 +44,22 @@ export const delayNoticeSchema = z.strictObject({
 
 export const withdrawalSchema = z.strictObject({ reason: text });
 
+export const forwardSchema = z.strictObject({
+  countries: z
+    .array(z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code'))
+    .min(1)
+    .max(27)
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a country'),
+  consentReference: z.string().trim().min(1).max(200).optional(),
+});
+
 /** The case steps of SPEC §8; each answers 202 with the messages queued for the partners. */
 @Controller('v1')
 export class CaseStepsController {
-  constructor(private readonly cases: CaseStepsService) {}
+  constructor(
+    private readonly cases: CaseStepsService,
+    private readonly onward: ForwardService,
+  ) {}
 
   /** Refuses a foreign request on an Art 6(1) ground, wholly or in part (Directive 2023/977 Art 6). */
   @Post('requests/:id/refusal')
@@ -85,6 +98,21 @@ export class CaseStepsController {
     @Body(new ZodBodyPipe(delayNoticeSchema)) body: DelayNoticeBody,
   ) {
     return this.cases.delayNotice(id, req.claims, actorOf(req.claims, ['spoc_operator', 'requester']), body);
+  }
+
+  /**
+   * Passes information received on a request to other states (SPEC §8): refused (422) without the
+   * originator's consent reference, naming the handling code.
+   */
+  @Post('requests/:id/forward')
+  @HttpCode(202)
+  @Roles('spoc_operator')
+  forward(
+    @Req() req: AuthenticatedRequest,
+    @Param('id') id: string,
+    @Body(new ZodBodyPipe(forwardSchema)) body: ForwardBody,
+  ) {
+    return this.onward.forward(id, actorOf(req.claims, ['spoc_operator']), body);
   }
 
   /** Withdraws one of our requests: every partner is told; deliveries not yet made are cancelled. */

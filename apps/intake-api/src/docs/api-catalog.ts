@@ -159,6 +159,17 @@ Object.assign(API_CATALOG, {
       expectedBy: '2030-01-01T12:00:00Z',
     },
   },
+  'POST /v1/requests/{id}/forward': {
+    tag: 'case',
+    summary: 'Pass information received on a request to other states (onward transfer)',
+    description:
+      'SPOC operators. What a partner provided (its answers to one of ours, or its own request) goes to `countries` ' +
+      "(SIENA for EU and Schengen states, Interpol otherwise) only with the originator's consent (Directive 2023/977 " +
+      'Art 12): without `consentReference`, 422 with the reason naming the handling code (H2/H3: no dissemination ' +
+      'without permission). The consent reference is recorded with each message and in the log.',
+    response: { description: 'one message per country', schema: caseStepAcceptedSchema },
+    example: { countries: ['DE'], consentReference: 'SIENA-NL-2026-0042' },
+  },
   'POST /v1/requests/{id}/withdraw': {
     tag: 'case',
     summary: 'Withdraw one of our requests',

@@ -98,7 +98,7 @@ export const caseStepAcceptedSchema = z.object({
   requestId: z.string(),
   kind: z.enum(CASE_MESSAGE_KINDS),
   /** The request's status once the step is sent. */
-  status: z.enum(REQUEST_STATUSES),
+  status: z.string(),
   /** One per partner told. */
   messages: z.array(z.object({ id: z.string(), channel: z.string(), destination: z.string() })),
   createdAt: z.string(),

@@ -16,6 +16,7 @@ import { RateLimitedError } from '../auth/rate-limiter';
 import { UnsupportedMediaTypeError } from './json-body.parser';
 import { DeadLetterConflictError } from '../dead-letters/dead-letters.service';
 import { CaseStepNotAcceptedError } from '../cases/case-steps.service';
+import { NothingToForwardError, OnwardTransferRefusedError } from '../cases/forward.service';
 import { ReplyNotAcceptedError } from '../replies/replies.service';
 import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
 
@@ -35,6 +36,8 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [RulesetNotActivatableError, 422],
   [ReplyNotAcceptedError, 409],
   [CaseStepNotAcceptedError, 409],
+  [OnwardTransferRefusedError, 422],
+  [NothingToForwardError, 409],
   [DeadLetterConflictError, 409],
   [DependencyUnavailableError, 503],
 ];

@@ -16,7 +16,9 @@ export class CaseSteps1764530000001 implements MigrationInterface {
     await q.query(`
       ALTER TABLE replies
         ADD COLUMN kind text NOT NULL DEFAULT 'answer' CHECK (kind IN
-          ('answer', 'refusal', 'clarification', 'clarification_answer', 'delay_notice', 'withdrawal')),
+          ('answer', 'refusal', 'clarification', 'clarification_answer', 'delay_notice', 'withdrawal',
+           'onward_transfer')),
+        ADD COLUMN consent_reference text,
         ADD COLUMN ground text,
         ADD COLUMN partial boolean,
         ADD COLUMN expected_by timestamptz,
@@ -48,7 +50,7 @@ export class CaseSteps1764530000001 implements MigrationInterface {
     await q.query(`DROP INDEX replies_open_clarifications`);
     await q.query(`
       ALTER TABLE replies DROP CONSTRAINT replies_refusal_ground, DROP COLUMN closed_at,
-        DROP COLUMN clarification_of, DROP COLUMN expected_by, DROP COLUMN partial, DROP COLUMN ground,
+        DROP COLUMN clarification_of, DROP COLUMN consent_reference, DROP COLUMN expected_by, DROP COLUMN partial, DROP COLUMN ground,
         DROP COLUMN kind`);
   }
 }
