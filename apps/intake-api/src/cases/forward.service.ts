@@ -81,11 +81,13 @@ export class ForwardService {
                 },
               ]
             : (
-                (await manager.query(
+                await manager.query<
+                  { partner: string; channel: Channel; handling_code: HandlingCode; text: string }[]
+                >(
                   `SELECT partner, channel, handling_code, text FROM replies
                     WHERE request_id = $1 AND direction = 'inbound' AND kind = 'answer' ORDER BY created_at`,
                   [requestId],
-                )) as { partner: string; channel: Channel; handling_code: HandlingCode; text: string }[]
+                )
               ).map((r) => ({
                 partner: r.partner,
                 channel: r.channel,

@@ -79,9 +79,9 @@ export async function repliesOf(dataSource: DataSource, requestId: string): Prom
   return rows.map((r) => ({
     id: String(r.id),
     kind: String(r.kind),
-    ...(r.ground !== null && { ground: String(r.ground), partial: Boolean(r.partial) }),
+    ...(r.ground !== null && { ground: r.ground as string, partial: Boolean(r.partial) }),
     ...(r.expected_by !== null && { expectedBy: (r.expected_by as Date).toISOString() }),
-    ...(r.clarification_of !== null && { clarificationOf: String(r.clarification_of) }),
+    ...(r.clarification_of !== null && { clarificationOf: r.clarification_of as string }),
     ...(r.kind === 'clarification' && { closedAt: (r.closed_at as Date | null)?.toISOString() ?? null }),
     direction: r.direction as ReplyView['direction'],
     channel: String(r.channel),
