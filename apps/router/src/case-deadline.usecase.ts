@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { CaseMessageQueued, EventEnvelope } from '@ixr/messaging';
 import { markProcessed } from '@ixr/persistence';
 import { deadlineSuspension } from './deadline-suspension';
@@ -22,12 +22,34 @@ export class CaseDeadlineUseCase {
     await this.dataSource.transaction(async (manager) => {
       for (const event of relevant) {
         if (!(await markProcessed(manager, CONSUMER, event.id))) continue;
-        const { requestId, kind, at } = event.data;
-        if (kind === 'clarification') await deadlineSuspension.suspend(manager, requestId, new Date(at));
+        const { requestId, kind, at, replyId } = event.data;
+        if (kind === 'clarification') await this.suspend(manager, requestId, replyId, new Date(at));
         else if (kind === 'clarification_answer')
           await deadlineSuspension.resume(manager, requestId, new Date(at));
         else await deadlineSuspension.drop(manager, requestId);
       }
     });
+  }
+
+  /**
+   * Our question stops the clock — unless the partner's answer was handled first (the answer comes
+   * on another topic, so after a restart it may): the question is then closed already, and the
+   * milestones move by the time it was open, as a suspension and resumption would have moved them.
+   */
+  private async suspend(
+    manager: EntityManager,
+    requestId: string,
+    questionId: string,
+    at: Date,
+  ): Promise<void> {
+    const [question]: { closed_at: Date | null }[] = await manager.query(
+      `SELECT closed_at FROM replies WHERE id = $1`,
+      [questionId],
+    );
+    if (!question?.closed_at) {
+      await deadlineSuspension.suspend(manager, requestId, at);
+      return;
+    }
+    await deadlineSuspension.shift(manager, requestId, at, question.closed_at);
   }
 }

@@ -31,6 +31,17 @@ export const deadlineSuspension = {
     );
   },
 
+  /** The milestones still to come move by the time from `from` to `to` (a suspension already over). */
+  async shift(manager: EntityManager, requestId: string, from: Date, to: Date): Promise<number> {
+    return affected(
+      await manager.query(
+        `UPDATE deadline_milestones SET due_at = due_at + GREATEST($3::timestamptz - $2::timestamptz, interval '0')
+          WHERE request_id = $1 AND emitted_at IS NULL AND suspended_at IS NULL`,
+        [requestId, from, to],
+      ),
+    );
+  },
+
   /** A withdrawn request has no deadline any more: the milestones to come are dropped. */
   async drop(manager: EntityManager, requestId: string): Promise<number> {
     return affected(
