@@ -497,4 +497,68 @@ describe('the case: refusals, clarifications, delay notices, withdrawals', () =>
     expect(reply.status).toBe(400);
     expect(reply.body.error.message).toContain('NL (Netherlands)');
   });
+
+  it("routes an own-initiative provision like a request, with no deadline; a partner's provision reaches the contact point", async () => {
+    const { informationSought: _sought, ...base } = requestBody({ targetCountries: ['NL', 'DE'] });
+    const provision = { ...base, informationProvided: 'The subject rented a van in Antwerp on 2 March' };
+    const wrong = await api<{ error: { details: { path: string }[] } }>(intake, 'POST', '/v1/provisions', {
+      token: requester,
+      body: { ...provision, informationSought: 'x' },
+    });
+    expect(wrong.status).toBe(400);
+    const accepted = await api<{ id: string; deadline: { at: string | null; basis: string } }>(
+      intake,
+      'POST',
+      '/v1/provisions',
+      { token: requester, body: provision },
+    );
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.deadline).toEqual({ at: null, basis: 'none' });
+    const id = accepted.body.id;
+    const view = await viewWhen(
+      id,
+      requester,
+      (v) => v.deliveries.length > 0 && v.deliveries.every((d) => d.status === 'delivered'),
+      'the provision delivered',
+    );
+    const decision = view.decision as unknown as {
+      routes: { channel: string; destination: string; role: string }[];
+      europolCopy: { copy: boolean };
+      deadline: { basis: string };
+    };
+    expect(decision.deadline.basis).toBe('none');
+    expect(decision.routes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: 'siena', destination: 'NL', role: 'primary' }),
+        expect.objectContaining({ channel: 'siena', destination: 'DE', role: 'primary' }),
+        expect.objectContaining({ channel: 'national_spoc', role: 'copy' }),
+        expect.objectContaining({ channel: 'europol', role: 'copy' }),
+      ]),
+    );
+    expect(decision.europolCopy.copy).toBe(true);
+    const { rows: milestones } = await stack.db.query(
+      `SELECT 1 FROM deadline_milestones WHERE request_id = $1`,
+      [id],
+    );
+    expect(milestones).toEqual([]);
+    const atNl = await api<SimMessage[]>(simulator, 'GET', `/simulator/requests/${id}/messages`);
+    expect(atNl.body.find((m) => m.destination === 'NL')?.message).toMatchObject({
+      content: { kind: 'provision', informationProvided: provision.informationProvided },
+    });
+
+    // A partner's provision goes to the contact point of its theme and region, with no deadline.
+    const { informationSought: _theirs, ...request } = partnerRequest();
+    const sent = await partnerSends('NL', {
+      ...request,
+      kind: 'provision',
+      informationProvided: 'A van, plate 1-ABC-123',
+    });
+    const received = await viewWhen(
+      sent.ixr.body.reference,
+      contactPoint,
+      (v) => v.deliveries.some((d) => d.destination === 'FGP-ANTWERPEN'),
+      "the partner's provision at the contact point",
+    );
+    expect(received.deadline).toMatchObject({ at: null, basis: 'none' });
+  });
 });

@@ -28,6 +28,7 @@ import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
 import { RoutingAdminService } from './routing-admin/routing-admin.service';
 import { RequestsController } from './requests/requests.controller';
+import { ProvisionsController } from './requests/provisions.controller';
 import { PostgresRequestRows } from './requests/request-rows.store';
 import { RequestWriter } from './requests/request-writer';
 import {
@@ -47,6 +48,7 @@ export interface IntakeModuleOptions {
 /** The API's controllers; the OpenAPI document is built from their decorators. */
 export const API_CONTROLLERS = [
   RequestsController,
+  ProvisionsController,
   RoutingAdminController,
   RepliesController,
   CaseStepsController,

@@ -8,6 +8,7 @@ import {
   MISSION_TYPES,
   ROUTE_ROLES,
   UNIT_LEVELS,
+  messageBodySchema,
   outboundRequestBodySchema,
 } from '@ixr/domain';
 import { TOPICS, type Topic } from './topics';
@@ -43,7 +44,8 @@ export const requestReceivedSchema = z.object({
   requestId: id,
   actor: actorSchema,
   receivedAt: isoTime,
-  body: outboundRequestBodySchema,
+  /** A request, or an own-initiative provision (SPEC §8): routed alike. */
+  body: messageBodySchema,
 });
 
 /** Snapshot of open circuits (an entry without destination opens the channel everywhere). */
@@ -75,7 +77,7 @@ export const requestRoutedSchema = z.object({
     receivedEventId: id,
     actor: actorSchema,
     receivedAt: isoTime,
-    body: outboundRequestBodySchema,
+    body: messageBodySchema,
   }),
   deliveries: z.array(plannedDeliverySchema),
 });
@@ -94,7 +96,7 @@ export const deliveryDispatchedSchema = z.object({
   handlingCode: z.enum(HANDLING_CODES),
   urgent: z.boolean(),
   deadlineAt: isoTime.nullable(),
-  body: outboundRequestBodySchema,
+  body: messageBodySchema,
 });
 
 export const deliveryOutcomeSchema = z.object({
@@ -200,6 +202,11 @@ export const partnerRequestSchema = z.strictObject({
   subjects: body.subjects,
 });
 
+/** A foreign partner's own-initiative provision (Art 7): like a request, with what it provides. */
+export const partnerProvisionSchema = partnerRequestSchema
+  .omit({ kind: true, informationSought: true })
+  .extend({ kind: z.literal('provision'), informationProvided: body.informationSought });
+
 /** A foreign partner's answer to one of our requests; `inReplyTo` names our request id. */
 export const partnerAnswerSchema = z.strictObject({
   kind: z.literal('answer'),
@@ -257,6 +264,7 @@ export const partnerWithdrawalSchema = z.strictObject({
 
 export const PARTNER_MESSAGE_KINDS = [
   'request',
+  'provision',
   'answer',
   'refusal',
   'clarification',
@@ -269,6 +277,7 @@ export const partnerMessageSchema = z.discriminatedUnion(
   'kind',
   [
     partnerRequestSchema,
+    partnerProvisionSchema,
     partnerAnswerSchema,
     partnerRefusalSchema,
     partnerClarificationSchema,
@@ -372,5 +381,6 @@ export type PartnerClarification = z.infer<typeof partnerClarificationSchema>;
 export type PartnerClarificationAnswer = z.infer<typeof partnerClarificationAnswerSchema>;
 export type PartnerDelayNotice = z.infer<typeof partnerDelayNoticeSchema>;
 export type PartnerWithdrawal = z.infer<typeof partnerWithdrawalSchema>;
-/** A partner message about an existing request: anything but a new request. */
-export type PartnerCaseStep = Exclude<PartnerMessage, PartnerRequest>;
+export type PartnerProvision = z.infer<typeof partnerProvisionSchema>;
+/** A partner message about an existing request: anything but a new request or provision. */
+export type PartnerCaseStep = Exclude<PartnerMessage, PartnerRequest | PartnerProvision>;

@@ -2,7 +2,7 @@ import type {
   CaseMessageKind,
   Channel,
   HandlingCode,
-  OutboundRequestBody,
+  MessageBody,
   RefusalGround,
   RouteRole,
 } from '@ixr/domain';
@@ -17,7 +17,8 @@ export interface DeliveryOrder {
   handlingCode: HandlingCode;
   urgent: boolean;
   deadlineAt: string | null;
-  body: OutboundRequestBody;
+  /** A request, or an own-initiative provision (SPEC §8). */
+  body: MessageBody;
   /** Sent to the partner so that a repeated delivery is recognised there. */
   idempotencyKey: string;
 }

@@ -53,6 +53,21 @@ export const API_CATALOG: Record<string, OperationDoc> = {
     response: { description: 'accepted for routing', schema: submitResponseSchema },
     example: EXAMPLE_REQUEST,
   },
+  'POST /v1/provisions': {
+    tag: 'requests',
+    summary: 'Provide information on our own initiative (Art 7)',
+    description:
+      'The request body with `informationProvided` instead of `informationSought`; routed by the same rule set as a ' +
+      'request (rules may test `request.kind`), with the SPOC copy and the Europol-copy decision, and no deadline ' +
+      '(rule DL-PROVISION-NONE). `Idempotency-Key` as for requests; languages checked (Art 11). Read back at ' +
+      '`GET /v1/requests/{id}`.',
+    response: { description: 'accepted for routing', schema: submitResponseSchema },
+    example: (({ informationSought: _sought, ...rest }) => ({
+      ...rest,
+      urgency: { urgent: false },
+      informationProvided: 'The subject rented a van in Antwerp on 2 March',
+    }))(EXAMPLE_REQUEST),
+  },
   'GET /v1/requests/{id}': {
     tag: 'requests',
     summary: 'A request: status, decision, deliveries, replies',

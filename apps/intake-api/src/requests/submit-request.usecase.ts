@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Actor, DeadlineBasis, OutboundRequestBody } from '@ixr/domain';
+import type { Actor, DeadlineBasis, MessageBody } from '@ixr/domain';
 import { createEnvelope, EVENT_TYPES, TOPICS, type RequestReceived } from '@ixr/messaging';
 import { RequestEntity, RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator, IdempotencyConflictError, ValidationFailedError } from '@ixr/platform';
@@ -12,7 +12,7 @@ import { RequestWriter } from './request-writer';
 /** Computes the legal reply deadline of a request at receipt (SPEC §4.2). */
 export interface DeadlinePolicy {
   deadlineFor(
-    body: OutboundRequestBody,
+    body: MessageBody,
     receivedAt: Date,
     requestingUnit: string,
   ): Promise<{ at: string | null; basis: DeadlineBasis }>;
@@ -46,7 +46,7 @@ export class SubmitRequestUseCase {
     private readonly routingConfig: RoutingConfigStore,
   ) {}
 
-  async execute(actor: Actor, body: OutboundRequestBody, idempotencyKey?: string): Promise<SubmitResult> {
+  async execute(actor: Actor, body: MessageBody, idempotencyKey?: string): Promise<SubmitResult> {
     const bodyHash = bodyHashOf(body);
     try {
       if (idempotencyKey) {
@@ -65,7 +65,7 @@ export class SubmitRequestUseCase {
   }
 
   /** Art 11: every target must accept the request's language (400 naming each that does not). */
-  private async checkLanguage(body: OutboundRequestBody): Promise<void> {
+  private async checkLanguage(body: MessageBody): Promise<void> {
     const { directory } = await this.routingConfig.active();
     const issues = languageIssues(directory, body.targetCountries, body.language);
     if (issues.length > 0) {
@@ -78,7 +78,7 @@ export class SubmitRequestUseCase {
 
   private async insert(
     actor: Actor,
-    body: OutboundRequestBody,
+    body: MessageBody,
     bodyHash: string,
     idempotencyKey: string | undefined,
   ): Promise<SubmitResult> {

@@ -8,6 +8,7 @@ import {
   type OutgoingMessage,
   type PartnerAnswer,
   type PartnerCaseStep,
+  type PartnerProvision,
   type PartnerRequest,
 } from '@ixr/messaging';
 import { enqueueOutbox, markProcessed, type RoutingConfigStore } from '@ixr/persistence';
@@ -54,7 +55,7 @@ export class HandleInboundUseCase {
     const directory: Directory = { ...config.directory, spocUnit: this.options.spocUnit };
     const { message } = event.data;
     const handled =
-      message.kind === 'request'
+      message.kind === 'request' || message.kind === 'provision'
         ? await this.request(event, message, directory, config.ruleset, config.rulesetHash)
         : message.kind === 'answer'
           ? await this.answer(event, message, directory)
@@ -64,7 +65,7 @@ export class HandleInboundUseCase {
 
   private async request(
     event: EventEnvelope<InboundReceived>,
-    message: PartnerRequest,
+    message: PartnerRequest | PartnerProvision,
     directory: Directory,
     ruleset: Parameters<typeof routeInbound>[2],
     rulesetHash: string,
@@ -84,6 +85,7 @@ export class HandleInboundUseCase {
         urgency: message.urgency,
         accessibility: message.accessibility,
         handlingCode: message.handlingCode,
+        kind: message.kind,
       },
       directory,
       ruleset,

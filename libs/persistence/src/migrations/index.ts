@@ -8,6 +8,7 @@ import { PartnerEndpoints1764396000002 } from './1764396000002-partner-endpoints
 import { InboundPartners1764396000003 } from './1764396000003-inbound-partners';
 import { CaseSteps1764530000001 } from './1764530000001-case-steps';
 import { DirectoryLanguages1764530000002 } from './1764530000002-directory-languages';
+import { ProvisionDeadlineRule1764530000003 } from './1764530000003-provision-deadline-rule';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   InboundPartners1764396000003,
   CaseSteps1764530000001,
   DirectoryLanguages1764530000002,
+  ProvisionDeadlineRule1764530000003,
 ];
