@@ -32,7 +32,8 @@ export class CaseSteps1764530000001 implements MigrationInterface {
     await q.query(`
       ALTER TABLE inbound_messages DROP CONSTRAINT inbound_messages_kind_check,
         ADD CONSTRAINT inbound_messages_kind_check CHECK (kind IN
-          ('request', 'answer', 'refusal', 'clarification', 'clarification_answer', 'delay_notice', 'withdrawal'))`);
+          ('request', 'provision', 'answer', 'refusal', 'clarification', 'clarification_answer', 'delay_notice',
+           'withdrawal'))`);
     await q.query(`
       ALTER TABLE deliveries DROP CONSTRAINT deliveries_status_check,
         ADD CONSTRAINT deliveries_status_check CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled'))`);
