@@ -561,4 +561,47 @@ describe('the case: refusals, clarifications, delay notices, withdrawals', () =>
     );
     expect(received.deadline).toMatchObject({ at: null, basis: 'none' });
   });
+
+  it('the simulated partners play the case by themselves: refuse, ask, answer our question', async () => {
+    await api(simulator, 'PUT', '/simulator/partners/siena/AT', {
+      body: { answerAfterMs: 50, respondWith: 'refusal' },
+    });
+    await api(simulator, 'PUT', '/simulator/partners/siena/FI', {
+      body: { answerAfterMs: 50, respondWith: 'clarification' },
+    });
+    const refusedBy = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body: requestBody({ targetCountries: ['AT'] }),
+    });
+    const askedBy = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body: requestBody({ targetCountries: ['FI'] }),
+    });
+    const refused = await viewWhen(refusedBy.body.id, requester, (v) => v.status === 'refused', 'AT refuses');
+    expect(refused.replies.find((r) => r.kind === 'refusal')).toMatchObject({
+      partner: 'AT',
+      ground: 'not_available',
+    });
+    await viewWhen(askedBy.body.id, requester, (v) => v.status === 'awaiting_clarification', 'FI asks');
+
+    // NL answers our clarification question on its request by itself.
+    await api(simulator, 'PUT', '/simulator/partners/siena/NL', { body: { answerAfterMs: 50 } });
+    const sent = await partnerSends('NL', partnerRequest());
+    const id = sent.ixr.body.reference;
+    await viewWhen(id, contactPoint, (v) => v.deliveries.length > 0, 'the request routed');
+    await post(id, { question: 'Which city?' });
+    const answered = await viewWhen(
+      id,
+      contactPoint,
+      (v) => v.replies.some((r) => r.kind === 'clarification_answer'),
+      'NL answers the question',
+    );
+    expect(answered.deadline.suspended).toBe(false);
+    await api(simulator, 'DELETE', '/simulator/partners');
+  });
+
+  async function post(id: string, body: unknown) {
+    const res = await api(intake, 'POST', `/v1/requests/${id}/clarifications`, { token: contactPoint, body });
+    expect(res.status).toBe(202);
+  }
 });
