@@ -63,9 +63,10 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
       groupSize: config.DELIVERY_GROUP_SIZE,
     });
   const scheduler = new SendRetryScheduler(dataSource, relay, logger, config.DELIVERY_RETRY_SCAN_MS);
+  const deliveries = sender('deliveries');
   return {
-    deliver: new DeliverUseCase(adapters, sender('deliveries')),
-    replies: new SendReplyUseCase(adapters, sender('replies')),
+    deliver: new DeliverUseCase(adapters, deliveries),
+    replies: new SendReplyUseCase(adapters, sender('replies'), deliveries),
     deadLetters: new DeadLetterRecorder(dataSource),
     inbound: new InboundReceiver(
       dataSource,

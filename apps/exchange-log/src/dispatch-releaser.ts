@@ -5,8 +5,10 @@ import {
   EVENT_TYPES,
   OutboxRelay,
   TOPICS,
+  type CaseMessageQueued,
   type DeliveryDispatched,
   type EventEnvelope,
+  type ReplyDispatched,
   type RequestRouted,
 } from '@ixr/messaging';
 import { enqueueOutbox } from '@ixr/persistence';
@@ -60,6 +62,35 @@ export class DispatchReleaser {
         ];
       }),
     );
+    await enqueueOutbox(manager, messages);
+  }
+
+  /**
+   * Releases each message on a request (a reply, refusal, clarification, delay notice, withdrawal)
+   * in the transaction that appends its entry, as deliveries are: nothing reaches a partner before
+   * it is logged. A redelivered event finds its entry recorded and releases nothing again.
+   */
+  async releaseCaseMessages(
+    manager: EntityManager,
+    events: EventEnvelope<CaseMessageQueued>[],
+    appended: AppendedEntry[],
+  ): Promise<void> {
+    const seqOf = new Map(appended.map((a) => [a.facts.eventId, a.seq]));
+    const messages = events.flatMap((event) => {
+      const logSeq = seqOf.get(event.id);
+      if (logSeq === undefined) return [];
+      const data: ReplyDispatched = { ...event.data, logSeq };
+      const envelope = createEnvelope({
+        id: `${event.id}/release`,
+        type: EVENT_TYPES[TOPICS.replyDispatched],
+        source: LOG_SOURCE,
+        time: event.data.at,
+        subject: event.data.requestId,
+        correlationId: event.correlationid,
+        data,
+      });
+      return [{ topic: TOPICS.replyDispatched, key: event.data.requestId, value: JSON.stringify(envelope) }];
+    });
     await enqueueOutbox(manager, messages);
   }
 

@@ -1,5 +1,7 @@
+import { CASE_LOG_KINDS } from '@ixr/domain';
 import type {
   AuditRecorded,
+  CaseMessageQueued,
   DeadlineReached,
   DeliveryOutcome,
   EventEnvelope,
@@ -23,6 +25,15 @@ export const ENTRY_KINDS = [
   'denied',
   'redriven',
   'assigned',
+  // A delivery not made because its request was withdrawn (SPEC §8).
+  'cancelled',
+  // Case steps (SPEC §8), sent or received.
+  'refused',
+  'clarification_requested',
+  'clarification_answered',
+  'delay_notified',
+  'withdrawn',
+  'forwarded',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -138,7 +149,9 @@ export function outcomeFacts(event: EventEnvelope<DeliveryOutcome>): EntryFacts 
     justification:
       data.outcome === 'delivered'
         ? 'delivery acknowledged by the partner'
-        : `delivery failed: ${data.error ?? 'unknown'}`,
+        : data.outcome === 'cancelled'
+          ? 'delivery cancelled: the request was withdrawn before it was made'
+          : `delivery failed: ${data.error ?? 'unknown'}`,
     recipients: [data.destination],
     channel: data.channel,
     rulesetVersion: null,
@@ -149,6 +162,59 @@ export function outcomeFacts(event: EventEnvelope<DeliveryOutcome>): EntryFacts 
       error: data.error ?? null,
     },
   };
+}
+
+/**
+ * A message on a request that IXR sends a partner (a reply, refusal, clarification, delay notice,
+ * withdrawal): recorded with its author, recipient and what it says of the case, before it leaves.
+ * The text itself is kept out of the log where it is personal data (an answer's content); a
+ * refusal's ground, a delay's expected date and the reason given are the case's record.
+ */
+export function caseMessageFacts(event: EventEnvelope<CaseMessageQueued>): EntryFacts {
+  const data = event.data;
+  return {
+    kind: CASE_LOG_KINDS[data.kind],
+    eventId: event.id,
+    requestId: data.requestId,
+    time: data.at,
+    actor: { person: data.author.person, unit: data.author.unit, role: data.author.role },
+    justification: caseJustification(data),
+    recipients: [`${data.channel}:${data.destination}`],
+    channel: data.channel,
+    rulesetVersion: null,
+    details: {
+      direction: 'outbound',
+      kind: data.kind,
+      replyId: data.replyId,
+      inReplyTo: data.inReplyTo,
+      handlingCode: data.handlingCode,
+      language: data.language,
+      ...(data.ground !== undefined && { ground: data.ground, partial: data.partial ?? false }),
+      ...(data.expectedBy !== undefined && { expectedBy: data.expectedBy }),
+      ...(data.clarificationOf !== undefined && { clarificationOf: data.clarificationOf }),
+      ...(data.consentReference !== undefined && { consentReference: data.consentReference }),
+    },
+  };
+}
+
+function caseJustification(data: CaseMessageQueued): string {
+  const to = `${data.channel}/${data.destination}`;
+  switch (data.kind) {
+    case 'answer':
+      return `reply to the request of ${to} (message ${data.inReplyTo})`;
+    case 'refusal':
+      return `${data.partial ? 'partial ' : ''}refusal to ${to} on ground ${data.ground ?? '?'} (Directive 2023/977 Art 6(1))`;
+    case 'clarification':
+      return `clarification asked of ${to} (Directive 2023/977 Art 6(3))`;
+    case 'clarification_answer':
+      return `clarification given to ${to}`;
+    case 'delay_notice':
+      return `${to} told that judicial authorisation delays the answer until ${data.expectedBy ?? '?'} (Directive 2023/977 Art 5(2))`;
+    case 'withdrawal':
+      return `${to} told that the request is withdrawn`;
+    case 'onward_transfer':
+      return `information received passed on to ${to} with the originator's consent ${data.consentReference ?? '?'} (Directive 2023/977 Art 12)`;
+  }
 }
 
 /** Consultations, exports, rule-set and directory changes, denials: as the acting service reported them. */

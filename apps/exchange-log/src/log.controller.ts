@@ -3,6 +3,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import {
   TOPICS,
   type AuditRecorded,
+  type CaseMessageQueued,
   type DeadlineReached,
   type DeliveryOutcome,
   type EventEnvelope,
@@ -12,6 +13,7 @@ import {
 import { DispatchReleaser } from './dispatch-releaser';
 import {
   auditFacts,
+  caseMessageFacts,
   escalationFacts,
   outcomeFacts,
   receivedFacts,
@@ -38,6 +40,15 @@ export class LogController {
   async onRouted(@Payload() events: EventEnvelope<RequestRouted>[]): Promise<void> {
     const facts = events.flatMap((e) => routedFacts(e).all);
     await this.writer.append(facts, (manager, appended) => this.releaser.release(manager, events, appended));
+    this.releaser.nudge();
+  }
+
+  /** A message to a partner on a request: logged first, then released to the adapters (SPEC §8). */
+  @EventPattern(TOPICS.caseMessageQueued, { batch: true })
+  async onCaseMessage(@Payload() events: EventEnvelope<CaseMessageQueued>[]): Promise<void> {
+    await this.writer.append(events.map(caseMessageFacts), (manager, appended) =>
+      this.releaser.releaseCaseMessages(manager, events, appended),
+    );
     this.releaser.nudge();
   }
 

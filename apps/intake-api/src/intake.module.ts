@@ -17,6 +17,9 @@ import { APP_LOGGER } from './http/app-logger';
 import { AuditRecorder } from './audit/audit-recorder';
 import { AuditController } from './audit/audit.controller';
 import { auditApi } from './audit/audit.providers';
+import { CaseStepsController } from './cases/case-steps.controller';
+import { CaseStepsService } from './cases/case-steps.service';
+import { ForwardService } from './cases/forward.service';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { RepliesController } from './replies/replies.controller';
@@ -25,6 +28,7 @@ import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
 import { RoutingAdminService } from './routing-admin/routing-admin.service';
 import { RequestsController } from './requests/requests.controller';
+import { ProvisionsController } from './requests/provisions.controller';
 import { PostgresRequestRows } from './requests/request-rows.store';
 import { RequestWriter } from './requests/request-writer';
 import { AssignRequestUseCase } from './work/assign-request.usecase';
@@ -54,8 +58,10 @@ export const API_CONTROLLERS = [
   InboxController,
   QueueController,
   EventsController,
+  ProvisionsController,
   RoutingAdminController,
   RepliesController,
+  CaseStepsController,
   DeadLettersController,
   AuditController,
   DocsController,
@@ -108,6 +114,8 @@ export class IntakeModule {
         RoutingAdminService,
         ...audit.providers,
         RepliesService,
+        CaseStepsService,
+        ForwardService,
         DeadLettersService,
         RequestListService,
         InboxService,

@@ -9,8 +9,16 @@ export const behaviourSchema = z.strictObject({
   mode: z.enum(['ok', 'fail', 'hang', 'slow', 'refuse']).default('ok'),
   /** Acknowledgement latency (mode ok) or delay (mode slow), ms. */
   latencyMs: z.number().int().min(0).max(120000).default(0),
-  /** The partner answers each request it receives after this delay, ms; absent: it does not answer. */
+  /**
+   * The partner answers each request it receives after this delay, ms, and answers IXR's
+   * clarification questions on its own requests after it too; absent: it does not answer.
+   */
   answerAfterMs: z.number().int().min(0).max(86_400_000).optional(),
+  /**
+   * How it answers a request (SPEC §8): with an answer, a refusal on ground `not_available`, or a
+   * clarification question (IXR's deadline is then suspended until the requesting unit answers).
+   */
+  respondWith: z.enum(['answer', 'refusal', 'clarification']).optional(),
 });
 export type PartnerBehaviour = z.infer<typeof behaviourSchema>;
 
@@ -31,6 +39,7 @@ export class PartnerState {
   private hanging = 0;
   private delayed = 0;
   private readonly sent = { inbound: 0, answers: 0, failed: 0 };
+  private readonly kinds = new Map<string, number>();
 
   constructor(private readonly defaultBehaviour: PartnerBehaviour) {}
 
@@ -60,6 +69,8 @@ export class PartnerState {
     }
     const created = { count: 1, first: message };
     this.byKey.set(message.idempotencyKey, created);
+    const kind = kindOf(message.message);
+    this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
     return created;
   }
 
@@ -101,6 +112,8 @@ export class PartnerState {
       unique: this.byKey.size,
       duplicates,
       sent: { ...this.sent },
+      /** Unique messages received per kind: request, answer, refusal, clarification, withdrawal… */
+      kinds: Object.fromEntries(this.kinds),
       /** Calls held open by partners in mode hang, that the caller has not aborted yet. */
       hanging: this.hanging,
       /** Calls being processed by slow partners (latency) right now. */
@@ -119,11 +132,18 @@ export class PartnerState {
   reset(): void {
     this.behaviours.clear();
     this.byKey.clear();
+    this.kinds.clear();
     this.received = 0;
     this.sent.inbound = 0;
     this.sent.answers = 0;
     this.sent.failed = 0;
   }
+}
+
+/** What a message from IXR is: a request (a delivery carries no kind) or a message on a request. */
+export function kindOf(message: unknown): string {
+  const kind = (message as { kind?: unknown } | null)?.kind;
+  return typeof kind === 'string' ? kind : 'request';
 }
 
 function partnerKey(channel: string, destination: string): string {

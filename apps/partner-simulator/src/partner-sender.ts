@@ -6,7 +6,7 @@ import {
   TIMESTAMP_HEADER,
   type PartnerId,
 } from '@ixr/messaging';
-import type { PartnerState, ReceivedMessage } from './partner-behaviour';
+import { kindOf, type PartnerBehaviour, type PartnerState, type ReceivedMessage } from './partner-behaviour';
 
 export interface SendResult {
   status: number;
@@ -50,22 +50,21 @@ export class PartnerSender {
   }
 
   /**
-   * The partner answers IXR's request `received` after `afterMs`, signed as itself: a country, a
-   * PCCC, a liaison post or Europol alike (the destination IXR sent it to).
+   * The partner responds to what IXR sent (`received`) after `afterMs`, signed as itself: a
+   * country, a PCCC, a liaison post or Europol alike (the destination IXR sent it to). A request
+   * gets an answer, a refusal or a clarification question (`respondWith`); IXR's clarification
+   * question on the partner's own request gets its answer; other messages (answers, refusals,
+   * delay notices, withdrawals) are only received.
    */
-  scheduleAnswer(received: ReceivedMessage, afterMs: number): void {
-    const request = received.message as { requestId?: unknown; handlingCode?: unknown; language?: unknown };
-    if (typeof request.requestId !== 'string') return;
-    const answer = {
-      kind: 'answer',
-      messageId: `answer-${received.idempotencyKey}`,
-      inReplyTo: request.requestId,
-      handlingCode: typeof request.handlingCode === 'string' ? request.handlingCode : 'H0',
-      language: typeof request.language === 'string' ? request.language : 'en',
-      text: `Answer of ${received.channel}/${received.destination} to request ${request.requestId}: no record found.`,
-    };
+  scheduleAnswer(
+    received: ReceivedMessage,
+    afterMs: number,
+    respondWith: NonNullable<PartnerBehaviour['respondWith']> = 'answer',
+  ): void {
+    const response = responseTo(received, respondWith);
+    if (!response) return;
     this.later(afterMs, () =>
-      this.deliverAnswer({ channel: received.channel, id: received.destination }, answer, 1),
+      this.deliverAnswer({ channel: received.channel, id: received.destination }, response, 1),
     );
   }
 
@@ -110,6 +109,61 @@ export class PartnerSender {
       void run();
     }, ms);
     this.timers.add(timer);
+  }
+}
+
+function responseTo(
+  received: ReceivedMessage,
+  respondWith: NonNullable<PartnerBehaviour['respondWith']>,
+): Record<string, unknown> | undefined {
+  const message = received.message as {
+    requestId?: unknown;
+    handlingCode?: unknown;
+    language?: unknown;
+    inReplyTo?: unknown;
+  };
+  const language = typeof message.language === 'string' ? message.language : 'en';
+  const messageId = `${respondWith}-${received.idempotencyKey}`;
+  const kind = kindOf(message);
+  if (kind === 'clarification') {
+    if (typeof message.inReplyTo !== 'string') return undefined;
+    return {
+      kind: 'clarification_answer',
+      messageId: `clarification-answer-${received.idempotencyKey}`,
+      inReplyTo: message.inReplyTo,
+      language,
+      answer: `Clarification of ${received.channel}/${received.destination}: the subject lives in Antwerp.`,
+    };
+  }
+  if (kind !== 'request' || typeof message.requestId !== 'string') return undefined;
+  const inReplyTo = message.requestId;
+  switch (respondWith) {
+    case 'answer':
+      return {
+        kind: 'answer',
+        messageId: `answer-${received.idempotencyKey}`,
+        inReplyTo,
+        handlingCode: typeof message.handlingCode === 'string' ? message.handlingCode : 'H0',
+        language,
+        text: `Answer of ${received.channel}/${received.destination} to request ${inReplyTo}: no record found.`,
+      };
+    case 'refusal':
+      return {
+        kind: 'refusal',
+        messageId,
+        inReplyTo,
+        language,
+        ground: 'not_available',
+        reason: `${received.channel}/${received.destination} holds no such information.`,
+      };
+    case 'clarification':
+      return {
+        kind: 'clarification',
+        messageId,
+        inReplyTo,
+        language,
+        question: `${received.channel}/${received.destination} asks: which subject is meant?`,
+      };
   }
 }
 

@@ -85,7 +85,7 @@ export function registerSimulatorRoutes(
       message: request.body,
     });
     if (count === 1 && behaviour.answerAfterMs !== undefined)
-      sender.scheduleAnswer(first, behaviour.answerAfterMs);
+      sender.scheduleAnswer(first, behaviour.answerAfterMs, behaviour.respondWith);
     return reply.code(202).send({ reference, duplicate: count > 1 });
   });
 

@@ -2,11 +2,13 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   TOPICS,
+  type CaseMessageQueued,
   type EventEnvelope,
   type InboundReceived,
   type KafkaEventContext,
   type RequestReceived,
 } from '@ixr/messaging';
+import { CaseDeadlineUseCase } from './case-deadline.usecase';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import { RouteRequestUseCase } from './route-request.usecase';
 
@@ -15,6 +17,7 @@ export class RouterController {
   constructor(
     private readonly routeRequest: RouteRequestUseCase,
     @Inject(HandleInboundUseCase) private readonly inbound: HandleInboundUseCase,
+    @Inject(CaseDeadlineUseCase) private readonly caseDeadline: CaseDeadlineUseCase,
   ) {}
 
   /** In batches: each decision in memory, one transaction for the batch; failed events reported alone. */
@@ -30,5 +33,11 @@ export class RouterController {
   @EventPattern(TOPICS.inboundReceived)
   onInbound(@Payload() event: EventEnvelope<InboundReceived>): Promise<void> {
     return this.inbound.execute(event);
+  }
+
+  /** Our clarifications and withdrawals move the deadline milestones (SPEC §8). */
+  @EventPattern(TOPICS.caseMessageQueued, { batch: true })
+  onCaseMessage(@Payload() events: EventEnvelope<CaseMessageQueued>[]): Promise<void> {
+    return this.caseDeadline.execute(events);
   }
 }

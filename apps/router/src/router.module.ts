@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { OutboxRelay } from '@ixr/messaging';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
+import { CaseDeadlineUseCase } from './case-deadline.usecase';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import {
   ROUTER_LOGGER,
@@ -31,6 +32,11 @@ export class RouterModule {
         { provide: ROUTER_LOGGER, useValue: options.infra.logger },
         { provide: RoutedRequestStore, useValue: new RoutedRequestStore('router') },
         { provide: HandleInboundUseCase, useValue: options.inbound },
+        {
+          provide: CaseDeadlineUseCase,
+          useFactory: (dataSource: DataSource) => new CaseDeadlineUseCase(dataSource),
+          inject: [DataSource],
+        },
         Clock,
         IdGenerator,
         RouteRequestUseCase,

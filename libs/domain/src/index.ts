@@ -6,4 +6,5 @@ export * from './request';
 export * from './request.schema';
 export * from './iso-codes';
 export * from './status';
+export * from './case-step';
 export * from './sample-request';

@@ -10,6 +10,7 @@ import {
   SIS_ARTICLES,
   URGENCY_GROUNDS,
   type OutboundRequestBody,
+  type ProvisionMessage,
   type SisArticle,
 } from './request';
 
@@ -116,10 +117,28 @@ export const outboundRequestBodySchema = z.strictObject({
   borderRegion: z.boolean().optional(),
 });
 
+/**
+ * The body of `POST /v1/provisions` (SPEC §8, Directive 2023/977 Art 7): information provided on
+ * our own initiative — the request body with `informationProvided` instead of `informationSought`.
+ */
+export const provisionBodySchema = outboundRequestBodySchema
+  .omit({ informationSought: true })
+  .extend({ informationProvided: text(MAX_TEXT_LENGTH) });
+
+/** A provision as the pipeline carries it: marked, so that rules may test the message kind. */
+export const provisionMessageSchema = provisionBodySchema.extend({ kind: z.literal('provision') });
+
+/** What the pipeline routes: a request (no kind, as before provisions) or a provision. */
+export const messageBodySchema = z.union([outboundRequestBodySchema, provisionMessageSchema]);
+
 // The schema and the hand-written domain type must agree, both ways.
 type Parsed = z.infer<typeof outboundRequestBodySchema>;
 type AssertEqual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 export const schemaMatchesDomainType: AssertEqual<Parsed, OutboundRequestBody> = true;
+export const provisionMatchesDomainType: AssertEqual<
+  z.infer<typeof provisionMessageSchema>,
+  ProvisionMessage
+> = true;
 
 export interface ValidationIssue {
   path: string;

@@ -61,6 +61,20 @@ export interface OutboundRequestBody {
   borderRegion?: boolean;
 }
 
+/** The body of `POST /v1/provisions` (Art 7): what is provided, not what is sought. */
+export type ProvisionBody = Omit<OutboundRequestBody, 'informationSought'> & { informationProvided: string };
+
+/** A provision in the pipeline, marked so that rules may test the message kind. */
+export type ProvisionMessage = ProvisionBody & { kind: 'provision' };
+
+/** What the pipeline routes: a request or an own-initiative provision. */
+export type MessageBody = OutboundRequestBody | ProvisionMessage;
+
+/** The message kind rules may test (`request.kind`). */
+export function messageKindOf(body: MessageBody): 'request' | 'provision' {
+  return 'kind' in body ? 'provision' : 'request';
+}
+
 /** Who acts: taken from the verified token, never from the body. */
 export interface Actor {
   person: string;
@@ -75,5 +89,5 @@ export interface RoutingInput {
   direction: 'outbound';
   requestingUnit: string;
   receivedAt: string;
-  body: OutboundRequestBody;
+  body: MessageBody;
 }

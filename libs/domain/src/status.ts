@@ -6,8 +6,13 @@ export const REQUEST_STATUSES = [
   'delivered',
   'failed',
   'answered',
+  // The case steps of SPEC §8: refused on an Art 6 ground, waiting for a clarification, withdrawn.
+  'refused',
+  'awaiting_clarification',
+  'withdrawn',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+/** `cancelled`: the request was withdrawn before the delivery was made; it is never sent. */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

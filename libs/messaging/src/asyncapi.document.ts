@@ -16,9 +16,12 @@ const DESCRIPTIONS: Record<TopicKey, string> = {
   auditRecorded:
     'A step that is not a pipeline hop — consultation, denial, export, rule-set or directory change — to be logged.',
   deadlineReached: "A request's deadline milestone: warnings at 50/75/90 %, then the breach.",
-  inboundReceived: "A foreign partner's request or answer, received and verified by its channel adapter.",
+  inboundReceived:
+    "A foreign partner's request, answer or case step (refusal, clarification, delay notice, withdrawal), received and verified by its channel adapter.",
   replyDispatched:
-    "A unit's reply to a foreign request, to be sent back over the channel the request came in on.",
+    'A message on a request — reply, refusal, clarification question or answer, delay notice, withdrawal — released by the exchange log once its entry is durable, to be sent over the channel of the request.',
+  caseMessageQueued:
+    'A message on a request that a unit or the SPOC sends a partner (SPEC §8), queued with its row: the exchange log records it, then releases it as ixr.replies.dispatched; the router suspends or resumes the deadline on clarifications.',
   deadLetter: 'A message no consumer could handle (invalid, or failing beyond its retries), with the reason.',
 };
 

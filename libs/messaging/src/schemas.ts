@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import {
+  CASE_MESSAGE_KINDS,
   CHANNELS,
   DEADLINE_BASES,
+  REFUSAL_GROUNDS,
   HANDLING_CODES,
   MISSION_TYPES,
   ROUTE_ROLES,
   UNIT_LEVELS,
+  messageBodySchema,
   outboundRequestBodySchema,
 } from '@ixr/domain';
 import { TOPICS, type Topic } from './topics';
@@ -41,7 +44,8 @@ export const requestReceivedSchema = z.object({
   requestId: id,
   actor: actorSchema,
   receivedAt: isoTime,
-  body: outboundRequestBodySchema,
+  /** A request, or an own-initiative provision (SPEC §8): routed alike. */
+  body: messageBodySchema,
 });
 
 /** Snapshot of open circuits (an entry without destination opens the channel everywhere). */
@@ -73,7 +77,7 @@ export const requestRoutedSchema = z.object({
     receivedEventId: id,
     actor: actorSchema,
     receivedAt: isoTime,
-    body: outboundRequestBodySchema,
+    body: messageBodySchema,
   }),
   deliveries: z.array(plannedDeliverySchema),
 });
@@ -92,7 +96,7 @@ export const deliveryDispatchedSchema = z.object({
   handlingCode: z.enum(HANDLING_CODES),
   urgent: z.boolean(),
   deadlineAt: isoTime.nullable(),
-  body: outboundRequestBodySchema,
+  body: messageBodySchema,
 });
 
 export const deliveryOutcomeSchema = z.object({
@@ -100,7 +104,8 @@ export const deliveryOutcomeSchema = z.object({
   requestId: id,
   channel: z.enum(CHANNELS),
   destination: id,
-  outcome: z.enum(['delivered', 'failed']),
+  /** `cancelled`: the request was withdrawn before the delivery was made (SPEC §8). */
+  outcome: z.enum(['delivered', 'failed', 'cancelled']),
   partnerReference: z.string().max(200).optional(),
   error: z.string().max(2000).optional(),
   attempts: z.number().int().positive(),
@@ -124,6 +129,12 @@ export const AUDIT_KINDS = [
   'redriven',
   // The SPOC handed an inbound request to another unit (SPEC §7), with who and why.
   'assigned',
+  // Case steps received from partners (SPEC §8): refusals, clarifications, delay notices, withdrawals.
+  'refused',
+  'clarification_requested',
+  'clarification_answered',
+  'delay_notified',
+  'withdrawn',
 ] as const;
 
 /** A step recorded in the exchange log that is not a pipeline hop (Directive 2016/680 Art 25). */
@@ -193,6 +204,11 @@ export const partnerRequestSchema = z.strictObject({
   subjects: body.subjects,
 });
 
+/** A foreign partner's own-initiative provision (Art 7): like a request, with what it provides. */
+export const partnerProvisionSchema = partnerRequestSchema
+  .omit({ kind: true, informationSought: true })
+  .extend({ kind: z.literal('provision'), informationProvided: body.informationSought });
+
 /** A foreign partner's answer to one of our requests; `inReplyTo` names our request id. */
 export const partnerAnswerSchema = z.strictObject({
   kind: z.literal('answer'),
@@ -203,12 +219,75 @@ export const partnerAnswerSchema = z.strictObject({
   text: body.informationSought,
 });
 
+/**
+ * A case step from a partner (SPEC §8). `inReplyTo` names the request it concerns: our request id
+ * (a refusal, a clarification question, a delay notice about one of ours) or the partner's own
+ * message id of its request (the answer to our clarification question, its withdrawal).
+ */
+const partnerStep = { messageId: id, inReplyTo: id, language: body.language };
+
+/** The partner refuses one of our requests on an Art 6(1) ground, wholly or in part. */
+export const partnerRefusalSchema = z.strictObject({
+  kind: z.literal('refusal'),
+  ...partnerStep,
+  ground: z.enum(REFUSAL_GROUNDS),
+  partial: z.boolean().optional(),
+  reason: body.informationSought,
+});
+
+/** The partner asks for clarification of one of our requests: our deadline is suspended. */
+export const partnerClarificationSchema = z.strictObject({
+  kind: z.literal('clarification'),
+  ...partnerStep,
+  question: body.informationSought,
+});
+
+/** The partner answers the clarification we asked about its request: our clock resumes. */
+export const partnerClarificationAnswerSchema = z.strictObject({
+  kind: z.literal('clarification_answer'),
+  ...partnerStep,
+  answer: body.informationSought,
+});
+
+/** The partner needs judicial authorisation before answering one of ours (Art 5(2)). */
+export const partnerDelayNoticeSchema = z.strictObject({
+  kind: z.literal('delay_notice'),
+  ...partnerStep,
+  reason: body.informationSought,
+  expectedBy: isoTime,
+});
+
+/** The partner withdraws its request. */
+export const partnerWithdrawalSchema = z.strictObject({
+  kind: z.literal('withdrawal'),
+  ...partnerStep,
+  reason: body.informationSought,
+});
+
+export const PARTNER_MESSAGE_KINDS = [
+  'request',
+  'provision',
+  'answer',
+  'refusal',
+  'clarification',
+  'clarification_answer',
+  'delay_notice',
+  'withdrawal',
+] as const;
+
 export const partnerMessageSchema = z.discriminatedUnion(
   'kind',
-  [partnerRequestSchema, partnerAnswerSchema],
-  {
-    error: 'kind must be "request" or "answer"',
-  },
+  [
+    partnerRequestSchema,
+    partnerProvisionSchema,
+    partnerAnswerSchema,
+    partnerRefusalSchema,
+    partnerClarificationSchema,
+    partnerClarificationAnswerSchema,
+    partnerDelayNoticeSchema,
+    partnerWithdrawalSchema,
+  ],
+  { error: `kind must be one of ${PARTNER_MESSAGE_KINDS.map((k) => `"${k}"`).join(', ')}` },
 );
 
 /** A partner message accepted by an adapter: signature checked, not a replay, durably stored. */
@@ -232,9 +311,16 @@ export const inboundReceivedSchema = z
     path: ['partner'],
   });
 
-/** Our reply to a foreign request, going back over the channel the request came on. */
-export const replyDispatchedSchema = z.object({
+/**
+ * A message IXR sends a partner about a request (SPEC §4.4, §8): a reply to a foreign request, a
+ * refusal, a clarification question or answer, a delay notice, a withdrawal. The intake queues it
+ * (`caseMessageQueued`); the exchange log records it and only then releases it (`replyDispatched`,
+ * with the sequence number of its entry) to the adapters.
+ */
+export const caseMessageQueuedSchema = z.object({
   replyId: id,
+  /** Absent in events from before the case steps: an answer. */
+  kind: z.enum(CASE_MESSAGE_KINDS).default('answer'),
   requestId: id,
   channel: z.enum(CHANNELS),
   /** The partner the request came from: a country, a PCCC, a liaison post or EUROPOL. */
@@ -244,8 +330,23 @@ export const replyDispatchedSchema = z.object({
   handlingCode: z.enum(HANDLING_CODES),
   language: z.string().min(2).max(3),
   text: z.string().min(1).max(4000),
+  /** A refusal's Art 6(1) ground, and whether it covers only part of the request. */
+  ground: z.enum(REFUSAL_GROUNDS).optional(),
+  partial: z.boolean().optional(),
+  /** A delay notice's expected date of the answer. */
+  expectedBy: isoTime.optional(),
+  /** A clarification answer: the id of the question it answers. */
+  clarificationOf: id.optional(),
+  /** An onward transfer: the originator's consent it relies on (Art 12), recorded in the log. */
+  consentReference: z.string().min(1).max(200).optional(),
   author: actorSchema,
   at: isoTime,
+});
+
+/** A case message released to its adapter once its log entry is durable. */
+export const replyDispatchedSchema = caseMessageQueuedSchema.extend({
+  /** Sequence number of its entry in the exchange log (absent in events from before point 8). */
+  logSeq: z.number().int().nonnegative().optional(),
 });
 
 /** One schema per topic, checked before any handler runs (STYLE §4). */
@@ -258,6 +359,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.deadlineReached]: deadlineReachedSchema,
   [TOPICS.inboundReceived]: inboundReceivedSchema,
   [TOPICS.replyDispatched]: replyDispatchedSchema,
+  [TOPICS.caseMessageQueued]: caseMessageQueuedSchema,
   [TOPICS.deadLetter]: deadLetterSchema,
 } as const satisfies Record<Topic, z.ZodType>;
 
@@ -275,3 +377,12 @@ export type PartnerMessage = z.infer<typeof partnerMessageSchema>;
 export type PartnerRequest = z.infer<typeof partnerRequestSchema>;
 export type PartnerAnswer = z.infer<typeof partnerAnswerSchema>;
 export type ReplyDispatched = TopicData<typeof TOPICS.replyDispatched>;
+export type CaseMessageQueued = TopicData<typeof TOPICS.caseMessageQueued>;
+export type PartnerRefusal = z.infer<typeof partnerRefusalSchema>;
+export type PartnerClarification = z.infer<typeof partnerClarificationSchema>;
+export type PartnerClarificationAnswer = z.infer<typeof partnerClarificationAnswerSchema>;
+export type PartnerDelayNotice = z.infer<typeof partnerDelayNoticeSchema>;
+export type PartnerWithdrawal = z.infer<typeof partnerWithdrawalSchema>;
+export type PartnerProvision = z.infer<typeof partnerProvisionSchema>;
+/** A partner message about an existing request: anything but a new request or provision. */
+export type PartnerCaseStep = Exclude<PartnerMessage, PartnerRequest | PartnerProvision>;

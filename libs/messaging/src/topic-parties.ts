@@ -16,7 +16,8 @@ export const TOPIC_PARTIES = {
   [TOPICS.auditRecorded]: { send: ['intake-api'], receive: ['exchange-log', 'intake-api'] },
   [TOPICS.deadlineReached]: { send: ['router'], receive: ['exchange-log', 'intake-api'] },
   [TOPICS.inboundReceived]: { send: ['channel-adapters'], receive: ['router'] },
-  [TOPICS.replyDispatched]: { send: ['intake-api'], receive: ['channel-adapters'] },
+  [TOPICS.replyDispatched]: { send: ['exchange-log'], receive: ['channel-adapters'] },
+  [TOPICS.caseMessageQueued]: { send: ['intake-api'], receive: ['exchange-log', 'router'] },
   [TOPICS.deadLetter]: { send: [], receive: ['channel-adapters'] },
 } as const satisfies Record<Topic, { send: readonly ServiceName[]; receive: readonly ServiceName[] }>;
 

@@ -13,8 +13,16 @@ export const TOPICS = {
   deadlineReached: 'ixr.deadlines.reached',
   /** A foreign partner's request or answer, accepted (signature checked) by its channel adapter. */
   inboundReceived: 'ixr.inbound.received',
-  /** A reply to a foreign request, to be sent back over the channel the request came on. */
+  /**
+   * A message on a request (a reply, refusal, clarification, delay notice, withdrawal), released by
+   * the exchange log once its entry is durable, to be sent over the channel of the request.
+   */
   replyDispatched: 'ixr.replies.dispatched',
+  /**
+   * A message on a request that IXR is to send a partner (a reply, refusal, clarification, delay
+   * notice, withdrawal — SPEC §8), queued by the intake: logged, then released as `replyDispatched`.
+   */
+  caseMessageQueued: 'ixr.case-messages.queued',
   deadLetter: 'ixr.dead-letter',
 } as const;
 
@@ -31,6 +39,7 @@ export const EVENT_TYPES = {
   [TOPICS.deadlineReached]: 'ixr.deadline.reached',
   [TOPICS.inboundReceived]: 'ixr.inbound.received',
   [TOPICS.replyDispatched]: 'ixr.reply.dispatched',
+  [TOPICS.caseMessageQueued]: 'ixr.case-message.queued',
   [TOPICS.deadLetter]: 'ixr.dead-letter',
 } as const satisfies Record<Topic, string>;
 

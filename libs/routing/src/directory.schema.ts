@@ -23,6 +23,14 @@ export interface CountryEntry {
   prum: boolean;
   /** The one police and customs cooperation centre used for this country's border-region matters. */
   pcccCentre?: string;
+  /**
+   * The languages its SPOC accepts (Directive 2023/977 Art 11; ISO 639-1): English always for EU
+   * states; Interpol's (ar, en, es, fr) for states reached through Interpol. Absent only in
+   * directory versions stored before languages (kept for replay).
+   */
+  languages?: string[];
+  /** True while the list is a seed (official languages plus English), not the state's notification. */
+  languagesPlaceholder?: boolean;
 }
 
 export interface PcccCentre {
@@ -103,6 +111,11 @@ export const directorySchema = z
           schengenAssociated: z.boolean(),
           prum: z.boolean(),
           pcccCentre: unitId.optional(),
+          languages: z
+            .array(z.string().regex(/^[a-z]{2}$/, 'an ISO 639-1 code in lower case, e.g. "en"'))
+            .min(1)
+            .optional(),
+          languagesPlaceholder: z.boolean().optional(),
         })
         .strict(),
     ),
@@ -189,6 +202,14 @@ export const directorySchema = z
       });
     }
     for (const [code, entry] of Object.entries(dir.countries)) {
+      // Art 11: every EU state accepts English.
+      if (entry.euMember && entry.languages !== undefined && !entry.languages.includes('en')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['countries', code, 'languages'],
+          message: `${code} is an EU member state: English must be among its languages (Directive 2023/977 Art 11)`,
+        });
+      }
       if (entry.pcccCentre === undefined) continue;
       const centre = dir.pcccCentres.find((c) => c.id === entry.pcccCentre);
       if (centre === undefined) {

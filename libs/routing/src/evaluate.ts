@@ -1,4 +1,10 @@
-import { isWithinEuropolMandate, type Route, type RoutingDecision, type RoutingInput } from '@ixr/domain';
+import {
+  isWithinEuropolMandate,
+  messageKindOf,
+  type Route,
+  type RoutingDecision,
+  type RoutingInput,
+} from '@ixr/domain';
 import { isCircuitOpen, type ChannelHealth } from './channel-health';
 import { holds } from './condition';
 import type { Directory } from './directory.schema';
@@ -111,6 +117,7 @@ export function outboundRequestFacts(input: RoutingInput, directory: Directory):
   const body = input.body;
   return {
     'request.direction': 'outbound',
+    'request.kind': messageKindOf(body),
     'request.sisAlert': body.sisAlert?.reference,
     'request.sisAlert.article': body.sisAlert?.article,
     'request.lookup': body.lookup,

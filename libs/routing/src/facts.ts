@@ -41,6 +41,13 @@ export const FACTS = {
     scopes: ALL,
     description: 'outbound (a unit asks abroad) or inbound (a foreign partner asks)',
   },
+  'request.kind': {
+    type: 'string',
+    optional: false,
+    values: ['request', 'provision'],
+    scopes: ALL,
+    description: 'request, or provision: information provided on own initiative (Directive 2023/977 Art 7)',
+  },
   'request.sisAlert': {
     type: 'string',
     optional: true,

@@ -66,6 +66,8 @@ export interface InboundRequestMessage extends InboundCommon {
   urgency: Urgency;
   accessibility: Accessibility;
   handlingCode: HandlingCode;
+  /** A request, or an own-initiative provision (Art 7); absent: a request. */
+  kind?: 'request' | 'provision';
   inReplyTo?: undefined;
 }
 
@@ -172,6 +174,7 @@ export function routeInbound(
         };
   const facts: FactValues = {
     'request.direction': 'inbound',
+    'request.kind': message.kind ?? 'request',
     'request.urgent': message.urgency.urgent,
     'request.urgencyGround': message.urgency.urgent ? message.urgency.ground : undefined,
     'request.accessibility': message.accessibility,

@@ -1,4 +1,11 @@
-import type { Channel, HandlingCode, OutboundRequestBody, RouteRole } from '@ixr/domain';
+import type {
+  CaseMessageKind,
+  Channel,
+  HandlingCode,
+  MessageBody,
+  RefusalGround,
+  RouteRole,
+} from '@ixr/domain';
 
 /** One delivery, as every adapter receives it. */
 export interface DeliveryOrder {
@@ -10,13 +17,22 @@ export interface DeliveryOrder {
   handlingCode: HandlingCode;
   urgent: boolean;
   deadlineAt: string | null;
-  body: OutboundRequestBody;
+  /** A request, or an own-initiative provision (SPEC §8). */
+  body: MessageBody;
   /** Sent to the partner so that a repeated delivery is recognised there. */
   idempotencyKey: string;
 }
 
-/** Our reply to a foreign request, going back to the partner that sent it (SPEC §4.4). */
+/**
+ * A message on a request going to a partner: our reply to its request (SPEC §4.4), or a case step
+ * (SPEC §8) — a refusal with its ground, a clarification question or answer, a delay notice, a
+ * withdrawal.
+ */
 export interface ReplyOrder {
+  kind: CaseMessageKind;
+  ground?: RefusalGround;
+  partial?: boolean;
+  expectedBy?: string;
   replyId: string;
   requestId: string;
   channel: Channel;

@@ -120,6 +120,16 @@ describe('GuardedSend', () => {
     });
   });
 
+  it('cancels, never sends, a delivery whose request was withdrawn, and announces it cancelled', async () => {
+    const { sender, calls, outbox } = setup({ kind: 'withdrawn' });
+    const j = job();
+    await sender.run(j, ctx(1));
+    expect(j.sent).toBe(0);
+    expect(j.asked).toBe(0);
+    expect(calls).toEqual(['claim d-1', 'begin', 'complete d-1 cancelled', 'forget d-1', 'commit', 'nudge']);
+    expect(JSON.parse(outbox[0][0].value).data).toMatchObject({ deliveryId: 'd-1', outcome: 'cancelled' });
+  });
+
   it('never sends what is done already', async () => {
     const { sender, calls } = setup({ kind: 'done' });
     const j = job();

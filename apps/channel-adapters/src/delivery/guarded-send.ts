@@ -118,6 +118,7 @@ export class GuardedSend {
     const claimed: { index: number; job: SendJob; attempts: number }[] = [];
     const busy: { index: number; job: SendJob; until: Date }[] = [];
     const doneAlready: string[] = [];
+    const withdrawn: Ended[] = [];
     jobs.forEach((job, index) => {
       // The same message twice in one batch (a redelivery next to a retry round) is sent once.
       if (seen.has(job.id)) return;
@@ -139,11 +140,14 @@ export class GuardedSend {
         case 'claimed':
           claimed.push({ index, job, attempts: claim.attempts });
           return;
+        case 'withdrawn':
+          withdrawn.push({ job, result: { id: job.id, status: 'cancelled', error: 'request withdrawn' } });
+          return;
       }
     });
 
     const calls = await Promise.all(claimed.map((c) => this.call(c.job, c.attempts)));
-    const ended: Ended[] = [];
+    const ended: Ended[] = [...withdrawn];
     const unsent: { index: number; job: SendJob; error: unknown }[] = [];
     claimed.forEach(({ index, job }, i) => {
       const call = calls[i];
@@ -262,26 +266,75 @@ export class GuardedSend {
   }
 
   private outcomeMessage({ job, result }: Ended, attempts: number, now: Date) {
-    const outcome: DeliveryOutcome = {
-      deliveryId: job.id,
-      requestId: job.requestId,
-      channel: job.channel,
-      destination: job.destination,
-      at: now.toISOString(),
-      attempts,
-      outcome: result.status,
-      partnerReference: result.partnerReference,
-      error: result.error,
-    };
+    return this.outcomeOf(
+      {
+        deliveryId: job.id,
+        requestId: job.requestId,
+        channel: job.channel,
+        destination: job.destination,
+        at: now.toISOString(),
+        attempts,
+        outcome: result.status,
+        partnerReference: result.partnerReference,
+        error: result.error,
+      },
+      now,
+      job.event.correlationid,
+    );
+  }
+
+  private outcomeOf(outcome: DeliveryOutcome, now: Date, correlationId: string) {
     const envelope = createEnvelope({
       id: this.ids.uuid(),
       type: EVENT_TYPES[TOPICS.deliveryOutcome],
       source: ADAPTERS_SOURCE,
       time: now,
-      subject: job.requestId,
-      correlationId: job.event.correlationid,
+      subject: outcome.requestId,
+      correlationId,
       data: outcome,
     });
-    return { topic: TOPICS.deliveryOutcome, key: job.requestId, value: JSON.stringify(envelope) };
+    return { topic: TOPICS.deliveryOutcome, key: outcome.requestId, value: JSON.stringify(envelope) };
+  }
+
+  /**
+   * A request was withdrawn (SPEC §8): its deliveries not yet made are cancelled now, with their
+   * outcome, so they are never sent afterwards (one in flight finishes; a later claim of any that
+   * appears still finds the withdrawal and cancels it). Returns how many were cancelled.
+   */
+  async cancelWithdrawn(requestId: string, correlationId: string): Promise<number> {
+    const now = this.clock.now();
+    const cancelled = await this.dataSource.transaction(async (manager) => {
+      const rows = await this.ledger.cancelPending(manager, requestId, now);
+      if (rows.length === 0) return 0;
+      await this.retries.forgetMany(
+        manager,
+        rows.map((r) => r.id),
+      );
+      await enqueueOutbox(
+        manager,
+        rows.map((r) =>
+          this.outcomeOf(
+            {
+              deliveryId: r.id,
+              requestId,
+              channel: r.channel as Channel,
+              destination: r.destination,
+              at: now.toISOString(),
+              attempts: Math.max(r.attempts, 1),
+              outcome: 'cancelled',
+              error: 'request withdrawn',
+            },
+            now,
+            correlationId,
+          ),
+        ),
+      );
+      return rows.length;
+    });
+    if (cancelled > 0) {
+      this.relay.nudge();
+      this.logger.info({ requestId, cancelled }, 'deliveries of a withdrawn request cancelled');
+    }
+    return cancelled;
   }
 }

@@ -7,6 +7,8 @@ export type Claim =
   | { kind: 'claimed'; attempts: number }
   | { kind: 'done' }
   | { kind: 'busy'; until: Date }
+  /** A delivery whose request was withdrawn before it was made: cancelled, never sent (SPEC §8). */
+  | { kind: 'withdrawn' }
   | { kind: 'unknown' };
 
 interface ClaimRow {
@@ -15,12 +17,13 @@ interface ClaimRow {
 interface StateRow {
   status: string;
   in_flight_until: Date | null;
+  withdrawn: boolean;
 }
 
 /** How a send ended, for `completeMany`. */
 export interface SendResult {
   id: string;
-  status: 'delivered' | 'failed';
+  status: 'delivered' | 'failed' | 'cancelled';
   partnerReference?: string;
   error?: string;
 }
@@ -50,6 +53,7 @@ export class SendLedger {
                 in_flight_until = clock_timestamp() + $2 * interval '1 millisecond'
           WHERE id = ANY($1) AND status = 'pending'
             AND (in_flight_until IS NULL OR in_flight_until < clock_timestamp())
+            AND NOT ${this.withdrawn()}
           RETURNING id, attempts`,
         [ids, leaseMs],
       ),
@@ -58,12 +62,45 @@ export class SendLedger {
     const others = ids.filter((id) => !claims.has(id));
     if (others.length === 0) return claims;
     const states: (StateRow & { id: string })[] = await this.dataSource.query(
-      `SELECT id, status, in_flight_until FROM ${this.table} WHERE id = ANY($1)`,
+      `SELECT id, status, in_flight_until, ${this.withdrawn()} AS withdrawn FROM ${this.table} WHERE id = ANY($1)`,
       [others],
     );
     for (const state of states) claims.set(state.id, stateClaim(state));
     for (const id of others) if (!claims.has(id)) claims.set(id, { kind: 'unknown' });
     return claims;
+  }
+
+  /**
+   * True for a delivery whose request the requesting unit withdrew (SPEC §8): the withdrawal's
+   * rows are the mark. Replies are never withdrawn this way.
+   */
+  private withdrawn(): string {
+    return this.table === 'deliveries'
+      ? `EXISTS (SELECT 1 FROM replies w WHERE w.request_id = ${this.table}.request_id
+                   AND w.kind = 'withdrawal' AND w.direction = 'outbound')`
+      : 'false';
+  }
+
+  /**
+   * Cancels the deliveries of a withdrawn request not yet made and not in flight, in the caller's
+   * transaction; returns them, for their outcome events.
+   */
+  async cancelPending(
+    manager: EntityManager,
+    requestId: string,
+    at: Date,
+  ): Promise<{ id: string; channel: string; destination: string; attempts: number }[]> {
+    if (this.table !== 'deliveries') return [];
+    return rowsOf(
+      await manager.query(
+        `UPDATE deliveries SET status = 'cancelled', completed_at = $2, in_flight_until = NULL,
+                last_error = 'request withdrawn'
+          WHERE request_id = $1 AND status = 'pending'
+            AND (in_flight_until IS NULL OR in_flight_until < clock_timestamp())
+          RETURNING id, channel, destination, attempts`,
+        [requestId, at],
+      ),
+    );
   }
 
   /** Gives the lease back after a failed call, keeping the error for the request's view. */
@@ -108,6 +145,7 @@ export class SendLedger {
 
 function stateClaim(state: StateRow): Claim {
   if (state.status !== 'pending') return { kind: 'done' };
+  if (state.withdrawn) return { kind: 'withdrawn' };
   return { kind: 'busy', until: state.in_flight_until ?? new Date() };
 }
 

@@ -94,7 +94,7 @@ export class InboundReceiver {
     const message = parseMessage(input.body);
     // A request says for which state a partner speaking for several writes; an answer needs not.
     const originCountry =
-      message.kind === 'request'
+      message.kind === 'request' || message.kind === 'provision'
         ? requestOrigin(directory, partner, message.originCountry)
         : partner.defaultState;
     const inboundId = this.ids.uuid();
@@ -106,8 +106,8 @@ export class InboundReceiver {
       receivedAt: now.toISOString(),
       message,
     };
-    // An answer travels with the events of the request it answers (same key, same partition).
-    const key_ = message.kind === 'answer' ? message.inReplyTo : inboundId;
+    // An answer or a case step travels with the events of the request it names (same key, same partition).
+    const key_ = message.kind === 'request' || message.kind === 'provision' ? inboundId : message.inReplyTo;
     const envelope = createEnvelope({
       id: this.ids.uuid(),
       type: EVENT_TYPES[TOPICS.inboundReceived],

@@ -4,18 +4,28 @@ import type { ReplyOrder } from '../adapters/channel-adapter';
 import type { GuardedSend } from '../delivery/guarded-send';
 
 /**
- * Sends our reply to a foreign request back over the channel the request came on (SPEC §4.4),
- * with the same guarantees as a delivery: once to the partner, outcome recorded once.
+ * Sends a message on a request to its partner — our reply to a foreign request (SPEC §4.4), a
+ * refusal, clarification question or answer, delay notice, withdrawal (SPEC §8) — once the exchange
+ * log released it, with the same guarantees as a delivery: once to the partner, outcome recorded
+ * once.
  */
 export class SendReplyUseCase {
   constructor(
     private readonly adapters: AdapterRegistry,
     private readonly sender: GuardedSend,
+    /** The deliveries' sender: a withdrawal cancels the deliveries not yet made. */
+    private readonly deliveries: GuardedSend,
   ) {}
 
-  execute(event: EventEnvelope<ReplyDispatched>, ctx: KafkaEventContext): Promise<void> {
+  async execute(event: EventEnvelope<ReplyDispatched>, ctx: KafkaEventContext): Promise<void> {
     const reply = event.data;
+    if (reply.kind === 'withdrawal')
+      await this.deliveries.cancelWithdrawn(reply.requestId, event.correlationid);
     const order: ReplyOrder = {
+      kind: reply.kind,
+      ground: reply.ground,
+      partial: reply.partial,
+      expectedBy: reply.expectedBy,
       replyId: reply.replyId,
       requestId: reply.requestId,
       channel: reply.channel,
@@ -28,7 +38,7 @@ export class SendReplyUseCase {
     };
     const adapter = this.adapters.get(order.channel);
     const findReceipt = adapter.findReceipt?.bind(adapter);
-    return this.sender.run(
+    await this.sender.run(
       {
         id: order.replyId,
         requestId: order.requestId,

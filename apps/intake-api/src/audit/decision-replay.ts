@@ -1,4 +1,4 @@
-import { outboundRequestBodySchema, type RoutingDecision } from '@ixr/domain';
+import { messageBodySchema, type RoutingDecision } from '@ixr/domain';
 import { canonicalJson, decodeLogEntry } from '@ixr/exchange-log';
 import {
   channelHealthSchema,
@@ -78,7 +78,7 @@ export async function replayDecisions(reader: LogReader, options: ReplayOptions)
         const details = routed.details as RoutedDetails;
         if (row.received === null) throw new Error('no received entry precedes the decision');
         const received = decodeLogEntry(Buffer.from(row.received, 'utf8'));
-        const body = outboundRequestBodySchema.parse((received.details as { body: unknown }).body);
+        const body = messageBodySchema.parse((received.details as { body: unknown }).body);
         const health = channelHealthSchema.parse(details.channelHealth);
         const ruleset = await rulesets.get(details.decision.rulesetVersion);
         if (ruleset.hash !== details.rulesetHash) {

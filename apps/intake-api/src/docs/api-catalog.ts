@@ -8,6 +8,7 @@ import {
   queueSchema,
   requestListSchema,
   ticketSchema,
+  caseStepAcceptedSchema,
   replyAcceptedSchema,
   requestViewSchema,
   submitResponseSchema,
@@ -57,6 +58,21 @@ export const API_CATALOG: Record<string, OperationDoc> = {
       'the first answer; with another body, 409. Unknown fields are refused; every bad field is named.',
     response: { description: 'accepted for routing', schema: submitResponseSchema },
     example: EXAMPLE_REQUEST,
+  },
+  'POST /v1/provisions': {
+    tag: 'requests',
+    summary: 'Provide information on our own initiative (Art 7)',
+    description:
+      'The request body with `informationProvided` instead of `informationSought`; routed by the same rule set as a ' +
+      'request (rules may test `request.kind`), with the SPOC copy and the Europol-copy decision, and no deadline ' +
+      '(rule DL-PROVISION-NONE). `Idempotency-Key` as for requests; languages checked (Art 11). Read back at ' +
+      '`GET /v1/requests/{id}`.',
+    response: { description: 'accepted for routing', schema: submitResponseSchema },
+    example: (({ informationSought: _sought, ...rest }) => ({
+      ...rest,
+      urgency: { urgent: false },
+      informationProvided: 'The subject rented a van in Antwerp on 2 March',
+    }))(EXAMPLE_REQUEST),
   },
   'GET /v1/requests/{id}': {
     tag: 'requests',
@@ -129,6 +145,62 @@ export const API_CATALOG: Record<string, OperationDoc> = {
 
 /** The replies, dead-letter and audit routes of SPEC §2 (checked by the docs test like the rest). */
 Object.assign(API_CATALOG, {
+  'POST /v1/requests/{id}/refusal': {
+    tag: 'case',
+    summary: "Refuse a foreign partner's request on an Art 6(1) ground",
+    description:
+      'The unit the request was routed to, or a SPOC operator. `ground`: not_available (a), request_incomplete (b), ' +
+      'judicial_authorisation_refused (c), data_category (d), inaccurate (e), national_security / ' +
+      'investigation_or_safety / legal_person_interests (f), minor_offence / not_criminal (g), no_originator_consent (h); ' +
+      '`partial: true` refuses part of it. Goes back over the channel of origin once logged; status `refused`. ' +
+      '409 for one of our own requests, or one refused or withdrawn already.',
+    response: { description: 'the refusal, queued for the partner', schema: caseStepAcceptedSchema },
+    example: { ground: 'not_available', reason: 'No record of the subject' },
+  },
+  'POST /v1/requests/{id}/clarifications': {
+    tag: 'case',
+    summary: 'Ask the partner for clarification, or answer its question',
+    description:
+      "`{ question }` on a foreign partner's request (the unit handling it, or a SPOC operator): the deadline is " +
+      'suspended (status `awaiting_clarification`) until the partner answers, then resumes with the time that was left. ' +
+      "`{ inReplyTo, answer }` on one of ours (the requesting unit): answers the partner's question `inReplyTo` " +
+      "(its id in the request view), and the partner's clock resumes.",
+    response: { description: 'the message, queued for the partner', schema: caseStepAcceptedSchema },
+    example: { question: 'Which vehicle do you mean: the registration is incomplete' },
+  },
+  'POST /v1/requests/{id}/delay-notice': {
+    tag: 'case',
+    summary: 'Tell the requester that judicial authorisation delays the answer',
+    description:
+      'Directive 2023/977 Art 5(2): sent to the requester at once, with the reason and `expectedBy` (in the future); ' +
+      'may be repeated.',
+    response: { description: 'the notice, queued for the partner', schema: caseStepAcceptedSchema },
+    example: {
+      reason: 'Authorisation of the investigating judge needed',
+      expectedBy: '2030-01-01T12:00:00Z',
+    },
+  },
+  'POST /v1/requests/{id}/forward': {
+    tag: 'case',
+    summary: 'Pass information received on a request to other states (onward transfer)',
+    description:
+      'SPOC operators. What a partner provided (its answers to one of ours, or its own request) goes to `countries` ' +
+      "(SIENA for EU and Schengen states, Interpol otherwise) only with the originator's consent (Directive 2023/977 " +
+      'Art 12): without `consentReference`, 422 with the reason naming the handling code (H2/H3: no dissemination ' +
+      'without permission). The consent reference is recorded with each message and in the log.',
+    response: { description: 'one message per country', schema: caseStepAcceptedSchema },
+    example: { countries: ['DE'], consentReference: 'SIENA-NL-2026-0042' },
+  },
+  'POST /v1/requests/{id}/withdraw': {
+    tag: 'case',
+    summary: 'Withdraw one of our requests',
+    description:
+      'The requesting unit: every partner the request was routed to is told; deliveries not yet made are cancelled and ' +
+      'never sent afterwards; the milestones of its deadline are dropped. Status `withdrawn`; 409 when withdrawn already ' +
+      'or not routed yet.',
+    response: { description: 'one withdrawal message per partner', schema: caseStepAcceptedSchema },
+    example: { reason: 'Suspect arrested; information no longer needed' },
+  },
   'POST /v1/requests/{id}/replies': {
     tag: 'replies',
     summary: "Answer a foreign partner's request",

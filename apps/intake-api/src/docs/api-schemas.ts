@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  CASE_MESSAGE_KINDS,
   CHANNELS,
   DEADLINE_BASES,
   DELIVERY_STATUSES,
@@ -41,7 +42,7 @@ export const requestViewSchema = z.object({
   requestingUnit: z.string(),
   requestedBy: z.string(),
   receivedAt: isoTime,
-  deadline,
+  deadline: deadline.extend({ suspended: z.boolean() }),
   request: outboundRequestBodySchema,
   decision: decisionSchema.nullable(),
   deliveries: z.array(
@@ -160,3 +161,14 @@ export const NAMED_SCHEMAS: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, 
 
 /** An answer this document does not detail further (rule sets, directory, reports). */
 export const jsonObjectSchema = z.record(z.string(), z.unknown());
+
+/** The case steps of SPEC §8 (refusal, clarification, delay notice, withdrawal): the messages queued. */
+export const caseStepAcceptedSchema = z.object({
+  requestId: z.string(),
+  kind: z.enum(CASE_MESSAGE_KINDS),
+  /** The request's status once the step is sent. */
+  status: z.string(),
+  /** One per partner told. */
+  messages: z.array(z.object({ id: z.string(), channel: z.string(), destination: z.string() })),
+  createdAt: z.string(),
+});

@@ -16,6 +16,8 @@ import { RateLimitedError } from '../auth/rate-limiter';
 import { UnsupportedMediaTypeError } from './json-body.parser';
 import { DeadLetterConflictError } from '../dead-letters/dead-letters.service';
 import { NotAssignableError } from '../work/assign-request.usecase';
+import { CaseStepNotAcceptedError } from '../cases/case-steps.service';
+import { NothingToForwardError, OnwardTransferRefusedError } from '../cases/forward.service';
 import { ReplyNotAcceptedError } from '../replies/replies.service';
 import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
 
@@ -34,6 +36,9 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [RateLimitedError, 429],
   [RulesetNotActivatableError, 422],
   [ReplyNotAcceptedError, 409],
+  [CaseStepNotAcceptedError, 409],
+  [OnwardTransferRefusedError, 422],
+  [NothingToForwardError, 409],
   [DeadLetterConflictError, 409],
   [NotAssignableError, 409],
   [DependencyUnavailableError, 503],

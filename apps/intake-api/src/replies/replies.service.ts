@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Claims } from '@ixr/auth';
 import type { Actor, HandlingCode } from '@ixr/domain';
-import { createEnvelope, EVENT_TYPES, TOPICS, type ReplyDispatched } from '@ixr/messaging';
-import { enqueueOutbox } from '@ixr/persistence';
+import type { CaseMessageQueued } from '@ixr/messaging';
 import {
   AppError,
   Clock,
@@ -11,10 +10,14 @@ import {
   IdempotencyConflictError,
   IdGenerator,
   NotFoundError,
+  ValidationFailedError,
 } from '@ixr/platform';
+import { RoutingConfigStore } from '@ixr/persistence';
+import { languageIssues } from '@ixr/routing';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { toDependencyError } from '../http/dependency-errors';
 import { bodyHashOf, isUniqueViolation } from '../http/idempotency';
+import { queueCaseMessage } from '../cases/case-message.outbox';
 
 /** Only a foreign partner's request takes a reply (our own requests receive answers). */
 export class ReplyNotAcceptedError extends AppError {
@@ -32,6 +35,7 @@ interface InboundRequestRow {
   direction: string;
   origin_channel: string | null;
   origin_partner: string | null;
+  origin_country: string | null;
   partner_message_id: string | null;
   assigned_unit: string | null;
   body: { language?: string };
@@ -76,6 +80,7 @@ export class RepliesService {
     private readonly audit: AuditRecorder,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly routingConfig: RoutingConfigStore,
   ) {}
 
   async reply(
@@ -119,9 +124,10 @@ export class RepliesService {
   ): Promise<ReplyAccepted> {
     const replyId = this.ids.uuid();
     const now = this.clock.now();
+    const { directory } = await this.routingConfig.active();
     const result = await this.dataSource.transaction(async (manager) => {
       const [request]: InboundRequestRow[] = await manager.query(
-        `SELECT id, direction, origin_channel, origin_partner, partner_message_id, assigned_unit, body
+        `SELECT id, direction, origin_channel, origin_partner, origin_country, partner_message_id, assigned_unit, body
              FROM requests WHERE id = $1`,
         [requestId],
       );
@@ -136,60 +142,35 @@ export class RepliesService {
       if (!operator && request.assigned_unit !== caller.unit) {
         throw new ForbiddenError(`request ${requestId} was routed to another unit`);
       }
-      const channel = request.origin_channel as ReplyDispatched['channel'];
+      // Art 11: a reply in another language than the request's must be one the partner's state accepts.
+      if (body.language !== undefined && request.origin_country) {
+        const issues = languageIssues(directory, [request.origin_country], body.language);
+        if (issues.length > 0) {
+          throw new ValidationFailedError(
+            `the reply's language is not accepted: ${issues[0].message}`,
+            issues,
+          );
+        }
+      }
+      const channel = request.origin_channel as CaseMessageQueued['channel'];
       // The sender: a country, a PCCC, a liaison post or Europol.
       const destination = request.origin_partner!;
-      const data: ReplyDispatched = {
+      const data: CaseMessageQueued = {
         replyId,
+        kind: 'answer',
         requestId,
         channel,
         destination,
         inReplyTo: request.partner_message_id!,
         handlingCode: body.handlingCode,
+        // Art 11: a reply uses the request's language unless the unit names another it accepts.
         language: body.language ?? request.body.language ?? 'en',
         text: body.text,
         author: actor,
         at: now.toISOString(),
       };
-      await manager.query(
-        `INSERT INTO replies (id, request_id, direction, channel, partner, in_reply_to, unit, author,
-             handling_code, language, text, status, created_at, idempotency_key, body_hash)
-           VALUES ($1, $2, 'outbound', $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $13)`,
-        [
-          replyId,
-          requestId,
-          channel,
-          destination,
-          data.inReplyTo,
-          actor.unit,
-          actor.person,
-          data.handlingCode,
-          data.language,
-          data.text,
-          now,
-          key.idempotencyKey ?? null,
-          key.bodyHash ?? null,
-        ],
-      );
-      await this.audit.record(manager, actor, {
-        kind: 'responded',
-        justification: `reply to the request of ${channel}/${destination} (message ${data.inReplyTo})`,
-        requestId,
-        recipients: [`${channel}:${destination}`],
-        channel,
-        details: { replyId, inReplyTo: data.inReplyTo, handlingCode: data.handlingCode },
-      });
-      const envelope = createEnvelope({
-        id: this.ids.uuid(),
-        type: EVENT_TYPES[TOPICS.replyDispatched],
-        source: 'ixr/intake-api',
-        time: now,
-        subject: requestId,
-        data,
-      });
-      await enqueueOutbox(manager, [
-        { topic: TOPICS.replyDispatched, key: requestId, value: JSON.stringify(envelope) },
-      ]);
+      // The `responded` log entry is written from this event, before the reply is released.
+      await queueCaseMessage(manager, this.ids.uuid(), data, key);
       return {
         id: replyId,
         requestId,

@@ -3,6 +3,17 @@ import type { DataSource } from 'typeorm';
 /** A reply as the request's view shows it: a partner's answer (inbound) or our reply (outbound). */
 export interface ReplyView {
   id: string;
+  /** answer, refusal, clarification (a question), clarification_answer, delay_notice, withdrawal (SPEC §8). */
+  kind: string;
+  /** A refusal's Art 6(1) ground and whether it covers part of the request only. */
+  ground?: string;
+  partial?: boolean;
+  /** A delay notice's expected date of the answer. */
+  expectedBy?: string;
+  /** A clarification answer: the question it answers. */
+  clarificationOf?: string;
+  /** A clarification question: when it was answered (null while open). */
+  closedAt?: string | null;
   direction: 'inbound' | 'outbound';
   channel: string;
   partner: string;
@@ -60,12 +71,18 @@ export async function requestOrigin(
 export async function repliesOf(dataSource: DataSource, requestId: string): Promise<ReplyView[]> {
   const rows: Record<string, unknown>[] = await dataSource.query(
     `SELECT id, direction, channel, partner, in_reply_to, unit, author, handling_code, language, text, status,
-            late, attempts, partner_reference, last_error, created_at, completed_at
+            late, attempts, partner_reference, last_error, created_at, completed_at,
+            kind, ground, partial, expected_by, clarification_of, closed_at
        FROM replies WHERE request_id = $1 ORDER BY created_at, id`,
     [requestId],
   );
   return rows.map((r) => ({
     id: String(r.id),
+    kind: String(r.kind),
+    ...(r.ground !== null && { ground: r.ground as string, partial: Boolean(r.partial) }),
+    ...(r.expected_by !== null && { expectedBy: (r.expected_by as Date).toISOString() }),
+    ...(r.clarification_of !== null && { clarificationOf: r.clarification_of as string }),
+    ...(r.kind === 'clarification' && { closedAt: (r.closed_at as Date | null)?.toISOString() ?? null }),
     direction: r.direction as ReplyView['direction'],
     channel: String(r.channel),
     partner: String(r.partner),
@@ -88,6 +105,25 @@ export async function repliesOf(dataSource: DataSource, requestId: string): Prom
 /** Answered: a partner's answer to our request arrived, or our reply to theirs was delivered. */
 export function isAnswered(origin: RequestOrigin, replies: readonly ReplyView[]): boolean {
   return origin.direction === 'outbound'
-    ? replies.some((r) => r.direction === 'inbound')
-    : replies.some((r) => r.direction === 'outbound' && r.status === 'delivered');
+    ? replies.some((r) => r.direction === 'inbound' && r.kind === 'answer')
+    : replies.some((r) => r.direction === 'outbound' && r.kind === 'answer' && r.status === 'delivered');
+}
+
+/**
+ * The status the case steps give a request (SPEC §8), if any: withdrawn (by its requester), refused
+ * wholly (by the side handling it), or waiting for a clarification the handling side asked.
+ */
+export function caseStatus(
+  origin: RequestOrigin,
+  replies: readonly ReplyView[],
+): 'withdrawn' | 'refused' | 'awaiting_clarification' | undefined {
+  // Messages from the requesting side and from the handling side, as seen from this request.
+  const requester = origin.direction === 'outbound' ? 'outbound' : 'inbound';
+  const handler = origin.direction === 'outbound' ? 'inbound' : 'outbound';
+  if (replies.some((r) => r.kind === 'withdrawal' && r.direction === requester)) return 'withdrawn';
+  if (replies.some((r) => r.kind === 'refusal' && r.direction === handler && !r.partial)) return 'refused';
+  if (replies.some((r) => r.kind === 'clarification' && r.direction === handler && r.closedAt === null)) {
+    return 'awaiting_clarification';
+  }
+  return undefined;
 }

@@ -9,6 +9,7 @@ import { actorOfRequest, type AuthenticatedRequest } from '../auth/route-access'
 import { toDependencyError } from '../http/dependency-errors';
 import { caseHistory, type HistoryEntry } from '../work/case-history';
 import {
+  caseStatus,
   isAnswered,
   repliesOf,
   requestOrigin,
@@ -23,7 +24,10 @@ export interface RequestView {
   requestingUnit: string;
   requestedBy: string;
   receivedAt: string;
-  deadline: { at: string | null; basis: string };
+  /**
+   * `at` moves when a clarification suspended the clock (SPEC §8); `suspended` while it is open.
+   */
+  deadline: { at: string | null; basis: string; suspended: boolean };
   request: RequestEntity['body'];
   decision: RoutingDecision | null;
   deliveries: {
@@ -70,6 +74,7 @@ export class RequestViewService {
     let replies: ReplyView[] = [];
     /** The units whose inbox holds it: what was routed to them, whichever path put it there. */
     let inbox: { channel: string; destination: string }[] = [];
+    let clock: DeadlineClock | undefined;
     try {
       request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
       origin = request ? await requestOrigin(this.dataSource, id) : undefined;
@@ -78,6 +83,12 @@ export class RequestViewService {
           .getRepository(DeliveryEntity)
           .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } });
         replies = await repliesOf(this.dataSource, id);
+        [clock] = await this.dataSource.query(
+          `SELECT max(due_at) FILTER (WHERE milestone = 'breach') AS breach_at,
+                  bool_or(suspended_at IS NOT NULL) AS suspended
+             FROM deadline_milestones WHERE request_id = $1`,
+          [id],
+        );
         inbox = await this.dataSource.query(
           'SELECT DISTINCT channel, unit AS destination FROM unit_inbox WHERE request_id = $1',
           [id],
@@ -114,12 +125,14 @@ export class RequestViewService {
     }
     const view: Omit<RequestView, 'history'> = {
       id: request.id,
-      status: isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries),
+      status:
+        caseStatus(origin, replies) ??
+        (isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries)),
       missionType: request.missionType,
       requestingUnit: request.requestingUnit,
       requestedBy: request.requestedBy,
       receivedAt: request.receivedAt.toISOString(),
-      deadline: { at: request.deadlineAt?.toISOString() ?? null, basis: request.deadlineBasis ?? 'none' },
+      deadline: deadlineOf(request, clock),
       request: request.body,
       decision: request.decision,
       deliveries: deliveries.map((d) => ({
@@ -148,11 +161,26 @@ export class RequestViewService {
   }
 }
 
+interface DeadlineClock {
+  breach_at: Date | null;
+  suspended: boolean | null;
+}
+
+/** The deadline as its milestones have it now: moved by clarifications, suspended while one is open. */
+function deadlineOf(request: RequestEntity, clock: DeadlineClock | undefined): RequestView['deadline'] {
+  const at = clock?.breach_at ?? request.deadlineAt;
+  return {
+    at: at?.toISOString() ?? null,
+    basis: request.deadlineBasis ?? 'none',
+    suspended: clock?.suspended === true,
+  };
+}
+
 /** The request's status as its deliveries tell it. */
 function statusOf(request: RequestEntity, deliveries: DeliveryEntity[]): RequestStatus {
   if (!request.decision) return 'received';
   if (deliveries.length === 0) return 'routed';
   if (deliveries.some((d) => d.status === 'failed')) return 'failed';
-  if (deliveries.every((d) => d.status === 'delivered')) return 'delivered';
+  if (deliveries.every((d) => d.status === 'delivered' || d.status === 'cancelled')) return 'delivered';
   return 'dispatched';
 }

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Actor, DeadlineBasis, OutboundRequestBody } from '@ixr/domain';
+import type { Actor, DeadlineBasis, MessageBody } from '@ixr/domain';
 import { createEnvelope, EVENT_TYPES, TOPICS, type RequestReceived } from '@ixr/messaging';
-import { RequestEntity } from '@ixr/persistence';
-import { Clock, IdGenerator, IdempotencyConflictError } from '@ixr/platform';
+import { RequestEntity, RoutingConfigStore } from '@ixr/persistence';
+import { Clock, IdGenerator, IdempotencyConflictError, ValidationFailedError } from '@ixr/platform';
+import { languageIssues } from '@ixr/routing';
 import { toDependencyError } from '../http/dependency-errors';
 import { bodyHashOf, isUniqueViolation } from '../http/idempotency';
 import { RequestWriter } from './request-writer';
@@ -11,7 +12,7 @@ import { RequestWriter } from './request-writer';
 /** Computes the legal reply deadline of a request at receipt (SPEC §4.2). */
 export interface DeadlinePolicy {
   deadlineFor(
-    body: OutboundRequestBody,
+    body: MessageBody,
     receivedAt: Date,
     requestingUnit: string,
   ): Promise<{ at: string | null; basis: DeadlineBasis }>;
@@ -42,9 +43,10 @@ export class SubmitRequestUseCase {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     @Inject(DEADLINE_POLICY) private readonly deadlines: DeadlinePolicy,
+    private readonly routingConfig: RoutingConfigStore,
   ) {}
 
-  async execute(actor: Actor, body: OutboundRequestBody, idempotencyKey?: string): Promise<SubmitResult> {
+  async execute(actor: Actor, body: MessageBody, idempotencyKey?: string): Promise<SubmitResult> {
     const bodyHash = bodyHashOf(body);
     try {
       if (idempotencyKey) {
@@ -62,12 +64,25 @@ export class SubmitRequestUseCase {
     }
   }
 
+  /** Art 11: every target must accept the request's language (400 naming each that does not). */
+  private async checkLanguage(body: MessageBody): Promise<void> {
+    const { directory } = await this.routingConfig.active();
+    const issues = languageIssues(directory, body.targetCountries, body.language);
+    if (issues.length > 0) {
+      throw new ValidationFailedError(
+        `the request's language is not accepted by every target (Directive 2023/977 Art 11): ${issues.map((i) => i.message).join('; ')}`,
+        issues,
+      );
+    }
+  }
+
   private async insert(
     actor: Actor,
-    body: OutboundRequestBody,
+    body: MessageBody,
     bodyHash: string,
     idempotencyKey: string | undefined,
   ): Promise<SubmitResult> {
+    await this.checkLanguage(body);
     const id = this.ids.uuid();
     const receivedAt = this.clock.now();
     const deadline = await this.deadlines.deadlineFor(body, receivedAt, actor.unit);

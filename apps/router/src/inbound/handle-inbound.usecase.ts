@@ -7,6 +7,8 @@ import {
   type OutboxRelay,
   type OutgoingMessage,
   type PartnerAnswer,
+  type PartnerCaseStep,
+  type PartnerProvision,
   type PartnerRequest,
 } from '@ixr/messaging';
 import { enqueueOutbox, markProcessed, type RoutingConfigStore } from '@ixr/persistence';
@@ -19,6 +21,7 @@ import {
   sha256Hex,
   type Directory,
 } from '@ixr/routing';
+import { handleInboundCaseStep } from './inbound-case-step';
 import { inboundLogMessage, partnerActor, ROUTER_ACTOR } from './inbound-log';
 
 const CONSUMER = 'router-inbound';
@@ -52,15 +55,17 @@ export class HandleInboundUseCase {
     const directory: Directory = { ...config.directory, spocUnit: this.options.spocUnit };
     const { message } = event.data;
     const handled =
-      message.kind === 'request'
+      message.kind === 'request' || message.kind === 'provision'
         ? await this.request(event, message, directory, config.ruleset, config.rulesetHash)
-        : await this.answer(event, message, directory);
+        : message.kind === 'answer'
+          ? await this.answer(event, message, directory)
+          : await this.caseStep(event, message);
     if (handled) this.relay.nudge();
   }
 
   private async request(
     event: EventEnvelope<InboundReceived>,
-    message: PartnerRequest,
+    message: PartnerRequest | PartnerProvision,
     directory: Directory,
     ruleset: Parameters<typeof routeInbound>[2],
     rulesetHash: string,
@@ -80,6 +85,7 @@ export class HandleInboundUseCase {
         urgency: message.urgency,
         accessibility: message.accessibility,
         handlingCode: message.handlingCode,
+        kind: message.kind,
       },
       directory,
       ruleset,
@@ -323,6 +329,27 @@ export class HandleInboundUseCase {
       this.logger.info(
         { replyId: inboundId, inReplyTo: message.inReplyTo, disposition: disposition.action, late },
         'inbound answer handled',
+      );
+      return true;
+    });
+  }
+
+  /** A refusal, clarification, delay notice or withdrawal on an existing request (SPEC §8). */
+  private async caseStep(event: EventEnvelope<InboundReceived>, message: PartnerCaseStep): Promise<boolean> {
+    const sender = senderOf(event.data);
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await markProcessed(manager, CONSUMER, event.id))) return false;
+      const step = await handleInboundCaseStep(manager, event.data, message, sender, {
+        now,
+        spocUnit: this.options.spocUnit,
+        ids: this.ids,
+        correlationId: event.correlationid,
+      });
+      await enqueueOutbox(manager, [step.log]);
+      this.logger.info(
+        { replyId: event.data.inboundId, requestId: step.requestId, ...step.summary },
+        'inbound case step handled',
       );
       return true;
     });

@@ -7,6 +7,9 @@ import { ReplyIdempotency1764396000001 } from './1764396000001-reply-idempotency
 import { PartnerEndpoints1764396000002 } from './1764396000002-partner-endpoints';
 import { InboundPartners1764396000003 } from './1764396000003-inbound-partners';
 import { WorkSurfaces1764520000001 } from './1764520000001-work-surfaces';
+import { CaseSteps1764530000001 } from './1764530000001-case-steps';
+import { DirectoryLanguages1764530000002 } from './1764530000002-directory-languages';
+import { ProvisionDeadlineRule1764530000003 } from './1764530000003-provision-deadline-rule';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -19,4 +22,7 @@ export const MIGRATIONS = [
   PartnerEndpoints1764396000002,
   InboundPartners1764396000003,
   WorkSurfaces1764520000001,
+  CaseSteps1764530000001,
+  DirectoryLanguages1764530000002,
+  ProvisionDeadlineRule1764530000003,
 ];
