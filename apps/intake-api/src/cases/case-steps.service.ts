@@ -21,6 +21,7 @@ import {
 import { AuditRecorder } from '../audit/audit-recorder';
 import { toDependencyError } from '../http/dependency-errors';
 import { queueCaseMessage } from './case-message.outbox';
+import { refreshWorkRequest } from '../work/work-request.projection';
 
 /** The step does not fit the request's direction or state (409): e.g. refusing one of ours. */
 export class CaseStepNotAcceptedError extends AppError {
@@ -351,7 +352,13 @@ export class CaseStepsService {
              FROM replies WHERE request_id = $1`,
           [requestId],
         );
-        return step(manager, request, { withdrawn: !!state?.withdrawn, refused: !!state?.refused });
+        const accepted = await step(manager, request, {
+          withdrawn: !!state?.withdrawn,
+          refused: !!state?.refused,
+        });
+        // The list, the queue and the status stream see the step in the same transaction.
+        await refreshWorkRequest(manager, requestId, this.clock.now());
+        return accepted;
       });
       this.audit.nudge();
       return result;

@@ -163,9 +163,11 @@ export function buildOpenApiDocument(controllers: readonly Type[], options: Open
         'call; every read of personal data is logged as a consultation, every refusal as a denial.',
     },
     servers: [{ url: '/' }],
-    tags: ['requests', 'work', 'replies', 'case', 'routing', 'audit', 'documents', 'operations'].map((name) => ({
-      name,
-    })),
+    tags: ['requests', 'work', 'replies', 'case', 'routing', 'audit', 'documents', 'operations'].map(
+      (name) => ({
+        name,
+      }),
+    ),
     security: [{ bearer: [] }],
     paths,
     components: {

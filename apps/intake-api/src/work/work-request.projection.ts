@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { RequestStatus } from '@ixr/domain';
 import { appendFeed, type FeedRow } from './work-feed.writer';
 
-/** Statuses after which nothing is awaited (issues 14 and 15 add refused, withdrawn, erased). */
-export const CLOSED_STATUSES: readonly string[] = ['answered'];
+/** Statuses after which nothing is awaited. */
+export const CLOSED_STATUSES: readonly string[] = ['answered', 'refused', 'withdrawn'];
 const NATIONAL_CHANNELS = ['national_unit', 'national_spoc'];
 
 interface RequestRow {
@@ -62,8 +62,8 @@ export async function refreshWorkRequest(
     `SELECT channel, destination, status FROM deliveries WHERE request_id = $1`,
     [requestId],
   );
-  const replies: { direction: string; status: string }[] = await manager.query(
-    `SELECT direction, status FROM replies WHERE request_id = $1`,
+  const replies: ReplyRow[] = await manager.query(
+    `SELECT direction, status, kind, partial, closed_at FROM replies WHERE request_id = $1`,
     [requestId],
   );
   const [before]: { status: string }[] = await manager.query(
@@ -143,16 +143,35 @@ export async function refreshWorkRequest(
   return change;
 }
 
-/** As the request view tells it (request-view.service.ts): answered, else as its deliveries say. */
+interface ReplyRow {
+  direction: string;
+  status: string;
+  kind: string;
+  partial: boolean | null;
+  closed_at: Date | null;
+}
+
+/**
+ * As the request view tells it (request-view.service.ts, reply-view.ts `caseStatus`): the case
+ * steps first (withdrawn, refused wholly, waiting for a clarification), then answered, else as its
+ * deliveries say.
+ */
 function statusOf(
   request: RequestRow,
   deliveries: readonly { status: string }[],
-  replies: readonly { direction: string; status: string }[],
+  replies: readonly ReplyRow[],
 ): RequestStatus {
+  const requester = request.direction === 'outbound' ? 'outbound' : 'inbound';
+  const handler = request.direction === 'outbound' ? 'inbound' : 'outbound';
+  if (replies.some((r) => r.kind === 'withdrawal' && r.direction === requester)) return 'withdrawn';
+  if (replies.some((r) => r.kind === 'refusal' && r.direction === handler && !r.partial)) return 'refused';
+  if (replies.some((r) => r.kind === 'clarification' && r.direction === handler && r.closed_at === null)) {
+    return 'awaiting_clarification';
+  }
   const answered =
     request.direction === 'outbound'
-      ? replies.some((r) => r.direction === 'inbound')
-      : replies.some((r) => r.direction === 'outbound' && r.status === 'delivered');
+      ? replies.some((r) => r.direction === 'inbound' && r.kind === 'answer')
+      : replies.some((r) => r.direction === 'outbound' && r.kind === 'answer' && r.status === 'delivered');
   if (answered) return 'answered';
   if (!request.decision) return 'received';
   if (deliveries.length === 0) return 'routed';
