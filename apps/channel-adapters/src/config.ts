@@ -1,6 +1,11 @@
 import { z } from 'zod';
-import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { env } from '@ixr/platform';
+import {
+  checkKafkaSecurityEnv,
+  DEV_PARTNER_KEY_SEED,
+  derivePartnerKey,
+  kafkaSecurityEnv,
+} from '@ixr/messaging';
+import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
 
 const partnerKeys = z
   .string()
@@ -76,3 +81,32 @@ export const adaptersConfigSchema = z
   })
   .superRefine(checkKafkaSecurityEnv);
 export type AdaptersConfig = z.infer<typeof adaptersConfigSchema>;
+
+/** What the adapters fall back to outside production mode (refused in it: SPEC §6). */
+export function adaptersDevelopmentDefaults(
+  config: AdaptersConfig,
+  environment: NodeJS.ProcessEnv = process.env,
+): DevelopmentDefault[] {
+  const derivedFromPublicSeed = Object.entries(config.PARTNER_KEYS).filter(([partner, key]) => {
+    const [channel = '', id = ''] = partner.split('/');
+    return key === derivePartnerKey(DEV_PARTNER_KEY_SEED, { channel, id });
+  });
+  return [
+    {
+      setting: 'PARTNER_KEYS or PARTNER_KEY_SEED',
+      applies: Object.keys(config.PARTNER_KEYS).length === 0 && config.PARTNER_KEY_SEED === undefined,
+      what: 'partner keys derived from the public development seed (anyone could sign as a partner)',
+    },
+    {
+      setting: 'PARTNER_KEY_SEED',
+      applies: config.PARTNER_KEY_SEED === DEV_PARTNER_KEY_SEED,
+      what: 'the public development seed of partner keys',
+    },
+    {
+      setting: 'PARTNER_KEYS',
+      applies: derivedFromPublicSeed.length > 0,
+      what: `keys derived from the public development seed (${derivedFromPublicSeed.map(([p]) => p).join(', ')})`,
+    },
+    databaseDevelopmentDefault(environment),
+  ];
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { env } from '@ixr/platform';
+import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -32,3 +32,18 @@ export const exchangeLogConfigSchema = z
   })
   .superRefine(checkKafkaSecurityEnv);
 export type ExchangeLogConfig = z.infer<typeof exchangeLogConfigSchema>;
+
+/** What the log writer falls back to outside production mode (refused in it: SPEC §6). */
+export function exchangeLogDevelopmentDefaults(
+  config: ExchangeLogConfig,
+  environment: NodeJS.ProcessEnv = process.env,
+): DevelopmentDefault[] {
+  return [
+    {
+      setting: 'LOG_SIGNING_KEY or LOG_SIGNING_KEY_FILE',
+      applies: config.LOG_SIGNING_KEY === undefined && config.LOG_SIGNING_KEY_FILE === undefined,
+      what: `a development checkpoint key generated on disk (${config.LOG_DEV_KEY_FILE})`,
+    },
+    databaseDevelopmentDefault(environment),
+  ];
+}

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { loadSignerKey } from '@ixr/exchange-log';
 import { KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
-import { loadConfig } from '@ixr/platform';
+import { checkDevelopmentDefaults, loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { CheckpointScheduler } from './checkpoint.scheduler';
 import { CheckpointSigner } from './checkpoint.signer';
-import { exchangeLogConfigSchema } from './config';
+import { exchangeLogConfigSchema, exchangeLogDevelopmentDefaults } from './config';
 import { ExchangeLogModule } from './exchange-log.module';
 import { registerLogRoutes } from './log-http';
 import { LogWriter } from './log-writer';
@@ -13,6 +13,10 @@ import { nodeKeyFiles } from './signing-key.files';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(exchangeLogConfigSchema);
+  const developmentDefaults = checkDevelopmentDefaults(
+    'exchange-log',
+    exchangeLogDevelopmentDefaults(config),
+  );
   // Before any connection: a configured key that cannot be read stops the boot, naming the setting.
   const key = loadSignerKey(
     {
@@ -33,12 +37,7 @@ async function bootstrap(): Promise<void> {
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
-  if (key.origin.startsWith('development')) {
-    infra.logger.warn(
-      { keyFile: key.path, vkey: key.verifierKey },
-      'checkpoints are signed with a development key: set LOG_SIGNING_KEY_FILE in production',
-    );
-  }
+  for (const line of developmentDefaults) infra.logger.warn(line);
   // Published where the audit tools look for it when they were given no key of their own.
   await infra.dataSource.query('INSERT INTO exchange_log_keys (vkey) VALUES ($1) ON CONFLICT DO NOTHING', [
     key.verifierKey,

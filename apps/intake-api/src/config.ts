@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET, JWT_ALGORITHMS } from '@ixr/auth';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { env } from '@ixr/platform';
+import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
 import { parseRateLimitOverrides, type RateLimit } from './auth/rate-limiter';
 
 const algorithms = z
@@ -79,3 +79,18 @@ export const intakeConfigSchema = z
   });
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
 export const INTAKE_CONFIG = Symbol('INTAKE_CONFIG');
+
+/** What the intake falls back to outside production mode (refused in it: SPEC §6). */
+export function intakeDevelopmentDefaults(
+  config: IntakeConfig,
+  environment: NodeJS.ProcessEnv = process.env,
+): DevelopmentDefault[] {
+  return [
+    {
+      setting: 'JWT_SECRET or JWT_JWKS_URL',
+      applies: config.JWT_ALGORITHMS.includes('HS256') && config.JWT_SECRET === DEV_SECRET,
+      what: 'the development token secret published in the repository',
+    },
+    databaseDevelopmentDefault(environment),
+  ];
+}

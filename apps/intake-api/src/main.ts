@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { kafkaSecurityOptions } from '@ixr/messaging';
 import { createTokenVerifier } from '@ixr/auth';
-import { loadConfig } from '@ixr/platform';
+import { checkDevelopmentDefaults, loadConfig, withSecretFiles } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { RateLimiter } from './auth/rate-limiter';
-import { intakeConfigSchema } from './config';
+import { auditDevelopmentDefaults } from './audit/audit.config';
+import { intakeConfigSchema, intakeDevelopmentDefaults } from './config';
 import { answerFrameworkError } from './http/error.filter';
 import { installHttpErrorHandling } from './http/http-setup';
 import { IntakeModule } from './intake.module';
@@ -12,7 +13,12 @@ import { RoutingConfigStore } from '@ixr/persistence';
 import { activeRulesetDeadlinePolicy } from './requests/deadline-policy';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfig(intakeConfigSchema);
+  const environment = withSecretFiles(['JWT_SECRET']);
+  const config = loadConfig(intakeConfigSchema, environment);
+  const developmentDefaults = checkDevelopmentDefaults('intake-api', [
+    ...intakeDevelopmentDefaults(config, environment),
+    ...auditDevelopmentDefaults(),
+  ]);
   const infra = await createInfrastructure({
     service: 'intake-api',
     logLevel: config.LOG_LEVEL,
@@ -21,6 +27,7 @@ async function bootstrap(): Promise<void> {
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
+  for (const line of developmentDefaults) infra.logger.warn(line);
   const verifier = createTokenVerifier({
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,

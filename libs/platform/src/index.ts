@@ -5,3 +5,4 @@ export * from './health';
 export * from './logger';
 export * from './metrics';
 export * from './ops-http';
+export * from './production-mode';
