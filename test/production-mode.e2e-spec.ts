@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { DEV_SECRET, signDevToken } from '@ixr/auth';
 import { generateSigningKey } from '@ixr/exchange-log';
 import { DEV_PARTNER_KEY_SEED, derivePartnerKey } from '@ixr/messaging';
@@ -85,7 +86,7 @@ describe('production mode', () => {
     expect(lines.join('\n')).not.toContain(secret);
   });
 
-  it('a production intake with its secrets starts, and refuses a token signed with the development secret', async () => {
+  it('a production intake with its secrets starts, refuses a token signed with the development secret, and serves metrics on its admin port only', async () => {
     const intake = startServiceProcess(
       'intake-api',
       {
@@ -93,6 +94,7 @@ describe('production mode', () => {
         JWT_SECRET: realSecret,
         LOG_VERIFIER_KEY: logKey.verifierKey,
         AUDIT_SIGNING_KEY: auditKey.signerKey,
+        ADMIN_PORT: '3090',
       },
       () => undefined,
     );
@@ -112,18 +114,45 @@ describe('production mode', () => {
         });
       expect((await call(forged)).status).toBe(401);
       expect((await call(genuine)).status).toBe(200);
+      // Metrics and the detailed health: on the admin port, not on the service port.
+      expect((await fetch(`http://127.0.0.1:${intake.port}/metrics`)).status).toBe(401);
+      expect(await (await fetch(`http://127.0.0.1:${intake.port}/health`)).json()).not.toHaveProperty(
+        'checks',
+      );
+      expect((await fetch('http://127.0.0.1:3090/metrics')).status).toBe(200);
+      expect(await (await fetch('http://127.0.0.1:3090/health')).json()).toHaveProperty('checks.postgres');
     } finally {
       await intake.stop();
     }
   });
 
-  it('outside production each development default is announced once', async () => {
+  it('outside production each development default is announced once; slow headers are cut at the header timeout', async () => {
     const lines: string[] = [];
-    const intake = startServiceProcess('intake-api', { ...base, NODE_ENV: 'development' }, (_, line) =>
-      lines.push(line),
+    const intake = startServiceProcess(
+      'intake-api',
+      { ...base, NODE_ENV: 'development', HTTP_HEADERS_TIMEOUT_MS: '1500' },
+      (_, line) => lines.push(line),
     );
     try {
       await waitHealthy(intake);
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const socket = connect(intake.port, '127.0.0.1', () =>
+          socket.write('GET /health HTTP/1.1\r\nX-Slow: '),
+        );
+        const drip = setInterval(() => socket.writable && socket.write('a'), 200);
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(text);
+        });
+        setTimeout(() => reject(new Error('the slow connection was never closed')), 20_000).unref();
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+      expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       await intake.stop();
     }

@@ -6,3 +6,6 @@ export * from './logger';
 export * from './metrics';
 export * from './ops-http';
 export * from './production-mode';
+export * from './unicode-text';
+export * from './listener-timeouts';
+export * from './ops-access';

@@ -13,7 +13,7 @@ import {
   type OutboxRelay,
 } from '@ixr/messaging';
 import { enqueueOutbox } from '@ixr/persistence';
-import type { Clock, IdGenerator } from '@ixr/platform';
+import { loneSurrogatePath, type Clock, type IdGenerator } from '@ixr/platform';
 import { inboundPartner, originStateOf, type Directory, type InboundPartner } from '@ixr/routing';
 import type { DirectorySource } from '../adapters/partner-endpoints';
 import { ADAPTERS_SOURCE } from '../delivery/guarded-send';
@@ -190,6 +190,12 @@ function parseMessage(body: Buffer) {
   } catch {
     throw new InboundRefusedError('INBOUND.INVALID_MESSAGE', 400, 'the body is not JSON', [
       { path: '(body)', message: 'expected a JSON object' },
+    ]);
+  }
+  const lone = loneSurrogatePath(json);
+  if (lone !== undefined) {
+    throw new InboundRefusedError('INBOUND.INVALID_MESSAGE', 400, 'the message holds a lone surrogate', [
+      { path: lone, message: 'lone surrogate (not Unicode text)' },
     ]);
   }
   const parsed = partnerMessageSchema.safeParse(json);
