@@ -114,6 +114,35 @@ describe('production mode', () => {
         });
       expect((await call(forged)).status).toBe(401);
       expect((await call(genuine)).status).toBe(200);
+      // Partner endpoints: loopback, the metadata address and cleartext are refused on save.
+      const current = (await (await call(genuine)).json()) as {
+        version: string;
+        partnerEndpoints: unknown[];
+      };
+      for (const url of [
+        'https://127.0.0.1:8443/siena/{destination}',
+        'https://169.254.169.254/latest/meta-data',
+        'http://siena.europa.example/{destination}',
+      ]) {
+        const saved = await fetch(`http://127.0.0.1:${intake.port}/v1/directory`, {
+          method: 'PUT',
+          headers: {
+            authorization: `Bearer ${genuine}`,
+            'content-type': 'application/json',
+            'x-justification': 'endpoint check',
+          },
+          body: JSON.stringify({
+            ...current,
+            version: `${current.version}-unsafe`,
+            partnerEndpoints: [
+              { channel: 'siena', destination: 'NL', url },
+              ...current.partnerEndpoints.slice(1),
+            ],
+          }),
+        });
+        expect(saved.status).toBe(400);
+        expect(await saved.text()).toContain('partnerEndpoints.0.url');
+      }
       // Metrics and the detailed health: on the admin port, not on the service port.
       expect((await fetch(`http://127.0.0.1:${intake.port}/metrics`)).status).toBe(401);
       expect(await (await fetch(`http://127.0.0.1:${intake.port}/health`)).json()).not.toHaveProperty(

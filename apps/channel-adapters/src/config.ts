@@ -75,6 +75,11 @@ export const adaptersConfigSchema = z
      */
     PARTNER_KEYS: partnerKeys.default({}),
     PARTNER_KEY_SEED: z.string().min(16).optional(),
+    /**
+     * Hosts partner endpoints may use although they are loopback, private or cleartext
+     * (comma-separated). Unset outside production: the local simulator's loopback hosts.
+     */
+    PARTNER_ALLOWED_HOSTS: z.string().optional(),
     /** How far a partner's signature timestamp may be from our clock. */
     INBOUND_MAX_SKEW_SECONDS: env.positiveInt(300),
     CONSUMER_CONCURRENCY: env.positiveInt(6),

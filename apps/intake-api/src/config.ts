@@ -51,6 +51,8 @@ export const intakeConfigSchema = z
     RATE_LIMIT_BURST: env.positiveInt(1000),
     /** Per-unit exceptions: `UNIT=perSecond/burst,…`, e.g. `CGI-SPOC=500/5000`. */
     RATE_LIMIT_UNITS: rateLimitOverrides,
+    /** Hosts partner endpoints may use although private, loopback or cleartext (README "Partner endpoints"). */
+    PARTNER_ALLOWED_HOSTS: z.string().optional(),
   })
   .superRefine(checkKafkaSecurityEnv)
   .superRefine((value, ctx) => {

@@ -6,6 +6,7 @@ import { OutboxRelay } from '@ixr/messaging';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
+import type { PartnerAddressPolicy } from '@ixr/routing';
 import { AccessRecorder } from './auth/access-recorder';
 import { AuditorReadsInterceptor } from './auth/auditor-reads.interceptor';
 import { AuthGuard } from './auth/auth.guard';
@@ -23,7 +24,7 @@ import { RepliesController } from './replies/replies.controller';
 import { RepliesService } from './replies/replies.service';
 import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
-import { RoutingAdminService } from './routing-admin/routing-admin.service';
+import { PARTNER_ADDRESS_POLICY, RoutingAdminService } from './routing-admin/routing-admin.service';
 import { RequestsController } from './requests/requests.controller';
 import { PostgresRequestRows } from './requests/request-rows.store';
 import { RequestWriter } from './requests/request-writer';
@@ -39,6 +40,7 @@ export interface IntakeModuleOptions {
   rateLimiter: RateLimiter;
   deadlines: DeadlinePolicy;
   routingConfig: RoutingConfigStore;
+  partnerAddresses: PartnerAddressPolicy;
 }
 
 /** The API's controllers; the OpenAPI document is built from their decorators. */
@@ -77,6 +79,7 @@ export class IntakeModule {
         { provide: DEADLINE_POLICY, useValue: options.deadlines },
         { provide: RoutingConfigStore, useValue: options.routingConfig },
         { provide: RateLimiter, useValue: options.rateLimiter },
+        { provide: PARTNER_ADDRESS_POLICY, useValue: options.partnerAddresses },
         { provide: APP_LOGGER, useValue: options.infra.logger },
         { provide: OPENAPI_DOCUMENT, useValue: document },
         { provide: DOCS_PAGE, useValue: renderDocsPage(document) },

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { kafkaSecurityOptions } from '@ixr/messaging';
 import { createTokenVerifier } from '@ixr/auth';
-import { checkDevelopmentDefaults, loadConfig, withSecretFiles } from '@ixr/platform';
+import { checkDevelopmentDefaults, isProductionMode, loadConfig, withSecretFiles } from '@ixr/platform';
+import { partnerAddressPolicy } from '@ixr/routing';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { RateLimiter } from './auth/rate-limiter';
 import { auditDevelopmentDefaults } from './audit/audit.config';
@@ -58,6 +59,7 @@ async function bootstrap(): Promise<void> {
       verifier,
       rateLimiter,
       routingConfig,
+      partnerAddresses: partnerAddressPolicy(config.PARTNER_ALLOWED_HOSTS, isProductionMode(environment)),
       deadlines: activeRulesetDeadlinePolicy(routingConfig),
     }),
     infra,

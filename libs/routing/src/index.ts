@@ -118,3 +118,10 @@ export { rulesetHash, sha256Hex, type HashHex } from './ruleset-hash';
 export { canonicalJson } from './canonical-json';
 export { RoutingError, ROUTING_ERROR_CODES, type RoutingErrorCode } from './routing.error';
 export type { PathIssue } from './path';
+export {
+  nonPublicAddress,
+  partnerAddressPolicy,
+  partnerUrlProblem,
+  resolvedAddressProblem,
+  type PartnerAddressPolicy,
+} from './partner-address.policy';
