@@ -25,6 +25,11 @@ export const exchangeLogConfigSchema = z
     LOG_SIGNING_KEY_FILE: optionalText,
     /** Without either: a development key kept here, generated on first start (its .vkey beside it). */
     LOG_DEV_KEY_FILE: z.string().min(1).default('.data/exchange-log/log.key'),
+    /**
+     * A copy of the latest signed checkpoint kept outside the database (another disk or host): a
+     * database restored from an older backup, whose own checkpoints went back with it, is caught.
+     */
+    LOG_CHECKPOINT_FILE: optionalText,
     /** A signed checkpoint at least every N entries... */
     CHECKPOINT_EVERY: env.positiveInt(1000),
     /** ...and, when the log grew, every T milliseconds. */
