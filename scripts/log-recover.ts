@@ -254,7 +254,7 @@ function readCopy(path: string, head: Head, size: number): CopiedEntry[] {
 async function verifierKeys(manager: EntityManager, file: string | undefined) {
   const text = file
     ? readFileSync(file, 'utf8')
-    : ((await manager.query('SELECT vkey FROM exchange_log_keys')) as { vkey: string }[])
+    : (await manager.query<{ vkey: string }[]>('SELECT vkey FROM exchange_log_keys'))
         .map((r) => r.vkey)
         .join('\n');
   const keys = text

@@ -61,7 +61,7 @@ describe('partner endpoints at call time', () => {
     );
     const resolve = (host: string) =>
       new Promise<string>((done, fail) =>
-        lookup(host, { all: false }, (error, address) => (error ? fail(error) : done(String(address)))),
+        lookup(host, { all: false }, (error, address) => (error ? fail(error) : done(address as string))),
       );
     await expect(resolve('evil.example')).rejects.toThrow('evil.example resolves to 169.254.169.254');
     await expect(resolve('good.example')).resolves.toBe('203.0.113.6');

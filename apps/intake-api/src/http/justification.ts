@@ -42,7 +42,8 @@ export function optionalJustification(header: string | string[] | undefined): st
 
 /** Node hands header values over as Latin-1: a client's UTF-8 text is decoded as such. */
 function decodeHeader(value: string): string {
-  if (!/[\u0080-\u00FF]/.test(value) || /[^\u0000-\u00FF]/.test(value)) return value;
+  const codes = Array.from(value, (c) => c.charCodeAt(0));
+  if (!codes.some((c) => c >= 0x80) || codes.some((c) => c > 0xff)) return value;
   const bytes = Buffer.from(value, 'latin1');
   return isUtf8(bytes) ? bytes.toString('utf8') : value;
 }
