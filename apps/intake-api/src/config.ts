@@ -53,6 +53,8 @@ export const intakeConfigSchema = z
     RATE_LIMIT_UNITS: rateLimitOverrides,
     /** Hosts partner endpoints may use although private, loopback or cleartext (README "Partner endpoints"). */
     PARTNER_ALLOWED_HOSTS: z.string().optional(),
+    /** Repeated refusals of one caller on one resource within this window make one entry with a count. */
+    DENIAL_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   })
   .superRefine(checkKafkaSecurityEnv)
   .superRefine((value, ctx) => {

@@ -7,7 +7,7 @@ import { RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
 import type { PartnerAddressPolicy } from '@ixr/routing';
-import { AccessRecorder } from './auth/access-recorder';
+import { AccessRecorder, DENIAL_WINDOW_MS } from './auth/access-recorder';
 import { AuditorReadsInterceptor } from './auth/auditor-reads.interceptor';
 import { AuthGuard } from './auth/auth.guard';
 import { RateLimiter } from './auth/rate-limiter';
@@ -41,6 +41,7 @@ export interface IntakeModuleOptions {
   deadlines: DeadlinePolicy;
   routingConfig: RoutingConfigStore;
   partnerAddresses: PartnerAddressPolicy;
+  denialWindowMs?: number;
 }
 
 /** The API's controllers; the OpenAPI document is built from their decorators. */
@@ -80,6 +81,7 @@ export class IntakeModule {
         { provide: RoutingConfigStore, useValue: options.routingConfig },
         { provide: RateLimiter, useValue: options.rateLimiter },
         { provide: PARTNER_ADDRESS_POLICY, useValue: options.partnerAddresses },
+        { provide: DENIAL_WINDOW_MS, useValue: options.denialWindowMs ?? 60_000 },
         { provide: APP_LOGGER, useValue: options.infra.logger },
         { provide: OPENAPI_DOCUMENT, useValue: document },
         { provide: DOCS_PAGE, useValue: renderDocsPage(document) },

@@ -59,6 +59,7 @@ async function bootstrap(): Promise<void> {
       verifier,
       rateLimiter,
       routingConfig,
+      denialWindowMs: config.DENIAL_WINDOW_MS,
       partnerAddresses: partnerAddressPolicy(config.PARTNER_ALLOWED_HOSTS, isProductionMode(environment)),
       deadlines: activeRulesetDeadlinePolicy(routingConfig),
     }),
