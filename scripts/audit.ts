@@ -18,7 +18,11 @@ import { exportEvidence } from '../apps/intake-api/src/audit/evidence-export';
 import { LogReader } from '../apps/intake-api/src/audit/log.reader';
 import { resolveLogTrust } from '../apps/intake-api/src/audit/log-trust';
 import { type LogVerification, verifyLog } from '../apps/intake-api/src/audit/log-verification';
-import { requestTimeline, type Timeline } from '../apps/intake-api/src/audit/request-timeline';
+import {
+  MAX_TIMELINE_PAGE,
+  requestTimeline,
+  type Timeline,
+} from '../apps/intake-api/src/audit/request-timeline';
 
 const USAGE = `usage: npm run audit -- <command> [options]
 
@@ -154,7 +158,15 @@ async function main(argv: string[]): Promise<number> {
         return report.ok ? 0 : 1;
       }
       case 'timeline': {
-        const timeline = await requestTimeline(reader, trust, args[0]);
+        // Page by page (the service's bound); the CLI prints the whole timeline.
+        let timeline = await requestTimeline(reader, trust, args[0]);
+        while (timeline.nextAfter !== null) {
+          const next = await requestTimeline(reader, trust, args[0], {
+            after: timeline.nextAfter,
+            limit: MAX_TIMELINE_PAGE,
+          });
+          timeline = { ...next, entries: [...timeline.entries, ...next.entries] };
+        }
         await record({
           kind: 'consulted',
           requestId: args[0],
