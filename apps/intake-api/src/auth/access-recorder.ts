@@ -65,11 +65,12 @@ export class AccessRecorder implements OnModuleDestroy {
   }
 
   async denied(actor: Actor, facts: AccessFacts): Promise<void> {
-    // One caller (person and unit), one resource (the request, and what was tried on it).
+    // One caller (person, unit and the roles they came with), one resource (the request, and what
+    // was tried on it).
     const action = typeof facts.details.action === 'string' ? facts.details.action : '';
     const resource = `${facts.requestId ?? ''}\u0000${action}`;
     const { recordNow, closed } = this.windows.offer(
-      `${actor.person}\u0000${actor.unit}\u0000${resource}`,
+      `${actor.person}\u0000${actor.unit}\u0000${actor.role}\u0000${resource}`,
       { actor, facts },
       new Date(),
     );
