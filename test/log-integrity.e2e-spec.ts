@@ -90,32 +90,41 @@ describe('log integrity', () => {
     await stack.db.query("SET LOCAL session_replication_role = 'replica'");
     await stack.db.query('DELETE FROM exchange_log WHERE seq >= $1', [cutFrom]);
     await stack.db.query('COMMIT');
-
+    const owner = stack.env.DATABASE_URL!;
+    let recovered = false;
     // The writer stops: /health 503 naming the sequence number and the checkpoint; nothing appended.
     const after = await submit();
-    const health = await waitFor(async () => {
-      const h = await logHealth();
-      return h.status === 503 ? h : undefined;
-    }, 'the exchange log reporting 503');
-    expect(health.text).toContain(`next seq ${cutFrom}`);
-    expect(health.text).toContain(`covers ${size} entries`);
-    const metrics = await (await fetch(stack.url('exchange-log', '/metrics'))).text();
-    expect(metrics).toMatch(/^ixr_log_integrity_halted 1$/m);
-    const { rows: counted } = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM exchange_log');
-    expect(Number(counted[0].n)).toBe(cutFrom);
-    expect(await status(after)).not.toBe('delivered');
+    try {
+      const health = await waitFor(async () => {
+        const h = await logHealth();
+        return h.status === 503 ? h : undefined;
+      }, 'the exchange log reporting 503');
+      expect(health.text).toContain(`next seq ${cutFrom}`);
+      expect(health.text).toContain(`covers ${size} entries`);
+      const metrics = await (await fetch(stack.url('exchange-log', '/metrics'))).text();
+      expect(metrics).toMatch(/^ixr_log_integrity_halted 1$/m);
+      const { rows: counted } = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM exchange_log');
+      expect(Number(counted[0].n)).toBe(cutFrom);
+      expect(await status(after)).not.toBe('delivered');
 
-    // The operator: the command states what is missing, and restores it from the copy.
-    const owner = stack.env.DATABASE_URL!;
-    const stated = await recover(['--justification', 'tail cut found by the writer'], owner);
-    expect(stated.code).toBe(2);
-    expect(stated.out).toContain(`Missing: entries ${cutFrom}..${size - 1} (4)`);
-    const forged = join(mkdtempSync(join(tmpdir(), 'ixr-log-forged-')), 'entries.jsonl');
-    writeFileSync(forged, `${tail.map((r) => r.entry.replace('"kind":"', '"kind":"x')).join('\n')}\n`);
-    expect((await recover(['--entries', forged, '--justification', 'forged copy'], owner)).code).toBe(1);
-    const done = await recover(['--entries', copy, '--justification', 'tail cut found by the writer'], owner);
-    expect(done.out).toContain(`Restored entries ${cutFrom}..${size - 1}`);
-    expect(done.code).toBe(0);
+      // The operator: the command states what is missing, and restores it from the copy.
+      const stated = await recover(['--justification', 'tail cut found by the writer'], owner);
+      expect(stated.code).toBe(2);
+      expect(stated.out).toContain(`Missing: entries ${cutFrom}..${size - 1} (4)`);
+      const forged = join(mkdtempSync(join(tmpdir(), 'ixr-log-forged-')), 'entries.jsonl');
+      writeFileSync(forged, `${tail.map((r) => r.entry.replace('"kind":"', '"kind":"x')).join('\n')}\n`);
+      expect((await recover(['--entries', forged, '--justification', 'forged copy'], owner)).code).toBe(1);
+      const done = await recover(
+        ['--entries', copy, '--justification', 'tail cut found by the writer'],
+        owner,
+      );
+      expect(done.out).toContain(`Restored entries ${cutFrom}..${size - 1}`);
+      expect(done.code).toBe(0);
+      recovered = true;
+    } finally {
+      // Whatever failed above, later suites get a whole log back.
+      if (!recovered) await recover(['--entries', copy, '--justification', 'test cleanup'], owner);
+    }
 
     // The writer resumes; the waiting request is delivered, each delivery once, nothing lost.
     await waitFor(async () => (await status(after)) === 'delivered', 'the waiting request delivered', 60_000);

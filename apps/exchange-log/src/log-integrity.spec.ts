@@ -90,6 +90,10 @@ describe('LogIntegrity', () => {
     const { check } = integrity(file);
     await expect(
       check.verify(manager([{ size: 1, root: leaf }]), { size: 1, lastLeaf: leaf, checkpointed: 1 }, false),
+    ).rejects.toThrow('the latest signed checkpoint covers 3 entries');
+    // Entries whole, but the checkpoints table went back.
+    await expect(
+      check.verify(manager([{ size: 1, root: leaf }]), { size: 3, lastLeaf: leaf, checkpointed: 1 }, false),
     ).rejects.toThrow('the latest signed checkpoint (size 3) is missing from the checkpoints table');
     check.committed(4, { size: 4, rootHash: leaf, note: note(4, leaf) });
     expect(kept).toContain('\n4\n');

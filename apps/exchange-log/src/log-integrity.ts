@@ -128,6 +128,9 @@ export class LogIntegrity {
         checkpoint,
       );
     };
+    if (trusted && head.size < trusted.size) {
+      stop(`the latest signed checkpoint covers ${trusted.size} entries`, trusted.size);
+    }
     if (head.size < this.highWater) {
       stop(
         `this writer had stored ${this.highWater} entries (the tail was cut)`,
@@ -141,8 +144,6 @@ export class LogIntegrity {
         trusted.size,
       );
     }
-    if (head.size < trusted.size)
-      stop(`the latest signed checkpoint covers ${trusted.size} entries`, trusted.size);
     if (known) return;
     const root = frontierRoot(await treeStore.frontier(manager, trusted.size));
     if (!root.equals(trusted.rootHash)) {
