@@ -102,7 +102,7 @@ describe('log integrity', () => {
       expect(health.text).toContain(`next seq ${cutFrom}`);
       expect(health.text).toContain(`covers ${size} entries`);
       const metrics = await (await fetch(stack.url('exchange-log', '/metrics'))).text();
-      expect(metrics).toMatch(/^ixr_log_integrity_halted 1$/m);
+      expect(metrics).toMatch(/^ixr_log_integrity_halted(\{[^}]*\})? 1$/m);
       const { rows: counted } = await stack.db.query<{ n: string }>('SELECT count(*) AS n FROM exchange_log');
       expect(Number(counted[0].n)).toBe(cutFrom);
       expect(await status(after)).not.toBe('delivered');

@@ -82,15 +82,22 @@ describe('timeline pages', () => {
       );
       expect(response.status).toBe(200);
       const page = (await response.json()) as {
-        entries: { seq: number; inclusion: { verified: boolean } | null; details: { n: number } }[];
+        entries: {
+          seq: number;
+          kind: string;
+          inclusion: { verified: boolean } | null;
+          details: { n?: number };
+        }[];
         nextAfter: number | null;
       };
       expect(page.entries.length).toBeLessThanOrEqual(1000);
       for (const entry of page.entries) {
         expect(entry.seq).toBeGreaterThan(lastSeq);
+        lastSeq = entry.seq;
+        // The auditor's own reads join the request's timeline (consulted) as the pages are read.
+        if (entry.kind === 'consulted') continue;
         expect(entry.details.n).toBe(seen);
         expect(entry.inclusion?.verified).toBe(true);
-        lastSeq = entry.seq;
         seen++;
       }
       pages++;
@@ -103,7 +110,7 @@ describe('timeline pages', () => {
       after = page.nextAfter;
     }
     expect(seen).toBe(TOTAL);
-    expect(pages).toBe(TOTAL / 1000 + (TOTAL % 1000 === 0 ? 0 : 1));
+    expect(pages).toBeGreaterThanOrEqual(TOTAL / 1000);
     expect(peakHeap).toBeGreaterThan(0);
     expect(peakHeap).toBeLessThan(maxHeapMb() * 1024 * 1024);
     expect((await fetch(`${intake}/health`)).status).toBe(200);
