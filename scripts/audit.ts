@@ -6,14 +6,23 @@ import type { DataSource } from 'typeorm';
 import type { Actor } from '@ixr/domain';
 import { type BundleReport, type BundleScope, parseVerifierKey, verifyBundle } from '@ixr/exchange-log';
 import { enqueueOutbox, createDataSource } from '@ixr/persistence';
+import { checkDevelopmentDefaults } from '@ixr/platform';
 import { auditMessage, type AuditFacts } from '../apps/intake-api/src/audit/audit-recorder';
-import { loadAuditConfig, loadExporter } from '../apps/intake-api/src/audit/audit.config';
+import {
+  auditDevelopmentDefaults,
+  loadAuditConfig,
+  loadExporter,
+} from '../apps/intake-api/src/audit/audit.config';
 import { replayDecisions, type ReplayReport } from '../apps/intake-api/src/audit/decision-replay';
 import { exportEvidence } from '../apps/intake-api/src/audit/evidence-export';
 import { LogReader } from '../apps/intake-api/src/audit/log.reader';
 import { resolveLogTrust } from '../apps/intake-api/src/audit/log-trust';
 import { type LogVerification, verifyLog } from '../apps/intake-api/src/audit/log-verification';
-import { requestTimeline, type Timeline } from '../apps/intake-api/src/audit/request-timeline';
+import {
+  MAX_TIMELINE_PAGE,
+  requestTimeline,
+  type Timeline,
+} from '../apps/intake-api/src/audit/request-timeline';
 
 const USAGE = `usage: npm run audit -- <command> [options]
 
@@ -112,6 +121,10 @@ async function main(argv: string[]): Promise<number> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new UsageError('DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/ixr)');
   const { config, configuredLogKeys } = loadAuditConfig();
+  const defaults = auditDevelopmentDefaults().filter(
+    (d) => command === 'export' || !d.setting.startsWith('AUDIT_'),
+  );
+  for (const line of checkDevelopmentDefaults('audit', defaults)) process.stderr.write(`${line}\n`);
   const actor: Actor = {
     person: options.actor ?? `os:${process.env.USER ?? 'unknown'}`,
     unit: options.unit ?? 'AUDIT',
@@ -145,7 +158,15 @@ async function main(argv: string[]): Promise<number> {
         return report.ok ? 0 : 1;
       }
       case 'timeline': {
-        const timeline = await requestTimeline(reader, trust, args[0]);
+        // Page by page (the service's bound); the CLI prints the whole timeline.
+        let timeline = await requestTimeline(reader, trust, args[0]);
+        while (timeline.nextAfter !== null) {
+          const next = await requestTimeline(reader, trust, args[0], {
+            after: timeline.nextAfter,
+            limit: MAX_TIMELINE_PAGE,
+          });
+          timeline = { ...next, entries: [...timeline.entries, ...next.entries] };
+        }
         await record({
           kind: 'consulted',
           requestId: args[0],

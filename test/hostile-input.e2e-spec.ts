@@ -180,6 +180,7 @@ describe('hostile input', () => {
         'routes',
         'simulation',
         'tokens',
+        'unsafe text',
         'wrong type',
       ].sort(),
     );

@@ -570,6 +570,48 @@ describe('inbound requests, answers and replies', () => {
     expect(view.replies[0]).toMatchObject({ late: true, text: 'Spät, aber hier.' });
   });
 
+  it('refuses an answer from a partner the request was not sent to (403), and logs the attempt', async () => {
+    const own = await api<{ id: string }>(intake, 'POST', '/v1/requests', {
+      token: requester,
+      body: requestBody({ targetCountries: ['AT'] }),
+    });
+    expect(own.status).toBe(202);
+    await viewWhen(own.body.id, requester, (v) => v.status === 'delivered', 'our request delivered');
+    const wrong = await partnerSends('siena', 'LU', {
+      kind: 'answer',
+      inReplyTo: own.body.id,
+      handlingCode: 'H0',
+      language: 'fr',
+      text: 'Une réponse qui ne nous était pas demandée',
+    });
+    expect(wrong.ixr.status).toBe(403);
+    expect(JSON.stringify(wrong.ixr.body)).toContain('INBOUND.NOT_ADDRESSEE');
+    const logged = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ entry: string }>(
+        `SELECT entry FROM exchange_log WHERE kind = 'denied' AND request_id = $1`,
+        [own.body.id],
+      );
+      return rows[0];
+    }, 'the refused answer in the exchange log');
+    expect(logged.entry).toContain('siena/LU');
+    // The real partner's answer still attaches.
+    const right = await partnerSends('siena', 'AT', {
+      kind: 'answer',
+      inReplyTo: own.body.id,
+      handlingCode: 'H0',
+      language: 'de',
+      text: 'Antwort',
+    });
+    expect(right.ixr.status).toBe(202);
+    const view = await viewWhen(
+      own.body.id,
+      requester,
+      (v) => v.replies.length > 0,
+      'the right answer attached',
+    );
+    expect(view.replies.map((r) => `${r.channel}/${r.partner}`)).toEqual(['siena/AT']);
+  });
+
   it('puts an answer to an unknown request in the SPOC queue', async () => {
     const unknown = randomUUID();
     const sent = await partnerSends('siena', 'FR', {

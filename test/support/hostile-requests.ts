@@ -418,8 +418,46 @@ function controlCharacters(): HostileRequest[] {
   return escapes.map((escape, n) => {
     const field = ['purpose', 'justification', 'informationSought'][n % 3];
     const body = json({ ...valid(), [field]: `Case §` }).replace('§', escape);
-    return submit('control characters', `${escape} in ${field}`, body, [400], [field, 'control characters']);
+    const lone = escape === '\\ud800' || escape === '\\udfff';
+    return submit(
+      'control characters',
+      `${escape} in ${field}`,
+      body,
+      [400],
+      [field, lone ? 'lone surrogate' : 'control characters'],
+    );
   });
+}
+
+/** Lone surrogates anywhere in any body, and unsafe X-Justification text: 400, never 500. */
+function unsafeText(): HostileRequest[] {
+  const cases: HostileRequest[] = [
+    {
+      family: 'unsafe text',
+      name: 'lone surrogate in a reply text',
+      method: 'POST',
+      path: '/v1/requests/00000000-0000-4000-8000-000000000000/replies',
+      auth: 'spoc',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text":"Known address \\ud800 in Rotterdam"}',
+      status: [400],
+      mentions: ['lone surrogate', 'text'],
+    },
+    submit('unsafe text', 'lone surrogate in a key', '{"a\\udc00b":1}', [400], ['lone surrogate']),
+  ];
+  // UTF-8 bytes, as a client sends them (Node reads header values as Latin-1).
+  const utf8 = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
+  for (const [name, value] of [
+    ['right-to-left override', utf8('approved \u202Ebus\u202C case')],
+    ['first-strong isolate', utf8('case \u2068x\u2069')],
+    ['C1 control', 'case \u0085 next'],
+  ]) {
+    cases.push({
+      ...submit('unsafe text', `X-Justification with a ${name}`, json(valid()), [400], ['X-Justification']),
+      headers: { 'content-type': 'application/json', 'x-justification': value },
+    });
+  }
+  return cases;
 }
 
 function contentTypes(): HostileRequest[] {
@@ -615,6 +653,7 @@ export function hostileRequests(): HostileRequest[] {
     ...injections(),
     ...invalidUtf8(),
     ...controlCharacters(),
+    ...unsafeText(),
     ...contentTypes(),
     ...malformedJson(),
     ...headersAndRoutes(),

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Infrastructure } from '@ixr/runtime';
 import { DEV_PARTNER_KEY_SEED } from '@ixr/messaging';
-import { Clock, IdGenerator } from '@ixr/platform';
+import { Clock, IdGenerator, isProductionMode } from '@ixr/platform';
+import { partnerAddressPolicy } from '@ixr/routing';
 import { createAdapterRegistry } from './adapters/adapter.registry';
 import { PartnerEndpoints, type DirectorySource } from './adapters/partner-endpoints';
 import { PartnerHttpClient } from './adapters/partner-http.client';
@@ -45,7 +46,12 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
     registry,
   );
   const http: PartnerHttpClient = new PartnerHttpClient(
-    new PartnerEndpoints(directories, config.PARTNER_BASE_URL, config.DIRECTORY_MAX_AGE_MS),
+    new PartnerEndpoints(
+      directories,
+      config.PARTNER_BASE_URL,
+      config.DIRECTORY_MAX_AGE_MS,
+      partnerAddressPolicy(config.PARTNER_ALLOWED_HOSTS, isProductionMode()),
+    ),
     breakers,
   );
   const adapters = createAdapterRegistry(http, dataSource, clock);

@@ -1,6 +1,11 @@
 import { z } from 'zod';
-import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { env } from '@ixr/platform';
+import {
+  checkKafkaSecurityEnv,
+  DEV_PARTNER_KEY_SEED,
+  derivePartnerKey,
+  kafkaSecurityEnv,
+} from '@ixr/messaging';
+import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
 
 const partnerKeys = z
   .string()
@@ -70,9 +75,43 @@ export const adaptersConfigSchema = z
      */
     PARTNER_KEYS: partnerKeys.default({}),
     PARTNER_KEY_SEED: z.string().min(16).optional(),
+    /**
+     * Hosts partner endpoints may use although they are loopback, private or cleartext
+     * (comma-separated). Unset outside production: the local simulator's loopback hosts.
+     */
+    PARTNER_ALLOWED_HOSTS: z.string().optional(),
     /** How far a partner's signature timestamp may be from our clock. */
     INBOUND_MAX_SKEW_SECONDS: env.positiveInt(300),
     CONSUMER_CONCURRENCY: env.positiveInt(6),
   })
   .superRefine(checkKafkaSecurityEnv);
 export type AdaptersConfig = z.infer<typeof adaptersConfigSchema>;
+
+/** What the adapters fall back to outside production mode (refused in it: SPEC §6). */
+export function adaptersDevelopmentDefaults(
+  config: AdaptersConfig,
+  environment: NodeJS.ProcessEnv = process.env,
+): DevelopmentDefault[] {
+  const derivedFromPublicSeed = Object.entries(config.PARTNER_KEYS).filter(([partner, key]) => {
+    const [channel = '', id = ''] = partner.split('/');
+    return key === derivePartnerKey(DEV_PARTNER_KEY_SEED, { channel, id });
+  });
+  return [
+    {
+      setting: 'PARTNER_KEYS or PARTNER_KEY_SEED',
+      applies: Object.keys(config.PARTNER_KEYS).length === 0 && config.PARTNER_KEY_SEED === undefined,
+      what: 'partner keys derived from the public development seed (anyone could sign as a partner)',
+    },
+    {
+      setting: 'PARTNER_KEY_SEED',
+      applies: config.PARTNER_KEY_SEED === DEV_PARTNER_KEY_SEED,
+      what: 'the public development seed of partner keys',
+    },
+    {
+      setting: 'PARTNER_KEYS',
+      applies: derivedFromPublicSeed.length > 0,
+      what: `keys derived from the public development seed (${derivedFromPublicSeed.map(([p]) => p).join(', ')})`,
+    },
+    databaseDevelopmentDefault(environment),
+  ];
+}

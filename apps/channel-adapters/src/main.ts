@@ -1,15 +1,20 @@
 import 'reflect-metadata';
 import { DEFAULT_RETRY_POLICY, KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
 import { RoutingConfigStore } from '@ixr/persistence';
-import { loadConfig } from '@ixr/platform';
+import { checkDevelopmentDefaults, loadConfig, withSecretFiles } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { AdaptersModule } from './adapters.module';
 import { wireAdapters } from './adapters.wiring';
-import { adaptersConfigSchema } from './config';
+import { adaptersConfigSchema, adaptersDevelopmentDefaults } from './config';
 import { registerInboundRoutes } from './inbound/inbound.routes';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfig(adaptersConfigSchema);
+  const environment = withSecretFiles(['PARTNER_KEYS', 'PARTNER_KEY_SEED']);
+  const config = loadConfig(adaptersConfigSchema, environment);
+  const developmentDefaults = checkDevelopmentDefaults(
+    'channel-adapters',
+    adaptersDevelopmentDefaults(config, environment),
+  );
   const infra = await createInfrastructure({
     service: 'channel-adapters',
     logLevel: config.LOG_LEVEL,
@@ -18,6 +23,7 @@ async function bootstrap(): Promise<void> {
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
+  for (const line of developmentDefaults) infra.logger.warn(line);
   const transport = new KafkaTransport({
     kafka: infra.kafka,
     groupId: 'ixr-channel-adapters',

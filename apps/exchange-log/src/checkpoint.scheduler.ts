@@ -1,3 +1,4 @@
+import { LogIntegrityError } from './log-integrity';
 import type { Logger } from 'pino';
 import type { LogWriter } from './log-writer';
 
@@ -33,7 +34,11 @@ export class CheckpointScheduler {
     this.running = this.writer
       .checkpointNow()
       .then((size) => size !== undefined && this.logger.debug({ size }, 'checkpoint signed'))
-      .catch((error: unknown) => this.logger.error({ err: error }, 'could not sign a checkpoint'));
+      .catch((error: unknown) => {
+        // A stopped writer said why once; the timer keeps looking, so a recovery is noticed.
+        if (error instanceof LogIntegrityError) return;
+        this.logger.error({ err: error }, 'could not sign a checkpoint');
+      });
     await this.running;
     this.running = undefined;
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { env } from '@ixr/platform';
+import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -25,6 +25,11 @@ export const exchangeLogConfigSchema = z
     LOG_SIGNING_KEY_FILE: optionalText,
     /** Without either: a development key kept here, generated on first start (its .vkey beside it). */
     LOG_DEV_KEY_FILE: z.string().min(1).default('.data/exchange-log/log.key'),
+    /**
+     * A copy of the latest signed checkpoint kept outside the database (another disk or host): a
+     * database restored from an older backup, whose own checkpoints went back with it, is caught.
+     */
+    LOG_CHECKPOINT_FILE: optionalText,
     /** A signed checkpoint at least every N entries... */
     CHECKPOINT_EVERY: env.positiveInt(1000),
     /** ...and, when the log grew, every T milliseconds. */
@@ -32,3 +37,18 @@ export const exchangeLogConfigSchema = z
   })
   .superRefine(checkKafkaSecurityEnv);
 export type ExchangeLogConfig = z.infer<typeof exchangeLogConfigSchema>;
+
+/** What the log writer falls back to outside production mode (refused in it: SPEC §6). */
+export function exchangeLogDevelopmentDefaults(
+  config: ExchangeLogConfig,
+  environment: NodeJS.ProcessEnv = process.env,
+): DevelopmentDefault[] {
+  return [
+    {
+      setting: 'LOG_SIGNING_KEY or LOG_SIGNING_KEY_FILE',
+      applies: config.LOG_SIGNING_KEY === undefined && config.LOG_SIGNING_KEY_FILE === undefined,
+      what: `a development checkpoint key generated on disk (${config.LOG_DEV_KEY_FILE})`,
+    },
+    databaseDevelopmentDefault(environment),
+  ];
+}

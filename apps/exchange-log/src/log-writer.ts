@@ -4,6 +4,7 @@ import { appendToFrontier, type Frontier, frontierRoot, leafHash, prepareLogEntr
 import { Clock } from '@ixr/platform';
 import { CheckpointSigner } from './checkpoint.signer';
 import type { EntryFacts } from './log-entry';
+import type { LogIntegrity, TrustedCheckpoint } from './log-integrity';
 import { type StoredHead, treeStore } from './tree.store';
 
 /** Arbitrary constant naming the exchange log's sequencer lock (pg_advisory_xact_lock). */
@@ -18,6 +19,8 @@ export interface AppendedEntry {
 export interface LogWriterOptions {
   /** Sign a checkpoint in the append transaction once this many entries are unsigned. */
   checkpointEvery: number;
+  /** Compares the store with the latest signed checkpoint before every append (SPEC §6). */
+  integrity?: LogIntegrity;
 }
 export const LOG_WRITER_OPTIONS = Symbol('LOG_WRITER_OPTIONS');
 
@@ -58,6 +61,7 @@ export class LogWriter {
       const fresh = await this.unrecorded(manager, batch);
       const appended: AppendedEntry[] = [];
       let next: CachedTree | undefined;
+      let signed: TrustedCheckpoint | undefined;
       if (fresh.length > 0) {
         const frontier = await this.frontierOf(manager, head);
         const rows = {
@@ -89,12 +93,12 @@ export class LogWriter {
         await treeStore.insertEntries(manager, rows);
         await treeStore.insertNodes(manager, tree.nodes);
         if (seq - head.checkpointed >= this.options.checkpointEvery) {
-          await this.checkpoint(manager, seq, tree.rootHash);
+          signed = await this.checkpoint(manager, seq, tree.rootHash);
         }
         next = { size: seq, lastLeaf: prev, frontier: tree.frontier };
       }
       await then?.(manager, appended);
-      return { result: appended, next };
+      return { result: appended, next, signed };
     });
   }
 
@@ -106,21 +110,27 @@ export class LogWriter {
     return this.locked(async (manager, head) => {
       if (head.size === 0 || head.size <= head.checkpointed) return { result: undefined };
       const frontier = await this.frontierOf(manager, head);
-      await this.checkpoint(manager, head.size, frontierRoot(frontier));
-      return { result: head.size, next: { size: head.size, lastLeaf: head.lastLeaf!, frontier } };
+      const signed = await this.checkpoint(manager, head.size, frontierRoot(frontier));
+      return { result: head.size, next: { size: head.size, lastLeaf: head.lastLeaf!, frontier }, signed };
     });
   }
 
   /** One transaction under the sequencer lock; the tree cache follows only committed work. */
   private async locked<T>(
-    work: (manager: EntityManager, head: StoredHead) => Promise<{ result: T; next?: CachedTree }>,
+    work: (
+      manager: EntityManager,
+      head: StoredHead,
+    ) => Promise<{ result: T; next?: CachedTree; signed?: TrustedCheckpoint }>,
   ): Promise<T> {
     try {
-      const { result, next } = await this.dataSource.transaction(async (manager) => {
+      const { result, next, signed } = await this.dataSource.transaction(async (manager) => {
         await manager.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
-        return work(manager, await treeStore.head(manager));
+        const head = await treeStore.head(manager);
+        await this.options.integrity?.verify(manager, head, this.isCached(head));
+        return work(manager, head);
       });
       if (next) this.cache = next;
+      if (next) this.options.integrity?.committed(next.size, signed);
       return result;
     } catch (error) {
       this.cache = undefined;
@@ -138,17 +148,30 @@ export class LogWriter {
     return batch.filter((f) => (seen.has(f.eventId) ? false : (seen.add(f.eventId), true)));
   }
 
+  /** The stored head is exactly what this process last committed. */
+  private isCached(head: StoredHead): boolean {
+    const cache = this.cache;
+    return !!cache && cache.size === head.size && !!head.lastLeaf && cache.lastLeaf.equals(head.lastLeaf);
+  }
+
   /** The cached frontier when no other writer appended since; else one read of the stored nodes. */
   private async frontierOf(manager: EntityManager, head: StoredHead): Promise<Frontier> {
-    const cache = this.cache;
-    if (cache && cache.size === head.size && head.lastLeaf && cache.lastLeaf.equals(head.lastLeaf)) {
-      return cache.frontier;
-    }
+    if (this.isCached(head)) return this.cache!.frontier;
     return treeStore.frontier(manager, head.size);
   }
 
-  private async checkpoint(manager: EntityManager, size: number, rootHash: Buffer): Promise<void> {
+  /** At start: the store is checked before any event is taken (a stopped writer says so in /health). */
+  async verifyStore(): Promise<void> {
+    await this.locked(async () => ({ result: undefined }));
+  }
+
+  private async checkpoint(
+    manager: EntityManager,
+    size: number,
+    rootHash: Buffer,
+  ): Promise<TrustedCheckpoint> {
     const note = this.signer.sign(size, rootHash);
     await treeStore.insertCheckpoint(manager, { size, rootHash, note, signedAt: this.clock.now() });
+    return { size, rootHash, note };
   }
 }

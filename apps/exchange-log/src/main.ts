@@ -1,18 +1,23 @@
 import 'reflect-metadata';
 import { loadSignerKey } from '@ixr/exchange-log';
-import { KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
-import { loadConfig } from '@ixr/platform';
+import { isDependencyUnavailable, KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
+import { checkDevelopmentDefaults, loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { CheckpointScheduler } from './checkpoint.scheduler';
 import { CheckpointSigner } from './checkpoint.signer';
-import { exchangeLogConfigSchema } from './config';
+import { exchangeLogConfigSchema, exchangeLogDevelopmentDefaults } from './config';
 import { ExchangeLogModule } from './exchange-log.module';
 import { registerLogRoutes } from './log-http';
+import { checkpointFileAt, LogIntegrity, LogIntegrityError } from './log-integrity';
 import { LogWriter } from './log-writer';
 import { nodeKeyFiles } from './signing-key.files';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(exchangeLogConfigSchema);
+  const developmentDefaults = checkDevelopmentDefaults(
+    'exchange-log',
+    exchangeLogDevelopmentDefaults(config),
+  );
   // Before any connection: a configured key that cannot be read stops the boot, naming the setting.
   const key = loadSignerKey(
     {
@@ -33,17 +38,19 @@ async function bootstrap(): Promise<void> {
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
-  if (key.origin.startsWith('development')) {
-    infra.logger.warn(
-      { keyFile: key.path, vkey: key.verifierKey },
-      'checkpoints are signed with a development key: set LOG_SIGNING_KEY_FILE in production',
-    );
-  }
+  for (const line of developmentDefaults) infra.logger.warn(line);
   // Published where the audit tools look for it when they were given no key of their own.
   await infra.dataSource.query('INSERT INTO exchange_log_keys (vkey) VALUES ($1) ON CONFLICT DO NOTHING', [
     key.verifierKey,
   ]);
+  const integrity = new LogIntegrity(
+    infra.logger,
+    infra.registry,
+    config.LOG_CHECKPOINT_FILE === undefined ? undefined : checkpointFileAt(config.LOG_CHECKPOINT_FILE),
+  );
   const transport = new KafkaTransport({
+    // A stopped writer (store behind its checkpoint) is a dependency away: events wait, none is dead-lettered.
+    isTransient: (error) => error instanceof LogIntegrityError || isDependencyUnavailable(error),
     kafka: infra.kafka,
     groupId: 'ixr-exchange-log',
     publisher: infra.publisher,
@@ -57,13 +64,29 @@ async function bootstrap(): Promise<void> {
     module: ExchangeLogModule.forRoot({
       infra,
       signer,
-      writer: { checkpointEvery: config.CHECKPOINT_EVERY },
+      writer: { checkpointEvery: config.CHECKPOINT_EVERY, integrity },
     }),
     infra,
     port: config.PORT,
     host: config.HOST,
     transport,
-    configure: (app) => {
+    extraIndicators: [
+      {
+        name: 'log-integrity',
+        check: () => {
+          const problem = integrity.problem();
+          return problem ? Promise.reject(problem) : Promise.resolve();
+        },
+      },
+    ],
+    configure: async (app) => {
+      // Before any event is taken: a store found behind its checkpoint stops the writer at once.
+      await app
+        .get(LogWriter)
+        .verifyStore()
+        .catch((error: unknown) => {
+          if (!(error instanceof LogIntegrityError)) throw error;
+        });
       registerLogRoutes(app.getHttpAdapter().getInstance(), infra.dataSource, key.verifierKey);
       scheduler = new CheckpointScheduler(app.get(LogWriter), config.CHECKPOINT_INTERVAL_MS, infra.logger);
     },

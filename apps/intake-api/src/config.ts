@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET, JWT_ALGORITHMS } from '@ixr/auth';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { env } from '@ixr/platform';
+import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
 import { parseRateLimitOverrides, type RateLimit } from './auth/rate-limiter';
 
 const algorithms = z
@@ -60,6 +60,10 @@ export const intakeConfigSchema = z
     EVENTS_HEARTBEAT_MS: env.positiveInt(15_000),
     /** Partitions of one topic the intake's consumers handle at once. */
     CONSUMER_CONCURRENCY: env.positiveInt(3),
+    /** Hosts partner endpoints may use although private, loopback or cleartext (README "Partner endpoints"). */
+    PARTNER_ALLOWED_HOSTS: z.string().optional(),
+    /** Repeated refusals of one caller on one resource within this window make one entry with a count. */
+    DENIAL_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   })
   .superRefine(checkKafkaSecurityEnv)
   .superRefine((value, ctx) => {
@@ -88,3 +92,18 @@ export const intakeConfigSchema = z
   });
 export type IntakeConfig = z.infer<typeof intakeConfigSchema>;
 export const INTAKE_CONFIG = Symbol('INTAKE_CONFIG');
+
+/** What the intake falls back to outside production mode (refused in it: SPEC §6). */
+export function intakeDevelopmentDefaults(
+  config: IntakeConfig,
+  environment: NodeJS.ProcessEnv = process.env,
+): DevelopmentDefault[] {
+  return [
+    {
+      setting: 'JWT_SECRET or JWT_JWKS_URL',
+      applies: config.JWT_ALGORITHMS.includes('HS256') && config.JWT_SECRET === DEV_SECRET,
+      what: 'the development token secret published in the repository',
+    },
+    databaseDevelopmentDefault(environment),
+  ];
+}

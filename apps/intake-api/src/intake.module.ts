@@ -6,7 +6,8 @@ import { OutboxRelay } from '@ixr/messaging';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
-import { AccessRecorder } from './auth/access-recorder';
+import type { PartnerAddressPolicy } from '@ixr/routing';
+import { AccessRecorder, DENIAL_WINDOW_MS } from './auth/access-recorder';
 import { AuditorReadsInterceptor } from './auth/auditor-reads.interceptor';
 import { AuthGuard } from './auth/auth.guard';
 import { RateLimiter } from './auth/rate-limiter';
@@ -26,7 +27,7 @@ import { RepliesController } from './replies/replies.controller';
 import { RepliesService } from './replies/replies.service';
 import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
-import { RoutingAdminService } from './routing-admin/routing-admin.service';
+import { PARTNER_ADDRESS_POLICY, RoutingAdminService } from './routing-admin/routing-admin.service';
 import { RequestsController } from './requests/requests.controller';
 import { ProvisionsController } from './requests/provisions.controller';
 import { PostgresRequestRows } from './requests/request-rows.store';
@@ -50,6 +51,8 @@ export interface IntakeModuleOptions {
   deadlines: DeadlinePolicy;
   routingConfig: RoutingConfigStore;
   events: EventStreamHub;
+  partnerAddresses: PartnerAddressPolicy;
+  denialWindowMs?: number;
 }
 
 /** The API's controllers; the OpenAPI document is built from their decorators. */
@@ -94,6 +97,8 @@ export class IntakeModule {
         { provide: RoutingConfigStore, useValue: options.routingConfig },
         { provide: RateLimiter, useValue: options.rateLimiter },
         { provide: EVENT_STREAM_HUB, useValue: options.events },
+        { provide: PARTNER_ADDRESS_POLICY, useValue: options.partnerAddresses },
+        { provide: DENIAL_WINDOW_MS, useValue: options.denialWindowMs ?? 60_000 },
         { provide: APP_LOGGER, useValue: options.infra.logger },
         { provide: OPENAPI_DOCUMENT, useValue: document },
         { provide: DOCS_PAGE, useValue: renderDocsPage(document) },

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { KafkaTransport, kafkaSecurityOptions, type EventEnvelope } from '@ixr/messaging';
 import { createTokenVerifier } from '@ixr/auth';
-import { loadConfig } from '@ixr/platform';
+import { checkDevelopmentDefaults, isProductionMode, loadConfig, withSecretFiles } from '@ixr/platform';
+import { partnerAddressPolicy } from '@ixr/routing';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { RateLimiter } from './auth/rate-limiter';
-import { intakeConfigSchema } from './config';
+import { auditDevelopmentDefaults } from './audit/audit.config';
+import { intakeConfigSchema, intakeDevelopmentDefaults } from './config';
 import { answerFrameworkError } from './http/error.filter';
 import { installHttpErrorHandling } from './http/http-setup';
 import { IntakeModule } from './intake.module';
@@ -14,7 +16,12 @@ import { EventStreamHub } from './work/event-stream.hub';
 import { WorkProjector } from './work/work-projector';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfig(intakeConfigSchema);
+  const environment = withSecretFiles(['JWT_SECRET']);
+  const config = loadConfig(intakeConfigSchema, environment);
+  const developmentDefaults = checkDevelopmentDefaults('intake-api', [
+    ...intakeDevelopmentDefaults(config, environment),
+    ...auditDevelopmentDefaults(),
+  ]);
   const infra = await createInfrastructure({
     service: 'intake-api',
     logLevel: config.LOG_LEVEL,
@@ -23,6 +30,7 @@ async function bootstrap(): Promise<void> {
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
+  for (const line of developmentDefaults) infra.logger.warn(line);
   const verifier = createTokenVerifier({
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
@@ -75,6 +83,8 @@ async function bootstrap(): Promise<void> {
       verifier,
       rateLimiter,
       routingConfig,
+      denialWindowMs: config.DENIAL_WINDOW_MS,
+      partnerAddresses: partnerAddressPolicy(config.PARTNER_ALLOWED_HOSTS, isProductionMode(environment)),
       deadlines: activeRulesetDeadlinePolicy(routingConfig),
       events,
     }),

@@ -1,14 +1,24 @@
 import Fastify from 'fastify';
-import { createLogger, loadConfig } from '@ixr/platform';
+import {
+  createLogger,
+  listenerTimeoutOptions,
+  loadConfig,
+  loadListenerTimeouts,
+  withSecretFiles,
+} from '@ixr/platform';
 import { simulatorConfigSchema } from './config';
 import { PartnerState } from './partner-behaviour';
 import { PartnerSender } from './partner-sender';
 import { registerSimulatorRoutes } from './simulator.routes';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfig(simulatorConfigSchema);
+  const config = loadConfig(simulatorConfigSchema, withSecretFiles(['PARTNER_KEY_SEED']));
   const logger = createLogger('partner-simulator', config.LOG_LEVEL);
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({
+    ...listenerTimeoutOptions(loadListenerTimeouts()),
+    logger: false,
+    bodyLimit: 1024 * 1024,
+  });
   const state = new PartnerState({
     mode: 'ok',
     latencyMs: config.SIMULATOR_ACK_LATENCY_MS,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { env } from '@ixr/platform';
+import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
 
 export const routerConfigSchema = z
   .object({
@@ -29,3 +29,10 @@ export const routerConfigSchema = z
   })
   .superRefine(checkKafkaSecurityEnv);
 export type RouterConfig = z.infer<typeof routerConfigSchema>;
+
+/** What the router falls back to outside production mode (refused in it: SPEC §6). */
+export function routerDevelopmentDefaults(
+  environment: NodeJS.ProcessEnv = process.env,
+): DevelopmentDefault[] {
+  return [databaseDevelopmentDefault(environment)];
+}

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
-import { Clock, IdGenerator, loadConfig } from '@ixr/platform';
+import { checkDevelopmentDefaults, Clock, IdGenerator, loadConfig } from '@ixr/platform';
 import { DeadlineMonitor } from './deadline-monitor';
 import { createInfrastructure, startService } from '@ixr/runtime';
-import { routerConfigSchema } from './config';
+import { routerConfigSchema, routerDevelopmentDefaults } from './config';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { CircuitHealthReader } from './circuits/circuit-health.reader';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
@@ -12,6 +12,7 @@ import { RouterModule } from './router.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(routerConfigSchema);
+  const developmentDefaults = checkDevelopmentDefaults('router', routerDevelopmentDefaults());
   const infra = await createInfrastructure({
     service: 'router',
     logLevel: config.LOG_LEVEL,
@@ -20,6 +21,7 @@ async function bootstrap(): Promise<void> {
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
   });
+  for (const line of developmentDefaults) infra.logger.warn(line);
   const transport = new KafkaTransport({
     kafka: infra.kafka,
     groupId: 'ixr-router',

@@ -53,6 +53,21 @@ export function signPartnerMessage(
 export type SignatureProblem = 'missing' | 'malformed' | 'stale' | 'mismatch';
 
 /**
+ * The headers' form alone (no key, no body): what the inbound endpoint checks before it reads a
+ * body, so that an unsigned caller cannot make it buffer megabytes.
+ */
+export function partnerSignatureForm(
+  signature: string | undefined,
+  timestamp: string | undefined,
+): { ok: true } | { ok: false; problem: 'missing' | 'malformed' } {
+  if (!signature || !timestamp) return { ok: false, problem: 'missing' };
+  if (!/^v1=[0-9a-f]{64}$/.test(signature) || !/^\d{1,12}$/.test(timestamp)) {
+    return { ok: false, problem: 'malformed' };
+  }
+  return { ok: true };
+}
+
+/**
  * Checks a signature in constant time. `maxSkewSeconds` bounds how old (or how far in the future)
  * the timestamp may be, which also bounds how long message ids must be remembered.
  */
@@ -65,13 +80,15 @@ export function verifyPartnerSignature(input: {
   nowSeconds: number;
   maxSkewSeconds: number;
 }): { ok: true } | { ok: false; problem: SignatureProblem } {
-  if (!input.signature || !input.timestamp) return { ok: false, problem: 'missing' };
-  const match = /^v1=([0-9a-f]{64})$/.exec(input.signature);
-  if (!match?.[1] || !/^\d{1,12}$/.test(input.timestamp)) return { ok: false, problem: 'malformed' };
-  if (Math.abs(input.nowSeconds - Number(input.timestamp)) > input.maxSkewSeconds) {
+  const form = partnerSignatureForm(input.signature, input.timestamp);
+  if (!form.ok) return form;
+  const match = /^v1=([0-9a-f]{64})$/.exec(input.signature!);
+  if (!match?.[1]) return { ok: false, problem: 'malformed' };
+  const timestamp = input.timestamp!;
+  if (Math.abs(input.nowSeconds - Number(timestamp)) > input.maxSkewSeconds) {
     return { ok: false, problem: 'stale' };
   }
-  const expected = mac(input.key, input.partner, input.timestamp, input.body);
+  const expected = mac(input.key, input.partner, timestamp, input.body);
   const given = Buffer.from(match[1], 'hex');
   return timingSafeEqual(expected, given) ? { ok: true } : { ok: false, problem: 'mismatch' };
 }

@@ -11,18 +11,17 @@ export class ConfigError extends Error {
 
 /**
  * Validates environment variables against an app's schema. Each problem names the
- * variable, so a missing or malformed setting fails the boot with one readable line.
+ * variable (never its value: it may be a secret), so a missing or malformed setting fails the boot
+ * with one readable line.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((issue) => {
+      // Never the value: a misconfigured secret would be printed in full at boot.
       const name = issue.path.join('.') || '(environment)';
-      const value = issue.path.length === 1 ? env[String(issue.path[0])] : undefined;
-      return value === undefined
-        ? `${name}: ${issue.message}`
-        : `${name}=${JSON.stringify(value)}: ${issue.message}`;
+      return `${name}: ${issue.message}`;
     }),
   );
 }

@@ -5,3 +5,7 @@ export * from './health';
 export * from './logger';
 export * from './metrics';
 export * from './ops-http';
+export * from './production-mode';
+export * from './unicode-text';
+export * from './listener-timeouts';
+export * from './ops-access';

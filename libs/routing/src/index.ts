@@ -119,3 +119,10 @@ export { canonicalJson } from './canonical-json';
 export { RoutingError, ROUTING_ERROR_CODES, type RoutingErrorCode } from './routing.error';
 export type { PathIssue } from './path';
 export { INTERPOL_LANGUAGES, languageIssues, type LanguageIssue } from './languages';
+export {
+  nonPublicAddress,
+  partnerAddressPolicy,
+  partnerUrlProblem,
+  resolvedAddressProblem,
+  type PartnerAddressPolicy,
+} from './partner-address.policy';

@@ -1,9 +1,17 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DynamicModule } from '@nestjs/common';
 import { RethrowRpcFilter, type KafkaTransport } from '@ixr/messaging';
-import { PinoNestLogger, registerOpsRoutes, type HealthIndicator } from '@ixr/platform';
+import {
+  listenerTimeoutOptions,
+  loadListenerTimeouts,
+  loadOpsAccess,
+  PinoNestLogger,
+  registerOpsRoutes,
+  type HealthIndicator,
+  type ListenerTimeouts,
+} from '@ixr/platform';
 import type { Infrastructure } from './infrastructure';
 
 export interface ServiceOptions {
@@ -12,6 +20,8 @@ export interface ServiceOptions {
   port: number;
   host: string;
   bodyLimit?: number;
+  /** Headers, body, idle and kept-alive timeouts; default from HTTP_*_TIMEOUT_MS (README). */
+  timeouts?: ListenerTimeouts;
   /** Answers for errors Fastify raises before any route runs (bad URL, parameter too long). */
   frameworkErrors?: FastifyServerOptions['frameworkErrors'];
   /** Consumers: the Kafka transport to attach; its readiness joins /health. */
@@ -30,7 +40,10 @@ export interface ServiceOptions {
  */
 export async function startService(options: ServiceOptions): Promise<NestFastifyApplication> {
   const { infra } = options;
+  const timeouts = listenerTimeoutOptions(options.timeouts ?? loadListenerTimeouts());
+  const access = loadOpsAccess();
   const adapter = new FastifyAdapter({
+    ...timeouts,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     logger: false,
     frameworkErrors: options.frameworkErrors,
@@ -51,11 +64,14 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
           : Promise.reject(new Error('Kafka consumers have not joined their groups')),
     });
   }
-  registerOpsRoutes(fastify, {
-    service: infra.service,
-    registry: infra.registry,
-    indicators: () => indicators,
-  });
+  const ops = { service: infra.service, registry: infra.registry, indicators: () => indicators };
+  registerOpsRoutes(fastify, { ...ops, access });
+  // The admin port: /health in full and /metrics for the monitoring network, nothing else.
+  let admin: FastifyInstance | undefined;
+  if (access.adminPort !== undefined) {
+    admin = Fastify({ ...timeouts, logger: false });
+    registerOpsRoutes(admin, ops);
+  }
   await options.configure?.(app);
   if (transport) {
     // Consumer services have no Nest HTTP controllers: the filter only ever sees RPC errors.
@@ -66,6 +82,7 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   if (transport) await app.startAllMicroservices();
   infra.relay?.start();
   await app.listen(options.port, options.host);
+  await admin?.listen({ port: access.adminPort, host: access.adminHost });
   options.onStarted?.();
   infra.logger.info({ port: options.port }, `${infra.service} started`);
 
@@ -77,6 +94,7 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
     try {
       await options.onStopping?.();
       await app.close();
+      await admin?.close();
       await infra.close();
       infra.logger.info('shutdown complete');
       process.exit(0);

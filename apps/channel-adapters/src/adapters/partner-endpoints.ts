@@ -1,9 +1,20 @@
-import { partnerEndpointFor, type Directory } from '@ixr/routing';
+import {
+  partnerAddressPolicy,
+  partnerEndpointFor,
+  partnerUrlProblem,
+  type Directory,
+  type PartnerAddressPolicy,
+} from '@ixr/routing';
 import { PartnerUnavailableError } from './partner-errors';
 
 /** The directory has no endpoint for this partner: parked and retried, so a directory fix delivers it. */
 export class PartnerEndpointMissingError extends PartnerUnavailableError {
   override readonly code = 'PARTNER.NO_ENDPOINT';
+}
+
+/** The endpoint breaks the address policy (https, no private address): parked until the directory is fixed. */
+export class PartnerEndpointRefusedError extends PartnerUnavailableError {
+  override readonly code = 'PARTNER.ENDPOINT_REFUSED';
 }
 
 /** Where the current directory comes from: read at most `maxAgeMs` before a partner call (see RoutingConfigStore). */
@@ -25,6 +36,8 @@ export class PartnerEndpoints {
     private readonly directories: DirectorySource,
     baseUrl: string,
     private readonly maxAgeMs = 0,
+    /** Checked on the resolved URL before every call (and on the addresses, in partnerRequest). */
+    readonly policy: PartnerAddressPolicy = partnerAddressPolicy(undefined, false),
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
@@ -37,6 +50,13 @@ export class PartnerEndpoints {
         `directory ${directoryVersion} has no endpoint for ${channel} partner ${destination}: add one to partnerEndpoints (destination "${destination}" or "*")`,
       );
     }
-    return found.url.startsWith('/') ? `${this.baseUrl}${found.url}` : found.url;
+    const url = found.url.startsWith('/') ? `${this.baseUrl}${found.url}` : found.url;
+    const problem = partnerUrlProblem(url, this.policy);
+    if (problem !== undefined) {
+      throw new PartnerEndpointRefusedError(
+        `directory ${directoryVersion}: the endpoint of ${channel} partner ${destination} is refused: ${problem}`,
+      );
+    }
+    return url;
   }
 }

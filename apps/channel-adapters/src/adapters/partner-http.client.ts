@@ -3,7 +3,8 @@ import type { CircuitBreakers } from '../circuits/circuit-breakers';
 import { DeliveryRejectedError, type DeliveryReceipt } from './channel-adapter';
 import { PartnerUnavailableError } from './partner-errors';
 import type { PartnerEndpoints } from './partner-endpoints';
-import { partnerRequest, type PartnerAnswer, type PartnerRequest } from './partner-request';
+import type { LookupFunction } from 'node:net';
+import { guardedLookup, partnerRequest, type PartnerAnswer, type PartnerRequest } from './partner-request';
 
 /**
  * The one HTTP client towards foreign partners' endpoints, found in the directory at each call
@@ -13,10 +14,15 @@ import { partnerRequest, type PartnerAnswer, type PartnerRequest } from './partn
  * 429) DeliveryRejectedError, other answers ≥ 500 PartnerUnavailableError.
  */
 export class PartnerHttpClient {
+  /** After DNS, the addresses must be allowed too: a name that points inside is refused. */
+  private readonly lookup: LookupFunction;
+
   constructor(
     private readonly endpoints: PartnerEndpoints,
     private readonly breakers: CircuitBreakers,
-  ) {}
+  ) {
+    this.lookup = guardedLookup(endpoints.policy);
+  }
 
   async post(
     channel: Channel,
@@ -81,7 +87,7 @@ export class PartnerHttpClient {
     init: PartnerRequest,
   ): Promise<PartnerAnswer> {
     try {
-      return await partnerRequest(url, init);
+      return await partnerRequest(url, { ...init, lookup: this.lookup });
     } catch (error) {
       const reason = init.signal?.aborted
         ? String((init.signal.reason as Error | undefined)?.message ?? 'aborted')

@@ -1,5 +1,8 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { resolvedAddressProblem, type PartnerAddressPolicy } from '@ixr/routing';
 
 /** What the adapters read of a partner's answer. */
 export interface PartnerAnswer {
@@ -14,6 +17,34 @@ export interface PartnerRequest {
   body?: string;
   /** Aborts the call for real: the socket is destroyed. */
   signal?: AbortSignal;
+  /** Resolves the host name (see guardedLookup); the system's resolver when absent. */
+  lookup?: LookupFunction;
+}
+
+/**
+ * A DNS lookup that refuses a host whose addresses are not public (loopback, link-local, private)
+ * unless the policy allows the host: checked after DNS, on the addresses the socket will use.
+ */
+export function guardedLookup(
+  policy: PartnerAddressPolicy,
+  resolve: typeof dnsLookup = dnsLookup,
+): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const problem = addresses
+        .map((a) => resolvedAddressProblem(hostname, a.address, policy))
+        .find((p) => p !== undefined);
+      if (problem !== undefined) {
+        return callback(Object.assign(new Error(problem), { code: 'EPARTNERADDRESS' }), '', 0);
+      }
+      if (options.all) return callback(null, addresses);
+      const first = addresses[0];
+      if (first === undefined)
+        return callback(Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' }), '', 0);
+      return callback(null, first.address, first.family);
+    });
+  };
 }
 
 /** A partner that answers more than this is not answering a message receipt: cut, and an error. */
@@ -42,7 +73,7 @@ export function partnerRequest(url: string, init: PartnerRequest): Promise<Partn
   return new Promise<PartnerAnswer>((resolve, reject) => {
     const request = send(
       target,
-      { method: init.method, headers, agent: agents[scheme], signal: init.signal },
+      { method: init.method, headers, agent: agents[scheme], signal: init.signal, lookup: init.lookup },
       (response) => void readAnswer(response).then(resolve, reject),
     );
     request.on('error', reject);

@@ -22,13 +22,28 @@ const answer = {
 };
 
 /** A fake database whose inbound_messages insert succeeds once per message id, like the real key. */
+const SENT_REQUEST = '11111111-1111-4111-8111-111111111111';
+
 function setup() {
   const seen = new Set<string>();
+  const inserted: string[] = [];
   const outbox: { topic: string; key: string; data: Record<string, unknown> }[] = [];
   let nudged = 0;
   const manager = {
     query: (sql: string, params: unknown[]) => {
+      if (sql.startsWith('SELECT channel, destination FROM deliveries')) {
+        // SENT_REQUEST went to siena/NL and the national SPOC; nothing else is known.
+        return Promise.resolve(
+          params[0] === SENT_REQUEST
+            ? [
+                { channel: 'siena', destination: 'NL' },
+                { channel: 'national_spoc', destination: 'CGI-SPOC' },
+              ]
+            : [],
+        );
+      }
       if (sql.startsWith('INSERT INTO inbound_messages')) {
+        inserted.push(params[2] as string);
         const key = (params as string[]).slice(0, 3).join('/');
         if (seen.has(key)) return Promise.resolve([]);
         seen.add(key);
@@ -59,7 +74,7 @@ function setup() {
     { uuid: () => `00000000-0000-4000-8000-00000000000${n++}` },
     300,
   );
-  return { receiver, outbox, nudges: () => nudged };
+  return { receiver, outbox, inserted, nudges: () => nudged };
 }
 
 function signed(
@@ -224,5 +239,28 @@ describe('InboundReceiver', () => {
       });
       expect(outbox).toEqual([]);
     });
+  });
+
+  it('takes an answer only from the channel and partner the request went to; refuses and logs any other', async () => {
+    const { receiver, outbox, inserted } = setup();
+    const body = (messageId: string) => JSON.stringify({ ...answer, messageId, inReplyTo: SENT_REQUEST });
+    expect(await refusal(receiver.receive(signed(body('m-de'), { channel: 'siena', id: 'DE' })))).toEqual({
+      code: 'INBOUND.NOT_ADDRESSEE',
+      status: 403,
+    });
+    expect(await refusal(receiver.receive(signed(body('m-ip'), { channel: 'interpol', id: 'NL' })))).toEqual({
+      code: 'INBOUND.NOT_ADDRESSEE',
+      status: 403,
+    });
+    expect(inserted).toEqual([]);
+    expect(
+      outbox.map((m) => [m.topic, m.data.kind, m.data.requestId, (m.data.actor as { unit: string }).unit]),
+    ).toEqual([
+      ['ixr.audit.recorded', 'denied', SENT_REQUEST, 'siena/DE'],
+      ['ixr.audit.recorded', 'denied', SENT_REQUEST, 'interpol/NL'],
+    ]);
+    await receiver.receive(signed(body('m-nl')));
+    expect(inserted).toEqual(['m-nl']);
+    expect(outbox.at(-1)?.topic).toBe('ixr.inbound.received');
   });
 });

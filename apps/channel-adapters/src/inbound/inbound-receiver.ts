@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { toValidationIssues, type Channel } from '@ixr/domain';
 import {
   createEnvelope,
@@ -9,15 +9,18 @@ import {
   TIMESTAMP_HEADER,
   TOPICS,
   verifyPartnerSignature,
+  type AuditRecorded,
   type InboundReceived,
   type OutboxRelay,
 } from '@ixr/messaging';
 import { enqueueOutbox } from '@ixr/persistence';
-import type { Clock, IdGenerator } from '@ixr/platform';
+import { loneSurrogatePath, type Clock, type IdGenerator } from '@ixr/platform';
 import { inboundPartner, originStateOf, type Directory, type InboundPartner } from '@ixr/routing';
 import type { DirectorySource } from '../adapters/partner-endpoints';
 import { ADAPTERS_SOURCE } from '../delivery/guarded-send';
 import type { PartnerKeys } from './partner-keys';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why a partner message was not accepted; `status` is the HTTP answer. */
 export class InboundRefusedError extends Error {
@@ -116,9 +119,18 @@ export class InboundReceiver {
       subject: key_,
       data,
     });
-    let fresh: boolean;
+    let fresh: boolean | 'misaddressed';
     try {
       fresh = await this.dataSource.transaction(async (manager) => {
+        if (
+          message.kind === 'answer' &&
+          !(await this.wasSentTo(manager, message.inReplyTo, input.channel, partner.id))
+        ) {
+          await enqueueOutbox(manager, [
+            this.misaddressedEntry(input.channel, partner.id, message.inReplyTo, message.messageId, now),
+          ]);
+          return 'misaddressed';
+        }
         const inserted: unknown[] = await manager.query(
           `INSERT INTO inbound_messages (channel, partner, message_id, inbound_id, kind, received_at)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING inbound_id`,
@@ -133,6 +145,14 @@ export class InboundReceiver {
     } catch (error) {
       throw asRefusal(error);
     }
+    if (fresh === 'misaddressed') {
+      this.relay.nudge();
+      throw new InboundRefusedError(
+        'INBOUND.NOT_ADDRESSEE',
+        403,
+        `request ${message.kind === 'answer' ? message.inReplyTo : ''} was not sent to ${name}: its answer is refused`,
+      );
+    }
     if (!fresh) {
       throw new InboundRefusedError(
         'INBOUND.REPLAYED',
@@ -142,6 +162,55 @@ export class InboundReceiver {
     }
     this.relay.nudge();
     return { reference: inboundId };
+  }
+
+  /**
+   * An answer is taken only from a channel and partner the request was delivered to. An answer
+   * naming no outbound request we know (no delivery at all) still goes on, to the SPOC's queue of
+   * unmatched answers; one naming a request sent elsewhere is refused.
+   */
+  private async wasSentTo(
+    manager: EntityManager,
+    requestId: string,
+    channel: string,
+    partner: string,
+  ): Promise<boolean> {
+    if (!UUID.test(requestId)) return true;
+    const sent: { channel: string; destination: string }[] = await manager.query(
+      'SELECT channel, destination FROM deliveries WHERE request_id = $1',
+      [requestId],
+    );
+    return sent.length === 0 || sent.some((d) => d.channel === channel && d.destination === partner);
+  }
+
+  /** The refusal's entry in the exchange log: who tried to answer what. */
+  private misaddressedEntry(
+    channel: string,
+    partner: string,
+    requestId: string,
+    messageId: string,
+    now: Date,
+  ) {
+    const data: AuditRecorded = {
+      kind: 'denied',
+      actor: { person: `partner:${channel}/${partner}`, unit: `${channel}/${partner}`, role: 'partner' },
+      justification: `answer of ${channel}/${partner} to request ${requestId}, which was not sent to it: refused`,
+      requestId,
+      recipients: [],
+      channel,
+      rulesetVersion: null,
+      at: now.toISOString(),
+      details: { direction: 'inbound', kind: 'answer', partnerMessageId: messageId, reason: 'not_addressee' },
+    };
+    const envelope = createEnvelope({
+      id: this.ids.uuid(),
+      type: EVENT_TYPES[TOPICS.auditRecorded],
+      source: ADAPTERS_SOURCE,
+      time: now,
+      subject: requestId,
+      data,
+    });
+    return { topic: TOPICS.auditRecorded, key: requestId, value: JSON.stringify(envelope) };
   }
 
   private async knownPartner(
@@ -190,6 +259,12 @@ function parseMessage(body: Buffer) {
   } catch {
     throw new InboundRefusedError('INBOUND.INVALID_MESSAGE', 400, 'the body is not JSON', [
       { path: '(body)', message: 'expected a JSON object' },
+    ]);
+  }
+  const lone = loneSurrogatePath(json);
+  if (lone !== undefined) {
+    throw new InboundRefusedError('INBOUND.INVALID_MESSAGE', 400, 'the message holds a lone surrogate', [
+      { path: lone, message: 'lone surrogate (not Unicode text)' },
     ]);
   }
   const parsed = partnerMessageSchema.safeParse(json);

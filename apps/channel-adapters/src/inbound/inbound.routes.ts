@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { isForeignChannel } from '@ixr/domain';
+import { partnerSignatureForm, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@ixr/messaging';
 import { InboundRefusedError, type InboundReceiver } from './inbound-receiver';
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -24,6 +25,35 @@ export function registerInboundRoutes(
     registers: [registry],
   });
   void fastify.register(async (scope) => {
+    // Before the body is read: a missing or malformed signature, or a body announced too large, is
+    // answered at once (the connection's bytes are never buffered).
+    scope.addHook('onRequest', async (request, reply) => {
+      const first = (name: string): string | undefined => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const form = partnerSignatureForm(first(SIGNATURE_HEADER), first(TIMESTAMP_HEADER));
+      const refuse = (status: number, code: string, message: string) => {
+        counter.inc({ channel: 'unknown', outcome: code });
+        return reply
+          .code(status)
+          .header('connection', 'close')
+          .send({ error: { code, message, details: [] } });
+      };
+      if (!form.ok) {
+        return refuse(
+          401,
+          `INBOUND.SIGNATURE_${form.problem.toUpperCase()}`,
+          form.problem === 'missing'
+            ? `the message must be signed (${SIGNATURE_HEADER} and ${TIMESTAMP_HEADER} headers)`
+            : `${SIGNATURE_HEADER} must be "v1=<64 hex>" and ${TIMESTAMP_HEADER} Unix seconds`,
+        );
+      }
+      if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+        return refuse(413, 'INBOUND.TOO_LARGE', `a partner message is at most ${MAX_BODY_BYTES} bytes`);
+      }
+      return undefined;
+    });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) =>
       done(null, body),

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { type KeyFiles, loadSignerKey, parseVerifierKey } from '@ixr/exchange-log';
-import { ConfigError, env, loadConfig } from '@ixr/platform';
+import { ConfigError, type DevelopmentDefault, env, loadConfig } from '@ixr/platform';
 import type { ExportSigner } from './evidence-export';
 
 const optionalText = z.string().trim().min(1).optional();
@@ -122,10 +122,26 @@ function verifierKeys(inline: string | undefined, file: string | undefined, file
       parseVerifierKey(key);
     } catch (error) {
       throw new ConfigError([
-        `${setting}: ${JSON.stringify(key)} is not a verifier key: ${(error as Error).message}`,
+        `${setting}: an entry is not a verifier key (<name>+<id>+<key>): ${(error as Error).message}`,
       ]);
     }
   }
   if (file !== undefined && keys.length === 0) throw new ConfigError([`${setting}: the file holds no key`]);
   return keys;
+}
+
+/** What the audit tools fall back to outside production mode (refused in it: SPEC §6). */
+export function auditDevelopmentDefaults(environment: NodeJS.ProcessEnv = process.env): DevelopmentDefault[] {
+  return [
+    {
+      setting: 'LOG_VERIFIER_KEY or LOG_VERIFIER_KEY_FILE',
+      applies: !environment.LOG_VERIFIER_KEY && !environment.LOG_VERIFIER_KEY_FILE,
+      what: "trusting the log's public keys found in the database it audits",
+    },
+    {
+      setting: 'AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE',
+      applies: !environment.AUDIT_SIGNING_KEY && !environment.AUDIT_SIGNING_KEY_FILE,
+      what: 'a development key generated on disk for signing evidence bundles',
+    },
+  ];
 }

@@ -7,12 +7,18 @@ import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import { actorOf } from '../auth/actor';
 import { AuditJustificationGuard, type JustifiedRequest } from './audit-justification.guard';
 import { AuditService } from './audit.service';
+import { MAX_TIMELINE_PAGE } from './request-timeline';
 
 type AuditRequest = AuthenticatedRequest & JustifiedRequest;
 
 const requestId = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'a request id (letters, digits, . _ : -)');
 const instant = z.iso.datetime({ offset: true });
 const replaySchema = z.strictObject({ requestId: requestId.optional() });
+/** A timeline is read a page at a time: `after` the last seq of the previous page (`nextAfter`). */
+const timelinePageSchema = z.strictObject({
+  after: z.coerce.number().int().min(-1).default(-1),
+  limit: z.coerce.number().int().min(1).max(MAX_TIMELINE_PAGE).default(MAX_TIMELINE_PAGE),
+});
 const exportSchema = z
   .strictObject({ requestId: requestId.optional(), from: instant.optional(), to: instant.optional() })
   .superRefine((q, ctx) => {
@@ -60,9 +66,10 @@ export class AuditController {
   }
 
   @Get('requests/:id/timeline')
-  timeline(@Req() req: AuditRequest, @Param('id') id: string) {
+  timeline(@Req() req: AuditRequest, @Param('id') id: string, @Query() query: Record<string, unknown>) {
     const valid = parse(z.object({ id: requestId }), { id }, 'path');
-    return this.audit.timeline(actorOf(req.claims, ['auditor']), req.justification, valid.id);
+    const page = parse(timelinePageSchema, query, 'query');
+    return this.audit.timeline(actorOf(req.claims, ['auditor']), req.justification, valid.id, page);
   }
 
   @Post('replay')

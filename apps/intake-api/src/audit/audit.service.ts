@@ -11,7 +11,7 @@ import { exportEvidence, ExportTooLargeError, NothingToExportError } from './evi
 import { LogReader } from './log.reader';
 import { resolveLogTrust } from './log-trust';
 import { type LogVerification, verifyLog } from './log-verification';
-import { requestTimeline, type Timeline } from './request-timeline';
+import { requestTimeline, type Timeline, type TimelinePage } from './request-timeline';
 
 export interface ExportBody {
   manifest: unknown;
@@ -52,22 +52,28 @@ export class AuditService {
     return report;
   }
 
-  async timeline(actor: Actor, justification: string, requestId: string): Promise<Timeline> {
+  async timeline(
+    actor: Actor,
+    justification: string,
+    requestId: string,
+    page: TimelinePage,
+  ): Promise<Timeline> {
     const reader = new LogReader(this.dataSource);
     const timeline = await this.guard(async () =>
       requestTimeline(
         reader,
         await resolveLogTrust(reader, this.settings.origin, this.settings.configuredLogKeys),
         requestId,
+        page,
       ),
     );
     await this.record(actor, {
       kind: 'consulted',
       justification,
       requestId,
-      details: { action: 'timeline_read', entries: timeline.entries.length },
+      details: { action: 'timeline_read', entries: timeline.entries.length, after: page.after },
     });
-    if (timeline.entries.length === 0)
+    if (timeline.entries.length === 0 && page.after < 0)
       throw new NotFoundError(`the exchange log has no entry for request ${requestId}`);
     return timeline;
   }

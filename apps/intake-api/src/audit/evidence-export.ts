@@ -53,7 +53,7 @@ export async function exportEvidence(
   const { scope } = request;
   const rows =
     'requestId' in scope
-      ? await reader.entriesOfRequest(scope.requestId)
+      ? await reader.entriesOfRequest(scope.requestId, -1, request.maxEntries + 1)
       : await reader.entriesBetween(new Date(scope.from), new Date(scope.to), request.maxEntries + 1);
   if (rows.length > request.maxEntries) {
     throw new ExportTooLargeError(

@@ -77,10 +77,12 @@ export class LogReader {
     }
   }
 
-  async entriesOfRequest(requestId: string): Promise<EntryRow[]> {
-    return this.db.query(`SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE request_id = $1 ORDER BY seq`, [
-      requestId,
-    ]);
+  /** A request's entries after seq `after` (-1: from the start), at most `limit` (a page). */
+  async entriesOfRequest(requestId: string, after = -1, limit = 1_000_000): Promise<EntryRow[]> {
+    return this.db.query(
+      `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE request_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [requestId, after, limit],
+    );
   }
 
   /** Entries recorded in [from, to), at most `limit` (the caller refuses larger exports). */

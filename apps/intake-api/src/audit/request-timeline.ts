@@ -32,7 +32,18 @@ export interface Timeline {
   readonly requestId: string;
   readonly checkpoint: { readonly size: number; readonly rootHash: string; readonly note: string } | null;
   readonly entries: readonly TimelineEntry[];
+  /** Where the next page starts (`?after=`), or null on the last page. */
+  readonly nextAfter: number | null;
 }
+
+/** One page of a timeline: entries after seq `after`, at most `limit` (memory per read is bounded). */
+export interface TimelinePage {
+  readonly after: number;
+  readonly limit: number;
+}
+
+/** The largest page: a request's timeline of any length is read a page at a time. */
+export const MAX_TIMELINE_PAGE = 1000;
 
 /** The latest checkpoint whose signature a trusted key vouches for (newest first). */
 export async function latestTrustedCheckpoint(
@@ -84,14 +95,17 @@ export async function requestTimeline(
   reader: LogReader,
   trust: LogTrust,
   requestId: string,
+  page: TimelinePage = { after: -1, limit: MAX_TIMELINE_PAGE },
 ): Promise<Timeline> {
   const [rows, head] = await Promise.all([
-    reader.entriesOfRequest(requestId),
+    reader.entriesOfRequest(requestId, page.after, page.limit + 1),
     latestTrustedCheckpoint(reader, trust),
   ]);
-  const proven = await withProofs(reader, rows, head);
+  const more = rows.length > page.limit;
+  const proven = await withProofs(reader, more ? rows.slice(0, page.limit) : rows, head);
   return {
     requestId,
+    nextAfter: more ? (proven.at(-1)?.seq ?? null) : null,
     checkpoint: head ? { size: head.size, rootHash: head.rootHash.toString('hex'), note: head.note } : null,
     entries: proven.map(({ seq, row, leaf, proof, verified }) => ({
       ...readable(row.bytes),

@@ -1,11 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { InvalidTokenError, KeySetUnavailableError, TokenVerifier, type Claims, type Role } from '@ixr/auth';
+import { InvalidTokenError, KeySetUnavailableError, TokenVerifier, type Claims } from '@ixr/auth';
 import { DependencyUnavailableError, ForbiddenError, UnauthenticatedError } from '@ixr/platform';
 import { optionalJustification, requireJustification } from '../http/justification';
 import { AccessRecorder } from './access-recorder';
 import { RateLimitedError, RateLimiter } from './rate-limiter';
-import { actingRole, PUBLIC_KEY, ROLES_KEY, type AuthenticatedRequest } from './route-access';
+import { actingRole, routeAccess, type AuthenticatedRequest } from './route-access';
 
 export { Roles, type AuthenticatedRequest } from './route-access';
 
@@ -21,14 +20,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly verifier: TokenVerifier,
-    private readonly reflector: Reflector,
     private readonly limiter: RateLimiter,
     private readonly access: AccessRecorder,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets)) return true;
+    const access = routeAccess(context.getHandler(), context.getClass());
+    if (access.isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const claims = await this.authenticate(request.headers.authorization);
     request.claims = claims;
@@ -36,10 +34,9 @@ export class AuthGuard implements CanActivate {
     const quota = this.limiter.take(claims.unit);
     if (!quota.allowed) throw new RateLimitedError(claims.unit, quota.retryAfterSeconds);
 
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    const role = actingRole(claims, allowed);
+    const role = actingRole(claims, access.roles);
     if (!role) {
-      const reason = `this action needs one of the roles: ${allowed?.join(', ')}`;
+      const reason = `this action needs one of the roles: ${access.roles.join(', ')}`;
       await this.recordDenial(request, claims, reason);
       throw new ForbiddenError(reason);
     }

@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Claims, Role } from '@ixr/auth';
+import { ROLES, type Claims, type Role } from '@ixr/auth';
 import type { Actor } from '@ixr/domain';
 
 export const ROLES_KEY = 'ixr:roles';
@@ -19,6 +19,22 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
  */
 export const RecordsConsultation = (): MethodDecorator & ClassDecorator =>
   SetMetadata(RECORDS_CONSULTATION_KEY, true);
+
+/**
+ * Who may call a route, read from its handler and then its controller class (a handler's own
+ * declaration wins) — the one reading both the guard and the API document use, so they agree.
+ * `roles`: the roles admitted; every role when none is declared (any authenticated caller).
+ */
+export function routeAccess(handler: object, controller: object): { isPublic: boolean; roles: Role[] } {
+  const declared = <T>(key: string): T | undefined =>
+    [handler, controller]
+      .map((target) => Reflect.getMetadata(key, target) as T | undefined)
+      .find((value) => value !== undefined);
+  return {
+    isPublic: declared<boolean>(PUBLIC_KEY) === true,
+    roles: [...(declared<Role[]>(ROLES_KEY) ?? ROLES)],
+  };
+}
 
 export type AuthenticatedRequest = FastifyRequest & {
   claims: Claims;

@@ -49,6 +49,16 @@ describe('OpenAPI document', () => {
     expect(roles('post', '/v1/requests')).toEqual(['requester', 'spoc_operator']);
     expect(roles('get', '/v1/requests/{id}')).toEqual(['requester', 'spoc_operator', 'auditor']);
     expect(roles('post', '/v1/routing/simulate')).toEqual(['spoc_operator', 'admin']);
+    // Roles set on the controller class (the audit API) are the guard's too.
+    for (const [method, path] of [
+      ['get', '/v1/audit/verify'],
+      ['get', '/v1/audit/requests/{id}/timeline'],
+      ['post', '/v1/audit/replay'],
+      ['get', '/v1/audit/export'],
+    ]) {
+      expect(roles(method, path)).toEqual(['auditor']);
+      expect(document.paths[path][method].description).toContain('**Roles:** auditor.');
+    }
     expect(document.paths['/docs'].get.security).toEqual([]);
     expect(document.paths['/v1/requests'].post.responses['429'].headers['Retry-After']).toBeDefined();
   });

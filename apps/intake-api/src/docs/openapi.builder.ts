@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Role } from '@ixr/auth';
 import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { ZodQueryPipe } from '../http/zod-query.pipe';
-import { PUBLIC_KEY, ROLES_KEY } from '../auth/route-access';
+import { routeAccess } from '../auth/route-access';
 import { API_CATALOG, OPS_OPERATIONS, type OperationDoc } from './api-catalog';
 import { errorBodySchema, NAMED_SCHEMAS } from './api-schemas';
 import { enrichCodes } from './schema-enrichment';
@@ -21,7 +21,8 @@ export interface DiscoveredRoute {
   method: string;
   path: string;
   operationId: string;
-  roles?: Role[];
+  /** Exactly the roles the guard admits (every role when the route declares none). */
+  roles: Role[];
   isPublic: boolean;
   body?: z.ZodType;
   /** The query string's schema, from the pipe that validates it (ZodQueryPipe). */
@@ -66,13 +67,14 @@ export function discoverRoutes(controllers: readonly Type[]): DiscoveredRoute[] 
         }
       }
       const defaultStatus = method === 'POST' ? 201 : 200;
+      const access = routeAccess(handler, controller);
       routes.push({
         key: `${method} ${path}`,
         method,
         path,
         operationId: `${controller.name.replace(/Controller$/, '')}_${name}`,
-        roles: Reflect.getMetadata(ROLES_KEY, handler) as Role[] | undefined,
-        isPublic: Reflect.getMetadata(PUBLIC_KEY, handler) === true,
+        roles: access.roles,
+        isPublic: access.isPublic,
         body,
         query,
         headers,
@@ -144,6 +146,7 @@ export function buildOpenApiDocument(controllers: readonly Type[], options: Open
         method,
         path,
         operationId: path.slice(1),
+        roles: [],
         isPublic: true,
         headers: [],
         pathParams: [],
@@ -206,7 +209,7 @@ function operation(
       schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,200}$' },
     });
   }
-  const auditorReads = route.roles?.includes('auditor') ?? false;
+  const auditorReads = route.roles.includes('auditor');
   if (route.headers.includes('x-justification') || auditorReads) {
     parameters.push({
       name: 'X-Justification',
@@ -255,13 +258,13 @@ function operation(
       content: { 'application/json': { schema: errorRef } },
     };
   }
-  const roles = route.isPublic ? 'anyone' : (route.roles?.join(', ') ?? 'any authenticated caller');
+  const roles = route.isPublic ? 'anyone' : route.roles.join(', ');
   return {
     operationId: route.operationId,
     summary: doc?.summary ?? '(undocumented)',
     description: [doc?.description, `**Roles:** ${roles}.`].filter(Boolean).join('\n\n'),
     tags: [doc?.tag ?? 'other'],
-    'x-roles': route.isPublic ? [] : (route.roles ?? []),
+    'x-roles': route.isPublic ? [] : route.roles,
     ...(route.isPublic ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(route.body

@@ -52,4 +52,13 @@ describe('parseJsonBody', () => {
     expect(parse('{"constructor":"x"}')).toEqual({ constructor: 'x' });
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
+
+  it('refuses a lone surrogate in any string or key, naming where, and keeps paired ones', () => {
+    const text = refusal(() => parse('{"text":"address \\ud800 here"}'));
+    expect(text.message).toBe('the request body holds a lone surrogate (not Unicode text)');
+    expect(text.details[0].path).toBe('text');
+    expect(refusal(() => parse('{"a":[{"b":"\\udfff"}]}')).details[0].path).toBe('a.0.b');
+    expect(refusal(() => parse('{"k\\udc00":1}')).details[0].path).toBe('k\udc00');
+    expect(parse('{"emoji":"\\ud83d\\ude00"}')).toEqual({ emoji: '\u{1F600}' });
+  });
 });

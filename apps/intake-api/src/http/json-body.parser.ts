@@ -10,6 +10,8 @@ export class UnsupportedMediaTypeError extends AppError {
 export const MAX_JSON_DEPTH = 64;
 
 const FORBIDDEN_KEYS = new Set(['__proto__']);
+const LONE_SURROGATE = '(lone surrogate)';
+const LONE_SURROGATE_PATTERN = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function reject(message: string, path = '(body)', detail = message): never {
   throw new ValidationFailedError(message, [{ path, message: detail }]);
@@ -19,7 +21,8 @@ function reject(message: string, path = '(body)', detail = message): never {
  * The one JSON body parser of the API. Before anything reads the body it must be UTF-8 (invalid
  * bytes would otherwise turn silently into U+FFFD and be stored), nest at most MAX_JSON_DEPTH
  * levels, parse, and hold no `__proto__` key nor a `constructor.prototype` — the keys of
- * prototype-pollution attacks, refused wherever they are.
+ * prototype-pollution attacks, refused wherever they are — nor a lone surrogate (`"\ud800"`), a
+ * string no UTF-8 column or document can hold (it failed later as a 500).
  */
 export function parseJsonBody(
   raw: Buffer,
@@ -45,6 +48,8 @@ export function parseJsonBody(
     reject(`the request body is not valid JSON: ${(error as Error).message}`);
   }
   const forbidden = findForbiddenKey(value);
+  if (forbidden?.key === LONE_SURROGATE)
+    reject('the request body holds a lone surrogate (not Unicode text)', forbidden.path, 'lone surrogate');
   if (forbidden)
     reject(`the request body holds a forbidden key: ${forbidden.key}`, forbidden.path, 'forbidden key');
   return value;
@@ -72,10 +77,14 @@ function findForbiddenKey(root: unknown): { key: string; path: string } | undefi
   const stack: { value: unknown; path: string[] }[] = [{ value: root, path: [] }];
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
+    if (typeof value === 'string' && LONE_SURROGATE_PATTERN.test(value)) {
+      return { key: LONE_SURROGATE, path: path.join('.') || '(body)' };
+    }
     if (value === null || typeof value !== 'object') continue;
     for (const [key, item] of Object.entries(value)) {
       const here = [...path, key];
       if (FORBIDDEN_KEYS.has(key)) return { key, path: here.join('.') };
+      if (LONE_SURROGATE_PATTERN.test(key)) return { key: LONE_SURROGATE, path: here.join('.') };
       if (key === 'constructor' && item !== null && typeof item === 'object' && 'prototype' in item) {
         return { key: 'constructor.prototype', path: here.join('.') };
       }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Actor, RoutingDecision } from '@ixr/domain';
 import { outboundRequestBodySchema, toValidationIssues } from '@ixr/domain';
@@ -8,9 +8,11 @@ import {
   evaluate,
   loadRuleset,
   parseDirectory,
+  partnerUrlProblem,
   sha256Hex,
   validateRuleset,
   type Directory,
+  type PartnerAddressPolicy,
   type RulesetIssue,
 } from '@ixr/routing';
 import { RoutingConfigStore } from '@ixr/persistence';
@@ -24,6 +26,9 @@ import {
 } from '@ixr/platform';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { toDependencyError } from '../http/dependency-errors';
+
+/** Where partner endpoints may point (PARTNER_ALLOWED_HOSTS and the mode): checked on every save. */
+export const PARTNER_ADDRESS_POLICY = Symbol('PARTNER_ADDRESS_POLICY');
 
 export class RulesetNotActivatableError extends AppError {
   readonly code = 'ROUTING.RULESET_INVALID';
@@ -52,6 +57,7 @@ export class RoutingAdminService {
     private readonly audit: AuditRecorder,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    @Inject(PARTNER_ADDRESS_POLICY) private readonly partnerAddresses: PartnerAddressPolicy,
   ) {}
 
   async list(): Promise<RulesetSummary[]> {
@@ -225,6 +231,23 @@ export class RoutingAdminService {
         },
       ]);
     }
+    // Absolute endpoints as written; relative ones resolve against the adapters' base, checked there.
+    const unsafe = directory.partnerEndpoints.flatMap((endpoint, i) => {
+      if (endpoint.url.startsWith('/')) return [];
+      const problem = partnerUrlProblem(
+        endpoint.url.replaceAll('{destination}', 'XX'),
+        this.partnerAddresses,
+      );
+      return problem === undefined
+        ? []
+        : [
+            {
+              path: `partnerEndpoints.${i}.url`,
+              message: `endpoint ${endpoint.channel}/${endpoint.destination}: ${problem}`,
+            },
+          ];
+    });
+    if (unsafe.length > 0) throw new ValidationFailedError('the directory is invalid', unsafe);
     const hash = sha256Hex(canonicalJson(directory));
     await this.guard(() =>
       this.dataSource.transaction(async (manager) => {
