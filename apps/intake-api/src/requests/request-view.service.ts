@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError } from '@ixr/platform';
 import { AccessRecorder } from '../auth/access-recorder';
 import { DEFAULT_JUSTIFICATION, readAccess } from '../auth/need-to-know.policy';
 import { actorOfRequest, type AuthenticatedRequest } from '../auth/route-access';
+import { erasureOf, type Erasure } from '../data-protection/data-protection.service';
 import { toDependencyError } from '../http/dependency-errors';
 import {
   isAnswered,
@@ -21,6 +22,7 @@ export interface RequestView {
   missionType: string;
   requestingUnit: string;
   requestedBy: string;
+  level: RequestEntity['level'];
   receivedAt: string;
   deadline: { at: string | null; basis: string };
   request: RequestEntity['body'];
@@ -40,6 +42,8 @@ export interface RequestView {
   /** Where it came from: one of our units (outbound) or a foreign partner (inbound). */
   origin: RequestOrigin;
   replies: ReplyView[];
+  /** SPEC §10: when, by whom and why its personal data was erased; null while it is held. */
+  erasure: Erasure | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -67,6 +71,7 @@ export class RequestViewService {
     let replies: ReplyView[] = [];
     /** The units whose inbox holds it: what was routed to them, whichever path put it there. */
     let inbox: { channel: string; destination: string }[] = [];
+    let erasure: Erasure | null = null;
     try {
       request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
       origin = request ? await requestOrigin(this.dataSource, id) : undefined;
@@ -79,6 +84,11 @@ export class RequestViewService {
           'SELECT DISTINCT channel, unit AS destination FROM unit_inbox WHERE request_id = $1',
           [id],
         );
+        const erased: Parameters<typeof erasureOf>[0][] = await this.dataSource.query(
+          'SELECT erased_at, erased_by, unit, reason FROM erasures WHERE request_id = $1',
+          [id],
+        );
+        erasure = erased.length > 0 ? erasureOf(erased[0]) : null;
       }
     } catch (error) {
       throw toDependencyError(error);
@@ -111,10 +121,11 @@ export class RequestViewService {
     }
     return {
       id: request.id,
-      status: isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries),
+      status: erasure ? 'erased' : isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries),
       missionType: request.missionType,
       requestingUnit: request.requestingUnit,
       requestedBy: request.requestedBy,
+      level: request.level,
       receivedAt: request.receivedAt.toISOString(),
       deadline: { at: request.deadlineAt?.toISOString() ?? null, basis: request.deadlineBasis ?? 'none' },
       request: request.body,
@@ -133,6 +144,7 @@ export class RequestViewService {
       })),
       origin,
       replies,
+      erasure,
     };
   }
 }
