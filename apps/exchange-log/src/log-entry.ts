@@ -22,6 +22,8 @@ export const ENTRY_KINDS = [
   'ruleset_changed',
   'denied',
   'redriven',
+  'reviewed',
+  'erased',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

@@ -51,6 +51,17 @@ export const intakeConfigSchema = z
     RATE_LIMIT_BURST: env.positiveInt(1000),
     /** Per-unit exceptions: `UNIT=perSecond/burst,…`, e.g. `CGI-SPOC=500/5000`. */
     RATE_LIMIT_UNITS: rateLimitOverrides,
+    /**
+     * Data-protection reviews (SPEC §10): the first at most 6 months after an exchange ended
+     * (REVIEW_FIRST_DAYS, ≤ 183), then every REVIEW_EVERY_DAYS after the last review.
+     */
+    REVIEW_FIRST_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(183, 'must be at most 183: the first review is due at most 6 months after an exchange ends')
+      .default(180),
+    REVIEW_EVERY_DAYS: env.positiveInt(365),
   })
   .superRefine(checkKafkaSecurityEnv)
   .superRefine((value, ctx) => {

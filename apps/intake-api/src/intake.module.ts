@@ -25,6 +25,13 @@ import { RequestViewService } from './requests/request-view.service';
 import { RoutingAdminController } from './routing-admin/routing-admin.controller';
 import { RoutingAdminService } from './routing-admin/routing-admin.service';
 import { RequestsController } from './requests/requests.controller';
+import { StatisticsController } from './statistics/statistics.controller';
+import { DataProtectionController } from './data-protection/data-protection.controller';
+import {
+  DataProtectionService,
+  REVIEW_SCHEDULE,
+  type ReviewSchedule,
+} from './data-protection/data-protection.service';
 import { PostgresRequestRows } from './requests/request-rows.store';
 import { RequestWriter } from './requests/request-writer';
 import {
@@ -39,6 +46,8 @@ export interface IntakeModuleOptions {
   rateLimiter: RateLimiter;
   deadlines: DeadlinePolicy;
   routingConfig: RoutingConfigStore;
+  /** When data-protection reviews fall due (SPEC §10). */
+  reviews: ReviewSchedule;
 }
 
 /** The API's controllers; the OpenAPI document is built from their decorators. */
@@ -47,6 +56,8 @@ export const API_CONTROLLERS = [
   RoutingAdminController,
   RepliesController,
   DeadLettersController,
+  StatisticsController,
+  DataProtectionController,
   AuditController,
   DocsController,
 ];
@@ -98,6 +109,18 @@ export class IntakeModule {
         ...audit.providers,
         RepliesService,
         DeadLettersService,
+        { provide: REVIEW_SCHEDULE, useValue: options.reviews },
+        {
+          provide: DataProtectionService,
+          useFactory: (
+            dataSource: DataSource,
+            audit: AuditRecorder,
+            clock: Clock,
+            ids: IdGenerator,
+            schedule: ReviewSchedule,
+          ) => new DataProtectionService(dataSource, audit, clock, ids, schedule),
+          inject: [DataSource, AuditRecorder, Clock, IdGenerator, REVIEW_SCHEDULE],
+        },
       ],
     };
   }

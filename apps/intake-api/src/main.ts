@@ -52,6 +52,7 @@ async function bootstrap(): Promise<void> {
       rateLimiter,
       routingConfig,
       deadlines: activeRulesetDeadlinePolicy(routingConfig),
+      reviews: { firstReviewDays: config.REVIEW_FIRST_DAYS, reviewEveryDays: config.REVIEW_EVERY_DAYS },
     }),
     infra,
     port: config.PORT,

@@ -6,6 +6,8 @@ export const REQUEST_STATUSES = [
   'delivered',
   'failed',
   'answered',
+  // SPEC §10: its personal data was erased by the data-protection officer; the facts remain.
+  'erased',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 

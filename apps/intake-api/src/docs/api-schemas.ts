@@ -6,6 +6,7 @@ import {
   MISSION_TYPES,
   REQUEST_STATUSES,
   ROUTE_ROLES,
+  UNIT_LEVELS,
   outboundRequestBodySchema,
 } from '@ixr/domain';
 import { decisionSchema } from '@ixr/messaging';
@@ -40,6 +41,8 @@ export const requestViewSchema = z.object({
   missionType: z.enum(MISSION_TYPES),
   requestingUnit: z.string(),
   requestedBy: z.string(),
+  /** The submitting unit's level (SPEC §9); null for a foreign partner's request. */
+  level: z.enum(UNIT_LEVELS).nullable(),
   receivedAt: isoTime,
   deadline,
   request: outboundRequestBodySchema,
@@ -68,6 +71,8 @@ export const requestViewSchema = z.object({
     originCountry: z.string().nullable(),
   }),
   replies: z.array(z.unknown()),
+  /** SPEC §10: when, by whom and why its personal data was erased; null while it is held. */
+  erasure: z.object({ at: isoTime, by: z.string(), unit: z.string(), reason: z.string() }).nullable(),
 });
 
 /** `POST /v1/requests/{id}/replies`: the reply accepted for sending (the same on an idempotent repeat). */

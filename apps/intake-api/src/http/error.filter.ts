@@ -14,6 +14,7 @@ import {
 } from '@ixr/platform';
 import { RateLimitedError } from '../auth/rate-limiter';
 import { UnsupportedMediaTypeError } from './json-body.parser';
+import { AlreadyErasedError } from '../data-protection/data-protection.service';
 import { DeadLetterConflictError } from '../dead-letters/dead-letters.service';
 import { ReplyNotAcceptedError } from '../replies/replies.service';
 import { RulesetNotActivatableError } from '../routing-admin/routing-admin.service';
@@ -34,6 +35,7 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [RulesetNotActivatableError, 422],
   [ReplyNotAcceptedError, 409],
   [DeadLetterConflictError, 409],
+  [AlreadyErasedError, 409],
   [DependencyUnavailableError, 503],
 ];
 

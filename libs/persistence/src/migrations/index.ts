@@ -6,6 +6,8 @@ import { InboundReplies1764395000002 } from './1764395000002-inbound-replies';
 import { ReplyIdempotency1764396000001 } from './1764396000001-reply-idempotency';
 import { PartnerEndpoints1764396000002 } from './1764396000002-partner-endpoints';
 import { InboundPartners1764396000003 } from './1764396000003-inbound-partners';
+import { Statistics1764540000001 } from './1764540000001-statistics';
+import { DataProtection1764540000002 } from './1764540000002-data-protection';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   ReplyIdempotency1764396000001,
   PartnerEndpoints1764396000002,
   InboundPartners1764396000003,
+  Statistics1764540000001,
+  DataProtection1764540000002,
 ];
