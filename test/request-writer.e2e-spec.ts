@@ -23,6 +23,7 @@ function request(overrides: Partial<NewRequest> = {}): NewRequest {
     id,
     requestingUnit: UNIT,
     requestedBy: 'officer-1',
+    level: 'local',
     missionType: 'judicial',
     bodyJson: JSON.stringify({ missionType: 'judicial', note: `it's "quoted" \\ and ünïcode`, id }),
     bodyHash: `hash-${id}`,

@@ -34,6 +34,8 @@ export const ENTRY_KINDS = [
   'delay_notified',
   'withdrawn',
   'forwarded',
+  'reviewed',
+  'erased',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

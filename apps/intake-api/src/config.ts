@@ -64,6 +64,17 @@ export const intakeConfigSchema = z
     PARTNER_ALLOWED_HOSTS: z.string().optional(),
     /** Repeated refusals of one caller on one resource within this window make one entry with a count. */
     DENIAL_WINDOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+    /**
+     * Data-protection reviews (SPEC §10): the first at most 6 months after an exchange ended
+     * (REVIEW_FIRST_DAYS, ≤ 183), then every REVIEW_EVERY_DAYS after the last review.
+     */
+    REVIEW_FIRST_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(183, 'must be at most 183: the first review is due at most 6 months after an exchange ends')
+      .default(180),
+    REVIEW_EVERY_DAYS: env.positiveInt(365),
   })
   .superRefine(checkKafkaSecurityEnv)
   .superRefine((value, ctx) => {

@@ -30,6 +30,13 @@ import { RoutingAdminController } from './routing-admin/routing-admin.controller
 import { PARTNER_ADDRESS_POLICY, RoutingAdminService } from './routing-admin/routing-admin.service';
 import { RequestsController } from './requests/requests.controller';
 import { ProvisionsController } from './requests/provisions.controller';
+import { StatisticsController } from './statistics/statistics.controller';
+import { DataProtectionController } from './data-protection/data-protection.controller';
+import {
+  DataProtectionService,
+  REVIEW_SCHEDULE,
+  type ReviewSchedule,
+} from './data-protection/data-protection.service';
 import { PostgresRequestRows } from './requests/request-rows.store';
 import { RequestWriter } from './requests/request-writer';
 import { AssignRequestUseCase } from './work/assign-request.usecase';
@@ -53,6 +60,8 @@ export interface IntakeModuleOptions {
   events: EventStreamHub;
   partnerAddresses: PartnerAddressPolicy;
   denialWindowMs?: number;
+  /** When data-protection reviews fall due (SPEC §10). */
+  reviews: ReviewSchedule;
 }
 
 /** The API's controllers; the OpenAPI document is built from their decorators. */
@@ -66,6 +75,8 @@ export const API_CONTROLLERS = [
   RepliesController,
   CaseStepsController,
   DeadLettersController,
+  StatisticsController,
+  DataProtectionController,
   AuditController,
   DocsController,
 ];
@@ -126,6 +137,18 @@ export class IntakeModule {
         InboxService,
         AssignRequestUseCase,
         EventTickets,
+        { provide: REVIEW_SCHEDULE, useValue: options.reviews },
+        {
+          provide: DataProtectionService,
+          useFactory: (
+            dataSource: DataSource,
+            audit: AuditRecorder,
+            clock: Clock,
+            ids: IdGenerator,
+            schedule: ReviewSchedule,
+          ) => new DataProtectionService(dataSource, audit, clock, ids, schedule),
+          inject: [DataSource, AuditRecorder, Clock, IdGenerator, REVIEW_SCHEDULE],
+        },
       ],
     };
   }

@@ -87,6 +87,7 @@ async function bootstrap(): Promise<void> {
       partnerAddresses: partnerAddressPolicy(config.PARTNER_ALLOWED_HOSTS, isProductionMode(environment)),
       deadlines: activeRulesetDeadlinePolicy(routingConfig),
       events,
+      reviews: { firstReviewDays: config.REVIEW_FIRST_DAYS, reviewEveryDays: config.REVIEW_EVERY_DAYS },
     }),
     infra,
     port: config.PORT,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { UNIT_LEVELS } from '@ixr/domain';
 
-export const ROLES = ['requester', 'spoc_operator', 'auditor', 'adapter', 'admin'] as const;
+/** `dpo`: the data-protection officer (SPEC §10): reviews and erases personal data. */
+export const ROLES = ['requester', 'spoc_operator', 'auditor', 'adapter', 'admin', 'dpo'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Claims of an IXR bearer token (SPEC §2). */

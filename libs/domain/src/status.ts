@@ -10,6 +10,8 @@ export const REQUEST_STATUSES = [
   'refused',
   'awaiting_clarification',
   'withdrawn',
+  // SPEC §10: its personal data was erased by the data-protection officer; the facts remain.
+  'erased',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 

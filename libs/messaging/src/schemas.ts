@@ -135,6 +135,9 @@ export const AUDIT_KINDS = [
   'clarification_answered',
   'delay_notified',
   'withdrawn',
+  // SPEC §10: the data-protection officer reviewed a request's personal data, or erased it (no payload).
+  'reviewed',
+  'erased',
 ] as const;
 
 /** A step recorded in the exchange log that is not a pipeline hop (Directive 2016/680 Art 25). */

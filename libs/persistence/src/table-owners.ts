@@ -14,4 +14,6 @@ export const TABLES = {
   work_feed: { owner: 'intake', readers: [] },
   assignments: { owner: 'intake', readers: [] },
   event_tickets: { owner: 'intake', readers: [] },
+  data_protection_reviews: { owner: 'intake', readers: [] },
+  erasures: { owner: 'intake', readers: [] },
 } as const satisfies Record<string, TableGrant>;

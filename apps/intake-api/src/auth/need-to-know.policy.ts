@@ -44,6 +44,7 @@ export function readAccess(
     case 'requester':
     case 'adapter':
     case 'admin':
+    case 'dpo': // the data-protection officer reviews and erases; reading content is not its task (SPEC §10)
       if (request.requestingUnit === caller.unit) return { allowed: true, basis: 'requesting_unit' };
       if (request.assignedUnit === caller.unit || isRoutedTo(caller.unit, deliveries)) {
         return { allowed: true, basis: 'contact_point' };

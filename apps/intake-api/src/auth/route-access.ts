@@ -49,7 +49,7 @@ export type AuthenticatedRequest = FastifyRequest & {
  * the auditor's: someone who is both a SPOC operator and an auditor reads as an operator, and
  * acts as an auditor — read-only, justified, logged — only when no other role lets them in.
  */
-const PRECEDENCE: readonly Role[] = ['spoc_operator', 'admin', 'requester', 'adapter', 'auditor'];
+const PRECEDENCE: readonly Role[] = ['spoc_operator', 'admin', 'dpo', 'requester', 'adapter', 'auditor'];
 
 export function actingRole(claims: Claims, allowed: readonly Role[] | undefined): Role | undefined {
   const admitted = allowed ? claims.roles.filter((r) => allowed.includes(r)) : claims.roles;

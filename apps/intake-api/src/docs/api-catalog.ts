@@ -216,6 +216,48 @@ Object.assign(API_CATALOG, {
     summary: 'The SPOC queue of answers whose request is unknown',
     response: { description: 'unmatched answers' },
   },
+  'GET /v1/statistics': {
+    tag: 'statistics',
+    summary: 'Counts of requests over a period, grouped (SPEC §9)',
+    description:
+      '`from`, `to` (ISO date or date-time; `to` excluded; default the last 365 days) and `groupBy`, a comma list of ' +
+      'direction, level, country, channel, category, month. Each group: requests, answered, answered in time, late, ' +
+      'unanswered past the deadline, refused and refused by Art 6 ground, median seconds to the first answer. ' +
+      'Computed from the stored requests and messages at each call.',
+    response: { description: 'the figures', schema: jsonObjectSchema },
+  },
+  'GET /v1/statistics/art18': {
+    tag: 'statistics',
+    summary: 'The yearly Art 18 statistics of Directive 2023/977',
+    description:
+      '`year=YYYY`. Requests sent (per requested state); received and answered (urgent / non-urgent, per requesting ' +
+      'state); refused per state and ground; judicial-authorisation delays per state. `Accept: text/csv` gives one ' +
+      'CSV table (figure, urgency, state, ground, count).',
+    response: { description: 'the Art 18 figures', schema: jsonObjectSchema },
+  },
+  'GET /v1/data-protection/reviews': {
+    tag: 'data protection',
+    summary: 'Requests whose data-protection review is due (SPEC §10)',
+    description:
+      'The first review falls due REVIEW_FIRST_DAYS (≤ 183, default 180) after the exchange last moved, then ' +
+      'REVIEW_EVERY_DAYS (365) after each review. Erased requests are not listed. Role dpo.',
+    response: { description: 'the due reviews, most overdue first', schema: jsonObjectSchema },
+  },
+  'POST /v1/requests/{id}/review': {
+    tag: 'data protection',
+    summary: 'Record a review: the data is kept for now',
+    description: '`{ reason }` and `X-Justification`; logged as a `reviewed` entry. Role dpo.',
+    response: { description: 'the review and when the next falls due', schema: jsonObjectSchema },
+  },
+  'POST /v1/requests/{id}/erasure': {
+    tag: 'data protection',
+    summary: "Erase a request's personal data (subjects and free text)",
+    description:
+      '`{ reason }` and `X-Justification`. The body keeps only its non-personal facts (mission type, states, offence ' +
+      'category, urgency, handling code, language); every message on it loses its text; the view then shows ' +
+      '`erased` with when, who and why; an `erased` log entry without payload records it. 409 when already erased.',
+    response: { description: 'the erasure', schema: jsonObjectSchema },
+  },
   'GET /v1/dead-letters': {
     tag: 'operations',
     summary: 'Messages no consumer could handle, with the reason',

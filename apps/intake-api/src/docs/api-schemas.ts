@@ -7,6 +7,7 @@ import {
   MISSION_TYPES,
   REQUEST_STATUSES,
   ROUTE_ROLES,
+  UNIT_LEVELS,
   outboundRequestBodySchema,
 } from '@ixr/domain';
 import { decisionSchema } from '@ixr/messaging';
@@ -41,6 +42,8 @@ export const requestViewSchema = z.object({
   missionType: z.enum(MISSION_TYPES),
   requestingUnit: z.string(),
   requestedBy: z.string(),
+  /** The submitting unit's level (SPEC §9); null for a foreign partner's request. */
+  level: z.enum(UNIT_LEVELS).nullable(),
   receivedAt: isoTime,
   deadline: deadline.extend({ suspended: z.boolean() }),
   request: outboundRequestBodySchema,
@@ -81,6 +84,8 @@ export const requestViewSchema = z.object({
       })
       .catchall(z.unknown()),
   ),
+  /** SPEC §10: when, by whom and why its personal data was erased; null while it is held. */
+  erasure: z.object({ at: isoTime, by: z.string(), unit: z.string(), reason: z.string() }).nullable(),
 });
 
 /** One row of `GET /v1/requests` (SPEC §7). */

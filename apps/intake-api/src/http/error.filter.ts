@@ -14,6 +14,7 @@ import {
 } from '@ixr/platform';
 import { RateLimitedError } from '../auth/rate-limiter';
 import { UnsupportedMediaTypeError } from './json-body.parser';
+import { AlreadyErasedError } from '../data-protection/data-protection.service';
 import { DeadLetterConflictError } from '../dead-letters/dead-letters.service';
 import { NotAssignableError } from '../work/assign-request.usecase';
 import { CaseStepNotAcceptedError } from '../cases/case-steps.service';
@@ -41,6 +42,7 @@ const STATUS_BY_CLASS: [new (...args: never[]) => AppError, number][] = [
   [NothingToForwardError, 409],
   [DeadLetterConflictError, 409],
   [NotAssignableError, 409],
+  [AlreadyErasedError, 409],
   [DependencyUnavailableError, 503],
 ];
 

@@ -6,6 +6,7 @@ import { ForbiddenError, NotFoundError } from '@ixr/platform';
 import { AccessRecorder } from '../auth/access-recorder';
 import { DEFAULT_JUSTIFICATION, readAccess } from '../auth/need-to-know.policy';
 import { actorOfRequest, type AuthenticatedRequest } from '../auth/route-access';
+import { erasureOf, type Erasure } from '../data-protection/data-protection.service';
 import { toDependencyError } from '../http/dependency-errors';
 import { caseHistory, type HistoryEntry } from '../work/case-history';
 import {
@@ -23,6 +24,7 @@ export interface RequestView {
   missionType: string;
   requestingUnit: string;
   requestedBy: string;
+  level: RequestEntity['level'];
   receivedAt: string;
   /**
    * `at` moves when a clarification suspended the clock (SPEC §8); `suspended` while it is open.
@@ -47,6 +49,8 @@ export interface RequestView {
   replies: ReplyView[];
   /** The whole case in order: received, decision, deliveries, replies, warnings, assignments. */
   history: HistoryEntry[];
+  /** SPEC §10: when, by whom and why its personal data was erased; null while it is held. */
+  erasure: Erasure | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -75,6 +79,7 @@ export class RequestViewService {
     /** The units whose inbox holds it: what was routed to them, whichever path put it there. */
     let inbox: { channel: string; destination: string }[] = [];
     let clock: DeadlineClock | undefined;
+    let erasure: Erasure | null = null;
     try {
       request = await this.dataSource.getRepository(RequestEntity).findOneBy({ id });
       origin = request ? await requestOrigin(this.dataSource, id) : undefined;
@@ -93,6 +98,11 @@ export class RequestViewService {
           'SELECT DISTINCT channel, unit AS destination FROM unit_inbox WHERE request_id = $1',
           [id],
         );
+        const erased: Parameters<typeof erasureOf>[0][] = await this.dataSource.query(
+          'SELECT erased_at, erased_by, unit, reason FROM erasures WHERE request_id = $1',
+          [id],
+        );
+        erasure = erased.length > 0 ? erasureOf(erased[0]) : null;
       }
     } catch (error) {
       throw toDependencyError(error);
@@ -125,12 +135,14 @@ export class RequestViewService {
     }
     const view: Omit<RequestView, 'history'> = {
       id: request.id,
-      status:
-        caseStatus(origin, replies) ??
-        (isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries)),
+      status: erasure
+        ? 'erased'
+        : (caseStatus(origin, replies) ??
+          (isAnswered(origin, replies) ? 'answered' : statusOf(request, deliveries))),
       missionType: request.missionType,
       requestingUnit: request.requestingUnit,
       requestedBy: request.requestedBy,
+      level: request.level,
       receivedAt: request.receivedAt.toISOString(),
       deadline: deadlineOf(request, clock),
       request: request.body,
@@ -149,6 +161,7 @@ export class RequestViewService {
       })),
       origin,
       replies,
+      erasure,
     };
     try {
       return {

@@ -9,6 +9,7 @@ function request(id: string, idempotencyKey: string | null = null): NewRequest {
     id,
     requestingUnit: 'PZ-5339',
     requestedBy: 'officer-1',
+    level: 'local',
     missionType: 'judicial',
     bodyJson: '{}',
     bodyHash: `hash-${id}`,

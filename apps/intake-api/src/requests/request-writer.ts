@@ -1,3 +1,4 @@
+import type { UnitLevel } from '@ixr/domain';
 import { DependencyUnavailableError } from '@ixr/platform';
 import { toDependencyError } from '../http/dependency-errors';
 
@@ -6,6 +7,8 @@ export interface NewRequest {
   id: string;
   requestingUnit: string;
   requestedBy: string;
+  /** The submitting unit's level, from the token (SPEC §9). */
+  level: UnitLevel | null;
   missionType: string;
   /** The request body as JSON text (the `body` column). */
   bodyJson: string;

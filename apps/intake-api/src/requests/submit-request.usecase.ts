@@ -99,6 +99,7 @@ export class SubmitRequestUseCase {
       id,
       requestingUnit: actor.unit,
       requestedBy: actor.person,
+      level: actor.level ?? null,
       missionType: body.missionType,
       bodyJson: JSON.stringify(body),
       bodyHash,

@@ -3,7 +3,7 @@ import type { RequestStatus } from '@ixr/domain';
 import { appendFeed, type FeedRow } from './work-feed.writer';
 
 /** Statuses after which nothing is awaited. */
-export const CLOSED_STATUSES: readonly string[] = ['answered', 'refused', 'withdrawn'];
+export const CLOSED_STATUSES: readonly string[] = ['answered', 'refused', 'withdrawn', 'erased'];
 const NATIONAL_CHANNELS = ['national_unit', 'national_spoc'];
 
 interface RequestRow {
@@ -70,7 +70,10 @@ export async function refreshWorkRequest(
     `SELECT status FROM work_requests WHERE request_id = $1`,
     [requestId],
   );
-  const status = statusOf(request, deliveries, replies);
+  const [erased]: unknown[] = await manager.query(`SELECT 1 FROM erasures WHERE request_id = $1`, [
+    requestId,
+  ]);
+  const status = erased ? 'erased' : statusOf(request, deliveries, replies);
   const unit =
     request.direction === 'inbound'
       ? (request.assigned_unit ?? request.requesting_unit)

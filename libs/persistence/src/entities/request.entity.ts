@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { OutboundRequestBody, RequestStatus, RoutingDecision } from '@ixr/domain';
+import type { OutboundRequestBody, RequestStatus, RoutingDecision, UnitLevel } from '@ixr/domain';
 
 @Entity({ name: 'requests' })
 export class RequestEntity {
@@ -11,6 +11,10 @@ export class RequestEntity {
 
   @Column({ name: 'requested_by', type: 'text' })
   requestedBy!: string;
+
+  /** The submitting unit's level (SPEC §9); empty for an inbound request. */
+  @Column({ type: 'text', nullable: true })
+  level!: UnitLevel | null;
 
   @Column({ name: 'mission_type', type: 'text' })
   missionType!: string;

@@ -10,6 +10,8 @@ import { WorkSurfaces1764520000001 } from './1764520000001-work-surfaces';
 import { CaseSteps1764530000001 } from './1764530000001-case-steps';
 import { DirectoryLanguages1764530000002 } from './1764530000002-directory-languages';
 import { ProvisionDeadlineRule1764530000003 } from './1764530000003-provision-deadline-rule';
+import { Statistics1764540000001 } from './1764540000001-statistics';
+import { DataProtection1764540000002 } from './1764540000002-data-protection';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   CaseSteps1764530000001,
   DirectoryLanguages1764530000002,
   ProvisionDeadlineRule1764530000003,
+  Statistics1764540000001,
+  DataProtection1764540000002,
 ];
