@@ -75,6 +75,8 @@ export const intakeConfigSchema = z
       .max(183, 'must be at most 183: the first review is due at most 6 months after an exchange ends')
       .default(180),
     REVIEW_EVERY_DAYS: env.positiveInt(365),
+    /** The built operator console (default: dist/console beside the compiled services). */
+    CONSOLE_DIR: z.string().min(1).optional(),
   })
   .superRefine(checkKafkaSecurityEnv)
   .superRefine((value, ctx) => {

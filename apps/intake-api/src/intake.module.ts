@@ -22,6 +22,7 @@ import { CaseStepsController } from './cases/case-steps.controller';
 import { CaseStepsService } from './cases/case-steps.service';
 import { ForwardService } from './cases/forward.service';
 import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { ChannelHealthController } from './channel-health/channel-health.controller';
 import { DeadLettersService } from './dead-letters/dead-letters.service';
 import { RepliesController } from './replies/replies.controller';
 import { RepliesService } from './replies/replies.service';
@@ -75,6 +76,7 @@ export const API_CONTROLLERS = [
   RepliesController,
   CaseStepsController,
   DeadLettersController,
+  ChannelHealthController,
   StatisticsController,
   DataProtectionController,
   AuditController,

@@ -9,6 +9,8 @@ import { auditDevelopmentDefaults } from './audit/audit.config';
 import { intakeConfigSchema, intakeDevelopmentDefaults } from './config';
 import { answerFrameworkError } from './http/error.filter';
 import { installHttpErrorHandling } from './http/http-setup';
+import { readConsoleFiles, registerConsoleRoutes } from './console/console-files';
+import { join } from 'node:path';
 import { IntakeModule } from './intake.module';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { activeRulesetDeadlinePolicy } from './requests/deadline-policy';
@@ -94,7 +96,15 @@ async function bootstrap(): Promise<void> {
     host: config.HOST,
     bodyLimit: config.BODY_LIMIT_BYTES,
     frameworkErrors: answerFrameworkError,
-    configure: (app) => installHttpErrorHandling(app, infra.logger),
+    configure: (app) => {
+      installHttpErrorHandling(app, infra.logger);
+      // The operator console (SPEC §11), built by `npm run build` next to the compiled services.
+      const consoleDir = config.CONSOLE_DIR ?? join(__dirname, '..', '..', '..', 'console');
+      const consoleFiles = readConsoleFiles(consoleDir);
+      if (consoleFiles.size === 0)
+        infra.logger.warn({ consoleDir }, 'the console is not built: /console/ answers 404');
+      registerConsoleRoutes(app.getHttpAdapter().getInstance(), consoleFiles);
+    },
     extraIndicators: [
       {
         name: 'consumers',

@@ -263,6 +263,14 @@ Object.assign(API_CATALOG, {
     summary: 'Messages no consumer could handle, with the reason',
     response: { description: 'dead letters' },
   },
+  'GET /v1/channels/health': {
+    tag: 'operations',
+    summary: 'Partner circuits as the adapters report them, and the fallback routes taken',
+    description:
+      'Each partner circuit (the worst state across adapter instances) and, per channel and destination, the ' +
+      'deliveries sent on a fallback route in the last `days` (7): the technical incidents of Art 13(2)(c).',
+    response: { description: 'circuits and fallbacks', schema: jsonObjectSchema },
+  },
   'GET /v1/dead-letters/{id}': {
     tag: 'operations',
     summary: 'One dead letter',

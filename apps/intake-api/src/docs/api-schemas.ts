@@ -112,7 +112,14 @@ export const requestListSchema = z.object({
 });
 
 export const queueSchema = z.object({
-  items: z.array(requestListItemSchema.extend({ overdue: z.boolean() })),
+  items: z.array(
+    requestListItemSchema.extend({
+      overdue: z.boolean(),
+      dueWithinHours: z.number().nullable().meta({
+        description: 'hours left until the deadline, one decimal, negative once overdue; null without one',
+      }),
+    }),
+  ),
   nextCursor: z.string().nullable(),
 });
 

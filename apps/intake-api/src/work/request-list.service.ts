@@ -16,6 +16,13 @@ import {
 
 export interface QueueItem extends RequestListItem {
   overdue: boolean;
+  /** Hours left until the deadline, one decimal (negative once overdue); null without a deadline. */
+  dueWithinHours: number | null;
+}
+
+export function hoursUntil(deadline: string | null, now: Date): number | null {
+  if (deadline === null) return null;
+  return Math.round((new Date(deadline).getTime() - now.getTime()) / 360_000) / 10;
 }
 
 /** Callers who see every request (SPEC §2 need-to-know); any other caller sees its unit's. */
@@ -70,10 +77,10 @@ export class RequestListService {
           ? new Date(now.getTime() + query.dueWithinHours * 3_600_000)
           : undefined;
     const rows = await this.page({ open: true, limit: query.limit, cursor: query.cursor }, caller, dueBefore);
-    return pageOf(rows, query.limit, (row): QueueItem => ({
-      ...toListItem(row),
-      overdue: row.overdue === true,
-    }));
+    return pageOf(rows, query.limit, (row): QueueItem => {
+      const item = toListItem(row);
+      return { ...item, overdue: row.overdue === true, dueWithinHours: hoursUntil(item.deadline, now) };
+    });
   }
 
   private async page(query: RequestSearchQuery, caller: AuthenticatedRequest, dueBefore?: Date) {
