@@ -293,10 +293,11 @@ describe('the operator console in a real browser', () => {
     await expect(lateRow.getAttribute('data-urgency')).resolves.toBe('overdue');
     await expect(soonRow.getAttribute('data-urgency')).resolves.toBe('due-soon');
     // Red and amber, as the eye sees them.
-    const colours = await Promise.all(
-      [lateRow, soonRow].map((row) => row.evaluate('(el) => getComputedStyle(el).backgroundColor')),
+    const rows = await page.evaluate<{ text: string; colour: string }[]>(
+      "[...document.querySelectorAll('tr[data-urgency]')].map((tr) => ({ text: tr.textContent, colour: getComputedStyle(tr).backgroundColor }))",
     );
-    expect(colours).toEqual(['rgb(253, 232, 231)', 'rgb(255, 241, 204)']);
+    const colourOf = (id: string) => rows.find((r) => r.text.includes(id.slice(0, 8)))?.colour;
+    expect([colourOf(late), colourOf(soon)]).toEqual(['rgb(253, 232, 231)', 'rgb(255, 241, 204)']);
     await checkPage(page, '09-duty-queue');
 
     await soonRow.getByRole('button', { name: `Assign request ${soon.slice(0, 8)}` }).click();

@@ -31,7 +31,8 @@ export async function call<T>(method: string, path: string, options: CallOptions
   const token = session.token();
   if (token) headers.authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.justification) headers['x-justification'] = options.justification;
+  const justification = options.justification ?? session.justification();
+  if (justification) headers['x-justification'] = justification;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let response: Response;
   try {

@@ -134,6 +134,29 @@ function LiveNotices() {
   );
 }
 
+/** An auditor's reads are logged with this justification; it can be changed at any time. */
+function AuditJustification() {
+  const [text, setText] = useState(session.justification() ?? '');
+  return (
+    <form
+      class="justification"
+      onSubmit={(e) => {
+        e.preventDefault();
+        session.setJustification(text);
+      }}
+    >
+      <label for="audit-justification">Justification logged with your reads</label>{' '}
+      <input
+        id="audit-justification"
+        size={50}
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+      />{' '}
+      <button type="submit">Use this justification</button>
+    </form>
+  );
+}
+
 function App() {
   const claims = useClaims();
   const path = usePath();
@@ -168,6 +191,7 @@ function App() {
           Sign out
         </button>
       </header>
+      {hasRole(claims, 'auditor') && <AuditJustification />}
       <nav aria-label="Main">
         <ul>
           {links.map((p) => (

@@ -14,6 +14,9 @@ export interface Claims {
 }
 
 const KEY = 'ixr.console.token';
+const JUSTIFICATION_KEY = 'ixr.console.justification';
+/** An auditor's every read carries a justification (SPEC §2); this one until the auditor says another. */
+export const DEFAULT_AUDIT_JUSTIFICATION = 'Audit review in the operator console';
 type Listener = () => void;
 const listeners = new Set<Listener>();
 
@@ -51,14 +54,27 @@ export const session = {
       return null;
     }
   },
-  signIn(token: string): Claims {
+  /** Sent as `X-Justification` with an auditor's reads; logged with each. */
+  justification(): string | null {
+    const claims = this.claims();
+    if (!claims?.roles.includes('auditor')) return null;
+    return sessionStorage.getItem(JUSTIFICATION_KEY) ?? DEFAULT_AUDIT_JUSTIFICATION;
+  },
+  setJustification(text: string): void {
+    sessionStorage.setItem(JUSTIFICATION_KEY, text.trim() || DEFAULT_AUDIT_JUSTIFICATION);
+    listeners.forEach((l) => l());
+  },
+  signIn(token: string, justification?: string): Claims {
     const claims = readClaims(token);
     sessionStorage.setItem(KEY, token.trim());
+    if (justification?.trim()) sessionStorage.setItem(JUSTIFICATION_KEY, justification.trim());
+    else sessionStorage.removeItem(JUSTIFICATION_KEY);
     listeners.forEach((l) => l());
     return claims;
   },
   signOut(): void {
     sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(JUSTIFICATION_KEY);
     listeners.forEach((l) => l());
   },
   /** The API said 401: the token is no longer good. */

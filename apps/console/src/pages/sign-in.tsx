@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { session } from '../session';
+import { DEFAULT_AUDIT_JUSTIFICATION, session } from '../session';
 import { Field, PageHeading } from '../ui';
 
 /**
@@ -9,11 +9,12 @@ import { Field, PageHeading } from '../ui';
  */
 export function SignInPage() {
   const [token, setToken] = useState('');
+  const [justification, setJustification] = useState('');
   const [error, setError] = useState<string>();
   const submit = (e: Event) => {
     e.preventDefault();
     try {
-      session.signIn(token);
+      session.signIn(token, justification);
       if (!window.location.hash) window.location.hash = '#/';
     } catch (failure) {
       setError((failure as Error).message);
@@ -39,6 +40,22 @@ export function SignInPage() {
               aria-describedby={describedBy}
               aria-invalid={invalid}
               onInput={(e) => setToken(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <Field
+          id="justification"
+          label="Justification for reads (auditors)"
+          hint={`Sent and logged with every read of an auditor; without one: “${DEFAULT_AUDIT_JUSTIFICATION}”.`}
+        >
+          {(describedBy) => (
+            <input
+              id="justification"
+              name="justification"
+              autoComplete="off"
+              value={justification}
+              aria-describedby={describedBy}
+              onInput={(e) => setJustification(e.currentTarget.value)}
             />
           )}
         </Field>
