@@ -41,11 +41,10 @@ export class DataKeyVault implements DataKeySource {
   }
 
   /** The request's key, or null when it is gone (erased). */
-  async find(manager: Pick<EntityManager, 'query'>, keyId: string): Promise<Buffer | null> {
-    const rows: { wrapped: Buffer }[] = await manager.query(
-      `SELECT wrapped FROM data_keys WHERE key_id = $1`,
-      [keyId],
-    );
+  async find(db: KeyReader, keyId: string): Promise<Buffer | null> {
+    const rows = (await db.query(`SELECT wrapped FROM data_keys WHERE key_id = $1`, [keyId])) as {
+      wrapped: Buffer;
+    }[];
     return rows.length === 0 ? null : this.unwrap(keyId, rows[0].wrapped);
   }
 
@@ -69,6 +68,11 @@ export class DataKeyVault implements DataKeySource {
       );
     }
   }
+}
+
+/** Anything that runs SQL and answers rows (a DataSource, an EntityManager, an adapted client). */
+export interface KeyReader {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
 
 export class DataKeyMissingError extends Error {
