@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@ixr/domain';
 import { type BundleReport, type BundleScope, parseVerifierKey, verifyBundle } from '@ixr/exchange-log';
-import { enqueueOutbox, createDataSource } from '@ixr/persistence';
+import { DataKeyVault, enqueueOutbox, createDataSource, parseDataKeyMaster } from '@ixr/persistence';
 import { checkDevelopmentDefaults } from '@ixr/platform';
 import { auditMessage, type AuditFacts } from '../apps/intake-api/src/audit/audit-recorder';
 import {
@@ -159,12 +159,18 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'timeline': {
         // Page by page (the service's bound); the CLI prints the whole timeline.
-        let timeline = await requestTimeline(reader, trust, args[0]);
+        // Sealed personal data shows clear, or `erased` where its key is gone (SPEC §10).
+        const vault = new DataKeyVault(parseDataKeyMaster(process.env.DATA_KEY_MASTER), false);
+        const keyFor = (keyId: string) => vault.find(dataSource, keyId);
+        let timeline = await requestTimeline(reader, trust, args[0], undefined, keyFor);
         while (timeline.nextAfter !== null) {
-          const next = await requestTimeline(reader, trust, args[0], {
-            after: timeline.nextAfter,
-            limit: MAX_TIMELINE_PAGE,
-          });
+          const next = await requestTimeline(
+            reader,
+            trust,
+            args[0],
+            { after: timeline.nextAfter, limit: MAX_TIMELINE_PAGE },
+            keyFor,
+          );
           timeline = { ...next, entries: [...timeline.entries, ...next.entries] };
         }
         await record({

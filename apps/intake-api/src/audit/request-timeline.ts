@@ -5,6 +5,7 @@ import {
   verifyCheckpoint,
   verifyInclusion,
 } from '@ixr/exchange-log';
+import { openForView } from '@ixr/messaging';
 import type { EntryRow, LogReader } from './log.reader';
 import type { LogTrust } from './log-trust';
 
@@ -96,6 +97,8 @@ export async function requestTimeline(
   trust: LogTrust,
   requestId: string,
   page: TimelinePage = { after: -1, limit: MAX_TIMELINE_PAGE },
+  /** The data keys (SPEC §10): sealed personal data shows clear, or `erased` when its key is gone. */
+  keyFor: (keyId: string) => Promise<Buffer | null> = () => Promise.resolve(null),
 ): Promise<Timeline> {
   const [rows, head] = await Promise.all([
     reader.entriesOfRequest(requestId, page.after, page.limit + 1),
@@ -107,19 +110,36 @@ export async function requestTimeline(
     requestId,
     nextAfter: more ? (proven.at(-1)?.seq ?? null) : null,
     checkpoint: head ? { size: head.size, rootHash: head.rootHash.toString('hex'), note: head.note } : null,
-    entries: proven.map(({ seq, row, leaf, proof, verified }) => ({
-      ...readable(row.bytes),
-      seq,
-      canonical: row.bytes,
-      leafHash: leaf.toString('hex'),
-      inclusion: proof && {
-        treeSize: head!.size,
-        leafIndex: seq,
-        hashes: proof.map((h) => h.toString('hex')),
-        verified: verified === true,
-      },
-    })),
+    entries: await Promise.all(
+      proven.map(async ({ seq, row, leaf, proof, verified }) => ({
+        ...(await viewable(readable(row.bytes), keyFor)),
+        seq,
+        canonical: row.bytes,
+        leafHash: leaf.toString('hex'),
+        inclusion: proof && {
+          treeSize: head!.size,
+          leafIndex: seq,
+          hashes: proof.map((h) => h.toString('hex')),
+          verified: verified === true,
+        },
+      })),
+    ),
   };
+}
+
+/**
+ * The entry with its sealed personal data opened; where the key is gone (the request was erased)
+ * the values read `erased` and the entry says `personalData: "erased"`. `canonical` keeps the
+ * hashed bytes as stored, so the proof still checks.
+ */
+async function viewable(
+  entry: Record<string, unknown>,
+  keyFor: (keyId: string) => Promise<Buffer | null>,
+): Promise<Record<string, unknown>> {
+  const { value, erased } = await openForView(entry, keyFor);
+  return erased
+    ? { ...(value as Record<string, unknown>), personalData: 'erased' }
+    : (value as Record<string, unknown>);
 }
 
 /** The entry's fields as recorded; bytes that no longer parse are shown as such, not hidden. */
