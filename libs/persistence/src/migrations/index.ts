@@ -13,6 +13,7 @@ import { ProvisionDeadlineRule1764530000003 } from './1764530000003-provision-de
 import { Statistics1764540000001 } from './1764540000001-statistics';
 import { DataProtection1764540000002 } from './1764540000002-data-protection';
 import { DataKeys1764550000001 } from './1764550000001-data-keys';
+import { ExchangeLogEpochs1764550000002 } from './1764550000002-exchange-log-epochs';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   Statistics1764540000001,
   DataProtection1764540000002,
   DataKeys1764550000001,
+  ExchangeLogEpochs1764550000002,
 ];
