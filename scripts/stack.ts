@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   }
   await Promise.all(running.map((s) => waitHealthy(s)));
   say(`IXR is up. Intake API: http://127.0.0.1:${DEFAULT_PORTS['intake-api']}  (Ctrl-C stops everything)`);
+  say(`operator console: http://127.0.0.1:${DEFAULT_PORTS['intake-api']}/console/`);
   say('a token: npm run token -- --unit PZ-5339 --roles requester');
 }
 

@@ -326,14 +326,15 @@ describe('the operator console in a real browser', () => {
     }
     await page
       .getByRole('figure', { name: 'Requests by country' })
-      .getByRole('cell', { name: 'NL' })
+      .getByRole('rowheader', { name: 'NL' })
       .waitFor();
     await page.getByRole('link', { name: 'Rule sets', exact: true }).click();
     await page.getByRole('button', { name: 'Compare' }).click();
     await page.getByRole('region', { name: /Differences from/ }).waitFor();
     await page.getByRole('button', { name: 'Simulate' }).click();
-    await page.getByLabel('Simulated decision').waitFor();
-    await expect(page.getByLabel('Simulated decision').textContent()).resolves.toContain('"rulesetVersion"');
+    const decision = page.getByRole('region', { name: 'Simulated decision' });
+    await decision.waitFor();
+    await expect(decision.textContent()).resolves.toContain('"rulesetVersion"');
   });
 
   it('an auditor opens the timeline and sees every proof checked in the browser against the signed checkpoint', async () => {

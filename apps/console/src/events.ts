@@ -1,4 +1,5 @@
 import { post } from './api';
+import { session } from './session';
 
 /** A new inbox item of the caller's unit (SPEC §7). */
 export interface InboxItem {
@@ -41,6 +42,8 @@ class EventStream {
 
   async start(): Promise<void> {
     this.stop();
+    // Signed out (or the token expired): no stream, and no retry.
+    if (!session.token()) return;
     try {
       const { ticket } = await post<{ ticket: string }>('/v1/events/ticket');
       const params = new URLSearchParams({ ticket });

@@ -158,6 +158,8 @@ export function NewRequestPage({ claims }: { claims: Claims }) {
         if (field && !next[field]) next[field] = d.message;
       }
       setProblems(next);
+      const first = Object.keys(next)[0];
+      if (first) window.setTimeout(() => document.getElementById(first)?.focus(), 0);
     }
     setError(failure);
   };

@@ -232,9 +232,9 @@ function Simulate({ versions, active }: { versions: string[]; active: string }) 
       </form>
       <ErrorNotice error={error} />
       {result !== undefined && (
-        <pre class="result" aria-label="Simulated decision">
-          {JSON.stringify(result, null, 2)}
-        </pre>
+        <section aria-label="Simulated decision">
+          <pre class="result">{JSON.stringify(result, null, 2)}</pre>
+        </section>
       )}
     </section>
   );
