@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { isSealed, openForView, SEALED_PREFIX } from '@ixr/messaging';
@@ -33,15 +32,20 @@ const TOKEN = new RegExp(
   'g',
 );
 
-function pgDumpBinary(): string {
-  for (const candidate of [
-    '/usr/bin/pg_dump',
-    '/usr/lib/postgresql/16/bin/pg_dump',
-    '/usr/lib/postgresql/15/bin/pg_dump',
-  ]) {
-    if (existsSync(candidate)) return candidate;
+/**
+ * A pg_dump of the server's major version (pg_dump refuses a newer server): the one on the PATH,
+ * or one under /usr/lib/postgresql/<major>/bin.
+ */
+function pgDumpFor(serverMajor: number): string {
+  const candidates = ['pg_dump', `/usr/lib/postgresql/${serverMajor}/bin/pg_dump`];
+  for (const candidate of candidates) {
+    const version = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    const major = /(\d+)\.\d+/.exec(version.stdout ?? '')?.[1];
+    if (version.status === 0 && Number(major) === serverMajor) return candidate;
   }
-  return 'pg_dump';
+  throw new Error(
+    `no pg_dump of version ${serverMajor} (the server's) in ${candidates.join(', ')}: install postgresql-client-${serverMajor} or point DATABASE_URL at a server of the installed version`,
+  );
 }
 
 describe('erasure reaches every copy (SPEC §10)', () => {
@@ -159,10 +163,17 @@ describe('erasure reaches every copy (SPEC §10)', () => {
     await logged(erasedId, 'erased');
     expect((await stack.db.query(`SELECT 1 FROM data_keys WHERE key_id = $1`, [erasedId])).rowCount).toBe(0);
 
-    const dump = spawnSync(pgDumpBinary(), ['--data-only', stack.env.DATABASE_URL!], {
-      encoding: 'utf8',
-      maxBuffer: 1024 * 1024 * 1024,
-    });
+    const [{ server_version_num: version }] = (
+      await stack.db.query<{ server_version_num: string }>('SHOW server_version_num')
+    ).rows;
+    const dump = spawnSync(
+      pgDumpFor(Math.floor(Number(version) / 10000)),
+      ['--data-only', stack.env.DATABASE_URL!],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1024 * 1024 * 1024,
+      },
+    );
     expect(dump.status).toBe(0);
     const database = await openedWherePossible(dump.stdout);
     const topics = await openedWherePossible((await readAllTopics()).join('\n'));
