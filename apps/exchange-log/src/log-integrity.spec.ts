@@ -71,8 +71,12 @@ function manager(
 
 function integrity(file?: CheckpointFile) {
   const registry = new Registry();
-  const lines: { level: number; msg: string; seq?: number; checkpoint?: number }[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  type Line = { level: number; msg: string; seq?: number; checkpoint?: number };
+  const lines: Line[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as Line) },
+  );
   return { check: new LogIntegrity(logger, registry, file), registry, lines };
 }
 

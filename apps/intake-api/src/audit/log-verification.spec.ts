@@ -33,7 +33,7 @@ interface Epoch {
 /** An epoch of `count` entries (the first given), signed at each of `signedAt`. */
 function epoch(number: number, count: number, signedAt: number[], first?: Record<string, unknown>): Epoch {
   const rows: EntryRow[] = [];
-  let prev = Buffer.from(GENESIS_PREV_LEAF_HASH, 'hex');
+  let prev: Buffer = Buffer.from(GENESIS_PREV_LEAF_HASH, 'hex');
   for (let seq = 0; seq < count; seq++) {
     const fields = seq === 0 && first ? first : { kind: 'received', n: seq };
     const bytes = encodeLogEntry(seq, prev, fields);
@@ -50,7 +50,7 @@ function epoch(number: number, count: number, signedAt: number[], first?: Record
   const checkpoints = signedAt.map((size) => {
     const rootHash = appendToFrontier(
       EMPTY_FRONTIER,
-      rows.slice(0, size).map((r) => r.leafHash as Buffer),
+      rows.slice(0, size).map((r) => r.leafHash),
     ).rootHash;
     const note = signCheckpoint(
       { origin: ORIGIN, size, rootHash, extensions: epochExtensions(number) },
