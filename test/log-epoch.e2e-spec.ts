@@ -133,6 +133,15 @@ describe('a new log epoch when the lost entries cannot be restored', () => {
     const both = await recover(['--new-epoch', '--entries', 'copy.jsonl', '--justification', 'both']);
     expect(both.code).toBe(2);
     expect(both.out).toContain('--entries and --new-epoch exclude each other');
+    const unreadable = await recover([
+      '--new-epoch',
+      '--checkpoint',
+      '/nonexistent/cp',
+      '--justification',
+      'x',
+    ]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.out).toContain('--checkpoint /nonexistent/cp: cannot be read');
     expect(await count('SELECT count(*) AS n FROM exchange_log')).toBe(cutFrom);
 
     // Without a copy, the command states both recoveries; the operator opens the new epoch.
