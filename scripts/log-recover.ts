@@ -161,9 +161,15 @@ async function recover(manager: EntityManager, options: Options): Promise<number
     head.size >= trusted.size &&
     !frontierRoot(await treeStore.frontier(manager, head.epoch, trusted.size)).equals(trusted.rootHash);
   if (options['new-epoch']) {
-    if (head.size >= trusted.size && inTable && !(await differs())) {
-      say('The store matches its latest signed checkpoint: nothing to recover, no epoch opened.');
-      return 0;
+    if (head.size >= trusted.size && !(await differs())) {
+      if (inTable) {
+        say('The store matches its latest signed checkpoint: nothing to recover, no epoch opened.');
+        return 0;
+      }
+      // Nothing is lost: putting the checkpoint back (without --new-epoch) is the whole recovery.
+      say(`Missing: the checkpoint of size ${trusted.size} in exchange_log_checkpoints; no entry is lost.`);
+      say('No epoch opened: run without --new-epoch to put the checkpoint back.');
+      return 2;
     }
     return openEpoch(manager, head, trusted, inTable, options, say);
   }
