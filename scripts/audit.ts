@@ -228,6 +228,7 @@ async function main(argv: string[]): Promise<number> {
           out: resolve(options.out!),
           entries: bundle.entries,
           notYetCheckpointed: bundle.notYetCheckpointed,
+          inEarlierEpochs: bundle.inEarlierEpochs,
           checkpointSize: bundle.checkpointSize,
           manifestSha256: bundle.manifestSha256,
         };
@@ -239,6 +240,10 @@ async function main(argv: string[]): Promise<number> {
           if (summary.notYetCheckpointed > 0)
             say(
               `${summary.notYetCheckpointed} newer entries are not signed yet: export again later to include them`,
+            );
+          if (summary.inEarlierEpochs > 0)
+            say(
+              `${summary.inEarlierEpochs} entries of earlier log epochs are not in this bundle (it proves the latest epoch's tree): read them with timeline`,
             );
           say(`check it anywhere with: npm run audit -- verify --bundle ${summary.out}`);
         }

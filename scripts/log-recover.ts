@@ -120,9 +120,10 @@ async function recover(manager: EntityManager, options: Options): Promise<number
   const head: Head = { epoch: stored.epoch, size: stored.size, lastLeaf: stored.lastLeaf };
   const inEpoch = head.epoch === 0 ? '' : ` of epoch ${head.epoch}`;
   const row = await treeStore.latestCheckpoint(manager, head.epoch);
-  const notes = [row?.note, options.checkpoint ? readFileSync(options.checkpoint, 'utf8') : undefined].filter(
-    (n): n is string => n !== undefined,
-  );
+  const notes = [
+    row?.note,
+    options.checkpoint ? readText(options.checkpoint, '--checkpoint') : undefined,
+  ].filter((n): n is string => n !== undefined);
   if (notes.length === 0) {
     say(
       `The log holds ${head.size} entries${inEpoch} and no signed checkpoint: there is nothing to compare it with.`,
@@ -160,9 +161,15 @@ async function recover(manager: EntityManager, options: Options): Promise<number
     head.size >= trusted.size &&
     !frontierRoot(await treeStore.frontier(manager, head.epoch, trusted.size)).equals(trusted.rootHash);
   if (options['new-epoch']) {
-    if (head.size >= trusted.size && inTable && !(await differs())) {
-      say('The store matches its latest signed checkpoint: nothing to recover, no epoch opened.');
-      return 0;
+    if (head.size >= trusted.size && !(await differs())) {
+      if (inTable) {
+        say('The store matches its latest signed checkpoint: nothing to recover, no epoch opened.');
+        return 0;
+      }
+      // Nothing is lost: putting the checkpoint back (without --new-epoch) is the whole recovery.
+      say(`Missing: the checkpoint of size ${trusted.size} in exchange_log_checkpoints; no entry is lost.`);
+      say('No epoch opened: run without --new-epoch to put the checkpoint back.');
+      return 2;
     }
     return openEpoch(manager, head, trusted, inTable, options, say);
   }
@@ -374,7 +381,7 @@ interface CopiedEntry {
 function readCopy(path: string, head: Head, size: number): CopiedEntry[] {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, BUNDLE_FILES.entries) : path;
   const bySeq = new Map<number, Buffer>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  for (const line of readText(file, '--entries').split('\n')) {
     if (line.trim() === '') continue;
     const bytes = Buffer.from(line, 'utf8');
     bySeq.set(decodeLogEntry(bytes).seq, bytes);
@@ -405,7 +412,7 @@ function readCopy(path: string, head: Head, size: number): CopiedEntry[] {
 
 async function verifierKeys(manager: EntityManager, file: string | undefined) {
   const text = file
-    ? readFileSync(file, 'utf8')
+    ? readText(file, '--vkey')
     : (await manager.query<{ vkey: string }[]>('SELECT vkey FROM exchange_log_keys'))
         .map((r) => r.vkey)
         .join('\n');
@@ -416,6 +423,17 @@ async function verifierKeys(manager: EntityManager, file: string | undefined) {
     .map((k) => parseVerifierKey(k));
   if (keys.length === 0) throw new Error('no public key of the log: give --vkey');
   return keys;
+}
+
+/** A file named by a flag; one that cannot be read is a usage error naming the flag. */
+function readText(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `${flag} ${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
 }
 
 main().then(

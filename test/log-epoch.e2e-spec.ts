@@ -6,6 +6,7 @@ import { loginOf } from '@ixr/persistence';
 import { recreateDatabase, withLogin } from '../scripts/dev/postgres';
 import { repoRoot } from '../scripts/dev/paths';
 import { prepare } from '../scripts/migrate';
+import { checkpointEpoch, leafHash, verifyCheckpoint, verifyInclusion } from '@ixr/exchange-log';
 import { api, requestBody, tokenFor } from './support/api';
 import { TestStack, waitFor } from './support/stack';
 import { testEnvironment } from './support/test-env';
@@ -132,6 +133,15 @@ describe('a new log epoch when the lost entries cannot be restored', () => {
     const both = await recover(['--new-epoch', '--entries', 'copy.jsonl', '--justification', 'both']);
     expect(both.code).toBe(2);
     expect(both.out).toContain('--entries and --new-epoch exclude each other');
+    const unreadable = await recover([
+      '--new-epoch',
+      '--checkpoint',
+      '/nonexistent/cp',
+      '--justification',
+      'x',
+    ]);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.out).toContain('--checkpoint /nonexistent/cp: cannot be read');
     expect(await count('SELECT count(*) AS n FROM exchange_log')).toBe(cutFrom);
 
     // Without a copy, the command states both recoveries; the operator opens the new epoch.
@@ -210,6 +220,43 @@ describe('a new log epoch when the lost entries cannot be restored', () => {
     ]);
     expect(report.epochs[0]).toMatchObject({ entries: cutFrom, lost: { from: cutFrom, to: size - 1 } });
     expect(report.epochs[1].opening).toMatchObject({ ok: true });
+
+    // The waiting request's timeline: each entry proven in epoch 1's tree, checked here with the
+    // published key alone.
+    const auditor = await tokenFor('AIG-AUDIT', ['auditor']);
+    const [vkey] = (await stack.db.query<{ vkey: string }>('SELECT vkey FROM exchange_log_keys')).rows;
+    await waitFor(async () => {
+      const n = await count('SELECT count(*) AS n FROM exchange_log WHERE epoch = 1');
+      const signed = await count(
+        'SELECT coalesce(max(tree_size), 0) AS n FROM exchange_log_checkpoints WHERE epoch = 1',
+      );
+      return signed === n && (await count('SELECT count(*) AS n FROM outbox')) === 0 ? true : undefined;
+    }, 'epoch 1 checkpointed before the read');
+    const res = await api<{
+      checkpoints: { epoch: number; note: string }[];
+      entries: {
+        epoch: number;
+        seq: number;
+        kind: string;
+        canonical: string;
+        inclusion: { epoch: number; treeSize: number; hashes: string[]; verified: boolean } | null;
+      }[];
+    }>(intake, 'GET', `/v1/audit/requests/${waiting}/timeline`, {
+      token: auditor,
+      headers: { 'x-justification': 'epoch 1 review' },
+    });
+    expect(res.status).toBe(200);
+    const timeline = res.body;
+    expect(timeline.entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['received', 'routed']));
+    expect(timeline.checkpoints.map((c) => c.epoch)).toEqual([1]);
+    const head = verifyCheckpoint(timeline.checkpoints[0].note, vkey.vkey);
+    expect(checkpointEpoch(head)).toBe(1);
+    for (const e of timeline.entries) {
+      expect([e.epoch, e.inclusion!.epoch, e.inclusion!.verified]).toEqual([1, 1, true]);
+      const proof = e.inclusion!.hashes.map((h) => Buffer.from(h, 'hex'));
+      const leaf = leafHash(Buffer.from(e.canonical));
+      expect(verifyInclusion(leaf, e.seq, head.size, proof, head.rootHash)).toEqual({ ok: true });
+    }
 
     // An undeclared cut in the old epoch is still caught: the link says how many entries were left.
     await stack.db.query('BEGIN');

@@ -71,7 +71,13 @@ function manager(
 
 function integrity(file?: CheckpointFile) {
   const registry = new Registry();
-  return { check: new LogIntegrity(pino({ level: 'silent' }), registry, file), registry };
+  type Line = { level: number; msg: string; seq?: number; checkpoint?: number };
+  const lines: Line[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as Line) },
+  );
+  return { check: new LogIntegrity(logger, registry, file), registry, lines };
 }
 
 describe('LogIntegrity', () => {
@@ -86,7 +92,7 @@ describe('LogIntegrity', () => {
   });
 
   it('stops on a store behind its checkpoint, naming seq and checkpoint, and resumes once it matches', async () => {
-    const { check, registry } = integrity();
+    const { check, registry, lines } = integrity();
     const db = manager([{ epoch: 0, size: 5, root: leaf }]);
     const error = await check
       .verify(db, { epoch: 0, size: 1, lastLeaf: leaf, checkpointed: 5 }, false)
@@ -96,6 +102,13 @@ describe('LogIntegrity', () => {
     expect((error as Error).message).toContain('covers 5 entries');
     expect(check.problem()).toBe(error);
     expect(await registry.metrics()).toMatch(/^ixr_log_integrity_halted 1$/m);
+    // One error log naming seq and checkpoint, not one per retry of the same halt.
+    await check
+      .verify(db, { epoch: 0, size: 1, lastLeaf: leaf, checkpointed: 5 }, false)
+      .catch(() => undefined);
+    const errors = lines.filter((l) => l.level === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ seq: 1, checkpoint: 5 });
     // Restored: five entries again (known: the cheap checks suffice).
     await check.verify(db, { epoch: 0, size: 5, lastLeaf: leaf, checkpointed: 5 }, true);
     expect(check.problem()).toBeUndefined();

@@ -141,8 +141,15 @@ export async function verifyLog(
     const next = epochList[i + 1];
     // The next epoch's first entry may declare this epoch's signed tail lost.
     const opening = next === undefined ? undefined : await openingOf(reader, next, trust);
+    // Only a loss the opening accounts for exactly: it names this epoch's latest signed checkpoint
+    // and the entries still stored.
     const declared =
-      opening?.ok && latestSigned && latestSigned.size > size && opening.storedEntries === size
+      opening?.ok &&
+      latestSigned &&
+      latestSigned.size > size &&
+      opening.storedEntries === size &&
+      opening.checkpointSize === latestSigned.size &&
+      opening.checkpointRoot === Buffer.from(latestSigned.rootHash).toString('hex')
         ? { from: size, to: latestSigned.size - 1, reason: opening.reason }
         : undefined;
     const verifier = new ChainVerifier({

@@ -39,11 +39,20 @@ export const positionOf = (epoch: number, seq: number): number => epoch * EPOCH_
 export class LogReader {
   constructor(private readonly db: Queryable) {}
 
-  /** The stored epochs, oldest first (just epoch 0 until an operator opened another). */
+  /**
+   * The stored epochs, oldest first (just epoch 0 until an operator opened another): a skip scan
+   * of the primary keys, one index probe per epoch, however long the log.
+   */
   async epochs(): Promise<number[]> {
+    const skip = (table: string) => `
+      SELECT epoch FROM (WITH RECURSIVE e(epoch) AS (
+        (SELECT epoch FROM ${table} ORDER BY epoch LIMIT 1)
+        UNION ALL
+        SELECT (SELECT t.epoch FROM ${table} t WHERE t.epoch > e.epoch ORDER BY t.epoch LIMIT 1)
+          FROM e WHERE e.epoch IS NOT NULL
+      ) SELECT epoch FROM e WHERE epoch IS NOT NULL) AS ${table}_epochs`;
     const rows: { epoch: number }[] = await this.db.query(
-      `SELECT DISTINCT epoch FROM (SELECT epoch FROM exchange_log UNION ALL SELECT epoch FROM exchange_log_checkpoints) e
-        ORDER BY epoch`,
+      `SELECT epoch FROM (${skip('exchange_log')} UNION ${skip('exchange_log_checkpoints')}) AS all_epochs ORDER BY epoch`,
     );
     return rows.length === 0 ? [0] : rows.map((r) => r.epoch);
   }
