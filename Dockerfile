@@ -18,5 +18,6 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY --from=build /app/scripts/register-paths.js scripts/register-paths.js
 # Development signing keys (exchange log, audit exports) are generated here when none is configured.
-RUN mkdir -p .data && chown node:node .data
+# The log's checkpoint copy (LOG_CHECKPOINT_FILE in docker-compose.yml) is a volume mounted below it.
+RUN mkdir -p .data/log-checkpoint && chown -R node:node .data
 USER node

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@ixr/domain';
 import { type BundleReport, type BundleScope, parseVerifierKey, verifyBundle } from '@ixr/exchange-log';
-import { enqueueOutbox, createDataSource } from '@ixr/persistence';
+import { DataKeyVault, enqueueOutbox, createDataSource, parseDataKeyMaster } from '@ixr/persistence';
 import { checkDevelopmentDefaults } from '@ixr/platform';
 import { auditMessage, type AuditFacts } from '../apps/intake-api/src/audit/audit-recorder';
 import {
@@ -26,7 +26,8 @@ import {
 
 const USAGE = `usage: npm run audit -- <command> [options]
 
-  verify                         verify the whole exchange log in the database (DATABASE_URL)
+  verify                         verify the whole exchange log in the database (DATABASE_URL): every
+                                   epoch, and the link from each epoch to the one before
       [--checkpoint <file>]...     also hold the log to checkpoints you kept (catches a cut of the stored ones)
   verify --bundle <dir|file>     verify an evidence bundle offline: no database needed
       [--vkey <key|file>]          the log's published public key (else the bundle's own, with a warning)
@@ -152,6 +153,7 @@ async function main(argv: string[]): Promise<number> {
             ok: report.ok,
             entries: report.entries,
             firstBadSeq: report.firstBadSeq ?? null,
+            epochs: report.epochs.length,
           },
         });
         printVerification(report, options.json);
@@ -159,12 +161,18 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'timeline': {
         // Page by page (the service's bound); the CLI prints the whole timeline.
-        let timeline = await requestTimeline(reader, trust, args[0]);
+        // Sealed personal data shows clear, or `erased` where its key is gone (SPEC §10).
+        const vault = new DataKeyVault(parseDataKeyMaster(process.env.DATA_KEY_MASTER), false);
+        const keyFor = (keyId: string) => vault.find(dataSource, keyId);
+        let timeline = await requestTimeline(reader, trust, args[0], undefined, keyFor);
         while (timeline.nextAfter !== null) {
-          const next = await requestTimeline(reader, trust, args[0], {
-            after: timeline.nextAfter,
-            limit: MAX_TIMELINE_PAGE,
-          });
+          const next = await requestTimeline(
+            reader,
+            trust,
+            args[0],
+            { after: timeline.nextAfter, limit: MAX_TIMELINE_PAGE },
+            keyFor,
+          );
           timeline = { ...next, entries: [...timeline.entries, ...next.entries] };
         }
         await record({
@@ -220,6 +228,7 @@ async function main(argv: string[]): Promise<number> {
           out: resolve(options.out!),
           entries: bundle.entries,
           notYetCheckpointed: bundle.notYetCheckpointed,
+          inEarlierEpochs: bundle.inEarlierEpochs,
           checkpointSize: bundle.checkpointSize,
           manifestSha256: bundle.manifestSha256,
         };
@@ -231,6 +240,10 @@ async function main(argv: string[]): Promise<number> {
           if (summary.notYetCheckpointed > 0)
             say(
               `${summary.notYetCheckpointed} newer entries are not signed yet: export again later to include them`,
+            );
+          if (summary.inEarlierEpochs > 0)
+            say(
+              `${summary.inEarlierEpochs} entries of earlier log epochs are not in this bundle (it proves the latest epoch's tree): read them with timeline`,
             );
           say(`check it anywhere with: npm run audit -- verify --bundle ${summary.out}`);
         }
@@ -358,9 +371,24 @@ function printBundleReport(report: BundleReport, json?: boolean): void {
 function printVerification(report: LogVerification, json?: boolean): void {
   if (json) return say(JSON.stringify(report, null, 2));
   const trust = report.trust.source === 'configured' ? 'configured key' : 'key published in the database';
+  if (report.epochs.length > 1) {
+    for (const epoch of report.epochs) {
+      say(
+        `epoch ${epoch.epoch}: ${epoch.ok ? 'intact' : `NOT intact (${epoch.failure})`}, ${epoch.entries} entries, ` +
+          `${epoch.checkpoints} checkpoint(s), latest at size ${epoch.latest?.size ?? 0}`,
+      );
+      if (epoch.opening?.ok)
+        say(`  opened over epoch ${epoch.epoch - 1}'s latest checkpoint: ${epoch.opening.reason}`);
+      if (epoch.lost) {
+        say(
+          `  entries ${epoch.lost.from}..${epoch.lost.to} under its signed checkpoint are lost, as declared by epoch ${epoch.epoch + 1}'s first entry`,
+        );
+      }
+    }
+  }
   if (report.ok) {
     say(
-      `log intact: ${report.entries} entries, root ${report.rootHash}; ${report.checkpoints.verified} signed checkpoint(s) match (${trust}), latest at size ${report.checkpoints.latest?.size ?? 0}`,
+      `log intact: ${report.entries} entries${report.epochs.length > 1 ? ` in ${report.epochs.length} epochs` : ''}, root ${report.rootHash}; ${report.checkpoints.verified} signed checkpoint(s) match (${trust}), latest at size ${report.checkpoints.latest?.size ?? 0}`,
     );
     if (report.unsignedTail > 0)
       say(`${report.unsignedTail} entries after the latest checkpoint are not signed yet`);
@@ -372,8 +400,9 @@ function printVerification(report: LogVerification, json?: boolean): void {
       say(`  ${ignored[0].reason}`);
     }
   } else {
+    const where = report.epochs.length > 1 ? ` of epoch ${report.firstBadEpoch}` : '';
     say(
-      `log NOT intact: ${report.failure}${report.firstBadSeq !== undefined ? ` at seq ${report.firstBadSeq}` : ''}`,
+      `log NOT intact: ${report.failure}${report.firstBadSeq !== undefined ? ` at seq ${report.firstBadSeq}${where}` : ''}`,
     );
     if (report.reason) say(`  ${report.reason}`);
     if (report.badRange)

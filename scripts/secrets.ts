@@ -26,6 +26,8 @@ function main(): void {
     { partner_key_seed: randomBytes(32).toString('base64url') },
     { log_signing_key: log.signerKey, log_verifier_key: log.verifierKey },
     { audit_signing_key: audit.signerKey },
+    // Wraps the per-request data keys of personal data (SPEC §10); losing it loses that data.
+    { data_key_master: randomBytes(32).toString('base64') },
   ];
   for (const group of groups) {
     const names = Object.keys(group);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { DEV_SECRET, signDevToken } from '@ixr/auth';
 import { generateSigningKey } from '@ixr/exchange-log';
@@ -26,11 +27,14 @@ describe('production mode', () => {
     LOG_VERIFIER_KEY_FILE: undefined,
     AUDIT_SIGNING_KEY: undefined,
     AUDIT_SIGNING_KEY_FILE: undefined,
+    DATA_KEY_MASTER: undefined,
+    DATA_KEY_MASTER_FILE: undefined,
   };
   const production = { ...base, NODE_ENV: 'production' };
   const logKey = generateSigningKey('ixr.test/exchange-log');
   const auditKey = generateSigningKey('ixr.test/audit-export');
   const realSecret = 'a-production-secret-of-at-least-32-characters';
+  const dataKeyMaster = randomBytes(32).toString('base64');
 
   async function run(
     name: ServiceName,
@@ -47,10 +51,15 @@ describe('production mode', () => {
   const refusals: Array<[ServiceName, NodeJS.ProcessEnv, string]> = [
     ['intake-api', {}, 'JWT_SECRET or JWT_JWKS_URL'],
     ['intake-api', { JWT_SECRET: DEV_SECRET }, 'JWT_SECRET or JWT_JWKS_URL'],
-    ['intake-api', { JWT_SECRET: realSecret }, 'LOG_VERIFIER_KEY or LOG_VERIFIER_KEY_FILE'],
+    ['intake-api', { JWT_SECRET: realSecret }, 'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE'],
     [
       'intake-api',
-      { JWT_SECRET: realSecret, LOG_VERIFIER_KEY: logKey.verifierKey },
+      { JWT_SECRET: realSecret, DATA_KEY_MASTER: dataKeyMaster },
+      'LOG_VERIFIER_KEY or LOG_VERIFIER_KEY_FILE',
+    ],
+    [
+      'intake-api',
+      { JWT_SECRET: realSecret, DATA_KEY_MASTER: dataKeyMaster, LOG_VERIFIER_KEY: logKey.verifierKey },
       'AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE',
     ],
     ['channel-adapters', {}, 'PARTNER_KEYS or PARTNER_KEY_SEED'],
@@ -66,6 +75,7 @@ describe('production mode', () => {
     ],
     ['exchange-log', {}, 'LOG_SIGNING_KEY or LOG_SIGNING_KEY_FILE'],
     ['router', { SERVICE_DATABASE_URL: undefined, DATABASE_URL: undefined }, 'SERVICE_DATABASE_URL'],
+    ['router', {}, 'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE'],
   ];
 
   it.each(refusals)('%s refuses to start without its secret (%j) naming %s', async (name, extra, setting) => {
@@ -92,6 +102,7 @@ describe('production mode', () => {
       {
         ...production,
         JWT_SECRET: realSecret,
+        DATA_KEY_MASTER: dataKeyMaster,
         LOG_VERIFIER_KEY: logKey.verifierKey,
         AUDIT_SIGNING_KEY: auditKey.signerKey,
         ADMIN_PORT: '3090',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@ixr/messaging';
-import { createDataSource } from '@ixr/persistence';
 import { isUniqueViolation } from '../apps/intake-api/src/http/idempotency';
+import { createDataSource, DataKeyVault, DEVELOPMENT_DATA_KEY_MASTER } from '@ixr/persistence';
 import { PostgresRequestRows } from '../apps/intake-api/src/requests/request-rows.store';
 import { RequestWriter, type NewRequest } from '../apps/intake-api/src/requests/request-writer';
 import { testEnvironment } from './support/test-env';
@@ -71,7 +71,7 @@ describe('the intake group commit on PostgreSQL', () => {
 
   /** A writer whose store records the size of each statement's group. */
   function writer(groups: number[] = []): RequestWriter {
-    const rows = new PostgresRequestRows(dataSource);
+    const rows = new PostgresRequestRows(dataSource, new DataKeyVault(DEVELOPMENT_DATA_KEY_MASTER, true));
     const store = {
       insert: (requests: readonly NewRequest[]) => {
         groups.push(requests.length);

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AdaptersController } from './adapters.controller';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeliverUseCase } from './delivery/deliver.usecase';
@@ -9,6 +10,7 @@ export interface AdaptersModuleOptions {
   deliver: DeliverUseCase;
   replies: SendReplyUseCase;
   deadLetters: DeadLetterRecorder;
+  dataSource: DataSource;
 }
 
 @Module({})
@@ -21,6 +23,7 @@ export class AdaptersModule {
         { provide: DeliverUseCase, useValue: options.deliver },
         { provide: SendReplyUseCase, useValue: options.replies },
         { provide: DeadLetterRecorder, useValue: options.deadLetters },
+        { provide: DataSource, useValue: options.dataSource },
       ],
     };
   }

@@ -74,6 +74,7 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
     deliver: new DeliverUseCase(adapters, deliveries),
     replies: new SendReplyUseCase(adapters, sender('replies'), deliveries),
     deadLetters: new DeadLetterRecorder(dataSource),
+    dataSource,
     inbound: new InboundReceiver(
       dataSource,
       relay,

@@ -5,7 +5,12 @@ import {
   derivePartnerKey,
   kafkaSecurityEnv,
 } from '@ixr/messaging';
-import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import {
+  databaseDevelopmentDefault,
+  dataKeyMasterDevelopmentDefault,
+  type DevelopmentDefault,
+  env,
+} from '@ixr/platform';
 
 const partnerKeys = z
   .string()
@@ -35,6 +40,7 @@ export const adaptersConfigSchema = z
     HOST: z.string().default('127.0.0.1'),
     DATABASE_URL: env.databaseUrl(),
     SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
+    DATA_KEY_MASTER: env.dataKeyMaster(),
     DB_POOL_SIZE: env.positiveInt(10),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
@@ -113,5 +119,6 @@ export function adaptersDevelopmentDefaults(
       what: `keys derived from the public development seed (${derivedFromPublicSeed.map(([p]) => p).join(', ')})`,
     },
     databaseDevelopmentDefault(environment),
+    dataKeyMasterDevelopmentDefault(environment),
   ];
 }

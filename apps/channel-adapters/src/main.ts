@@ -9,7 +9,7 @@ import { adaptersConfigSchema, adaptersDevelopmentDefaults } from './config';
 import { registerInboundRoutes } from './inbound/inbound.routes';
 
 async function bootstrap(): Promise<void> {
-  const environment = withSecretFiles(['PARTNER_KEYS', 'PARTNER_KEY_SEED']);
+  const environment = withSecretFiles(['PARTNER_KEYS', 'PARTNER_KEY_SEED', 'DATA_KEY_MASTER']);
   const config = loadConfig(adaptersConfigSchema, environment);
   const developmentDefaults = checkDevelopmentDefaults(
     'channel-adapters',
@@ -22,6 +22,7 @@ async function bootstrap(): Promise<void> {
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
+    dataKeys: { master: config.DATA_KEY_MASTER, createsKeys: true },
   });
   for (const line of developmentDefaults) infra.logger.warn(line);
   const transport = new KafkaTransport({
@@ -32,6 +33,7 @@ async function bootstrap(): Promise<void> {
     registry: infra.registry,
     source: 'ixr/channel-adapters',
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    personalData: { mode: 'open', keyFor: (keyId) => infra.dataKeys.find(infra.dataSource, keyId) },
     // The quick attempts; after them a send is parked (see GuardedSend), never dead-lettered at once.
     retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.DELIVERY_MAX_ATTEMPTS },
   });

@@ -1,4 +1,4 @@
-import { type NoteSigner, signCheckpoint } from '@ixr/exchange-log';
+import { epochExtensions, type NoteSigner, signCheckpoint } from '@ixr/exchange-log';
 
 /**
  * Signs the log's tree heads as C2SP checkpoints with the log's Ed25519 key. The only holder of
@@ -12,7 +12,11 @@ export class CheckpointSigner {
     readonly verifierKey: string,
   ) {}
 
-  sign(size: number, rootHash: Uint8Array): string {
-    return signCheckpoint({ origin: this.origin, size, rootHash }, this.signer);
+  /** A checkpoint of `epoch`'s tree (epochs >= 1 say so in an extension line). */
+  sign(size: number, rootHash: Uint8Array, epoch = 0): string {
+    return signCheckpoint(
+      { origin: this.origin, size, rootHash, extensions: epochExtensions(epoch) },
+      this.signer,
+    );
   }
 }

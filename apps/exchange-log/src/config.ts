@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import {
+  databaseDevelopmentDefault,
+  dataKeyMasterDevelopmentDefault,
+  type DevelopmentDefault,
+  env,
+} from '@ixr/platform';
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -10,6 +15,7 @@ export const exchangeLogConfigSchema = z
     HOST: z.string().default('127.0.0.1'),
     DATABASE_URL: env.databaseUrl(),
     SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
+    DATA_KEY_MASTER: env.dataKeyMaster(),
     DB_POOL_SIZE: env.positiveInt(5),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
@@ -50,5 +56,6 @@ export function exchangeLogDevelopmentDefaults(
       what: `a development checkpoint key generated on disk (${config.LOG_DEV_KEY_FILE})`,
     },
     databaseDevelopmentDefault(environment),
+    dataKeyMasterDevelopmentDefault(environment),
   ];
 }

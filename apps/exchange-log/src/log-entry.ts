@@ -36,6 +36,9 @@ export const ENTRY_KINDS = [
   'forwarded',
   'reviewed',
   'erased',
+  // The first entry of a new log epoch, written by `npm run log:recover -- --new-epoch` (README
+  // "Log epochs"): the previous epoch's latest signed checkpoint and the operator's reason.
+  'epoch',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 

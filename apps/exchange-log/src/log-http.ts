@@ -14,7 +14,7 @@ export function registerLogRoutes(
   fastify.get('/log/vkey', async (_request, reply) => reply.type('text/plain').send(`${verifierKey}\n`));
   fastify.get('/log/checkpoint', async (_request, reply) => {
     const [row]: { note: string }[] = await dataSource.query(
-      'SELECT note FROM exchange_log_checkpoints ORDER BY tree_size DESC LIMIT 1',
+      'SELECT note FROM exchange_log_checkpoints ORDER BY epoch DESC, tree_size DESC LIMIT 1',
     );
     if (!row) return reply.code(404).type('text/plain').send('no checkpoint signed yet\n');
     return reply.type('text/plain').send(row.note);

@@ -26,6 +26,7 @@ export const LOG_WRITER_OPTIONS = Symbol('LOG_WRITER_OPTIONS');
 
 /** The tree as this process last committed it; trusted only while the stored head still matches. */
 interface CachedTree {
+  epoch: number;
   size: number;
   lastLeaf: Buffer;
   frontier: Frontier;
@@ -33,7 +34,8 @@ interface CachedTree {
 
 /**
  * The single sequencer of the exchange log. Appends a batch in one transaction, under an advisory
- * lock, with gapless sequence numbers continuing from the last stored entry — correct with several
+ * lock, to the current epoch (the highest stored; README "Log epochs"), with gapless sequence
+ * numbers continuing from the epoch's last stored entry — correct with several
  * writers and across restarts. An event already recorded is skipped (recorded once). The same
  * transaction stores the Merkle nodes the batch completes and, every N entries, a signed
  * checkpoint; `then` runs in it too, so what follows from an entry (releasing a delivery) commits
@@ -65,6 +67,7 @@ export class LogWriter {
       if (fresh.length > 0) {
         const frontier = await this.frontierOf(manager, head);
         const rows = {
+          epoch: head.epoch,
           firstSeq: head.size,
           eventId: [] as string[],
           kind: [] as string[],
@@ -91,11 +94,11 @@ export class LogWriter {
         }
         const tree = appendToFrontier(frontier, rows.leaves);
         await treeStore.insertEntries(manager, rows);
-        await treeStore.insertNodes(manager, tree.nodes);
+        await treeStore.insertNodes(manager, head.epoch, tree.nodes);
         if (seq - head.checkpointed >= this.options.checkpointEvery) {
-          signed = await this.checkpoint(manager, seq, tree.rootHash);
+          signed = await this.checkpoint(manager, head.epoch, seq, tree.rootHash);
         }
-        next = { size: seq, lastLeaf: prev, frontier: tree.frontier };
+        next = { epoch: head.epoch, size: seq, lastLeaf: prev, frontier: tree.frontier };
       }
       await then?.(manager, appended);
       return { result: appended, next, signed };
@@ -110,8 +113,9 @@ export class LogWriter {
     return this.locked(async (manager, head) => {
       if (head.size === 0 || head.size <= head.checkpointed) return { result: undefined };
       const frontier = await this.frontierOf(manager, head);
-      const signed = await this.checkpoint(manager, head.size, frontierRoot(frontier));
-      return { result: head.size, next: { size: head.size, lastLeaf: head.lastLeaf!, frontier }, signed };
+      const signed = await this.checkpoint(manager, head.epoch, head.size, frontierRoot(frontier));
+      const next = { epoch: head.epoch, size: head.size, lastLeaf: head.lastLeaf!, frontier };
+      return { result: head.size, next, signed };
     });
   }
 
@@ -130,7 +134,7 @@ export class LogWriter {
         return work(manager, head);
       });
       if (next) this.cache = next;
-      if (next) this.options.integrity?.committed(next.size, signed);
+      if (next) this.options.integrity?.committed(next.epoch, next.size, signed);
       return result;
     } catch (error) {
       this.cache = undefined;
@@ -151,13 +155,19 @@ export class LogWriter {
   /** The stored head is exactly what this process last committed. */
   private isCached(head: StoredHead): boolean {
     const cache = this.cache;
-    return !!cache && cache.size === head.size && !!head.lastLeaf && cache.lastLeaf.equals(head.lastLeaf);
+    return (
+      !!cache &&
+      cache.epoch === head.epoch &&
+      cache.size === head.size &&
+      !!head.lastLeaf &&
+      cache.lastLeaf.equals(head.lastLeaf)
+    );
   }
 
   /** The cached frontier when no other writer appended since; else one read of the stored nodes. */
   private async frontierOf(manager: EntityManager, head: StoredHead): Promise<Frontier> {
     if (this.isCached(head)) return this.cache!.frontier;
-    return treeStore.frontier(manager, head.size);
+    return treeStore.frontier(manager, head.epoch, head.size);
   }
 
   /** At start: the store is checked before any event is taken (a stopped writer says so in /health). */
@@ -167,11 +177,12 @@ export class LogWriter {
 
   private async checkpoint(
     manager: EntityManager,
+    epoch: number,
     size: number,
     rootHash: Buffer,
   ): Promise<TrustedCheckpoint> {
-    const note = this.signer.sign(size, rootHash);
-    await treeStore.insertCheckpoint(manager, { size, rootHash, note, signedAt: this.clock.now() });
-    return { size, rootHash, note };
+    const note = this.signer.sign(size, rootHash, epoch);
+    await treeStore.insertCheckpoint(manager, { epoch, size, rootHash, note, signedAt: this.clock.now() });
+    return { epoch, size, rootHash, note };
   }
 }

@@ -8,8 +8,11 @@ import {
   type DeliveryOutcome,
   type EventEnvelope,
   type RequestReceived,
+  type RequestErased,
   type RequestRouted,
 } from '@ixr/messaging';
+import { eraseOwnRows } from '@ixr/persistence';
+import { DataSource } from 'typeorm';
 import { DispatchReleaser } from './dispatch-releaser';
 import {
   auditFacts,
@@ -28,6 +31,7 @@ export class LogController {
   constructor(
     private readonly writer: LogWriter,
     private readonly releaser: DispatchReleaser,
+    private readonly dataSource: DataSource,
   ) {}
 
   @EventPattern(TOPICS.requestReceived, { batch: true })
@@ -65,5 +69,16 @@ export class LogController {
   @EventPattern(TOPICS.deadlineReached, { batch: true })
   async onDeadline(@Payload() events: EventEnvelope<DeadlineReached>[]): Promise<void> {
     await this.writer.append(events.map(escalationFacts).filter((f): f is EntryFacts => f !== undefined));
+  }
+
+  /**
+   * An erasure (SPEC §10). The log's rows hold the request's personal data only sealed under the
+   * key the intake deleted, so nothing is cleared (an entry never changes: its hash, the
+   * checkpoints and the proofs still check); the event is recorded as handled, so that the
+   * erasure can be followed to its end. The `erased` entry itself comes with the audit event.
+   */
+  @EventPattern(TOPICS.requestErased)
+  async onErased(@Payload() event: EventEnvelope<RequestErased>): Promise<void> {
+    await eraseOwnRows(this.dataSource, 'exchange-log-erasure', event, []);
   }
 }

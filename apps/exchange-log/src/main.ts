@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadSignerKey } from '@ixr/exchange-log';
 import { isDependencyUnavailable, KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
-import { checkDevelopmentDefaults, loadConfig } from '@ixr/platform';
+import { withSecretFiles, checkDevelopmentDefaults, loadConfig } from '@ixr/platform';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { CheckpointScheduler } from './checkpoint.scheduler';
 import { CheckpointSigner } from './checkpoint.signer';
@@ -13,7 +13,7 @@ import { LogWriter } from './log-writer';
 import { nodeKeyFiles } from './signing-key.files';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfig(exchangeLogConfigSchema);
+  const config = loadConfig(exchangeLogConfigSchema, withSecretFiles(['DATA_KEY_MASTER']));
   const developmentDefaults = checkDevelopmentDefaults(
     'exchange-log',
     exchangeLogDevelopmentDefaults(config),
@@ -37,6 +37,7 @@ async function bootstrap(): Promise<void> {
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
+    dataKeys: { master: config.DATA_KEY_MASTER, createsKeys: false },
   });
   for (const line of developmentDefaults) infra.logger.warn(line);
   // Published where the audit tools look for it when they were given no key of their own.
@@ -58,6 +59,7 @@ async function bootstrap(): Promise<void> {
     registry: infra.registry,
     source: 'ixr/exchange-log',
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    personalData: { mode: 'sealed' },
   });
   let scheduler: CheckpointScheduler | undefined;
   await startService({

@@ -3,10 +3,13 @@ import { type Frontier, frontierFromNodes, frontierNodeIds, type NodeRow } from 
 
 /** What the sequencer knows of the stored log when it holds the lock. */
 export interface StoredHead {
+  /** The current epoch: the highest stored (0 until an operator opens a new one). */
+  epoch: number;
+  /** Entries of the current epoch. */
   size: number;
   /** Leaf hash of the last entry (absent for the empty log). */
   lastLeaf?: Buffer;
-  /** Size of the latest signed checkpoint (0 without one). */
+  /** Size of the current epoch's latest signed checkpoint (0 without one). */
   checkpointed: number;
 }
 
@@ -18,12 +21,20 @@ const RECORD_SEPARATOR = Buffer.from([0x1e]);
 
 export const treeStore = {
   async head(manager: EntityManager): Promise<StoredHead> {
-    const [row]: { seq: string | null; leaf_hash: Buffer | null; checkpointed: string | null }[] =
-      await manager.query(`
-        SELECT (SELECT seq FROM exchange_log ORDER BY seq DESC LIMIT 1) AS seq,
-               (SELECT leaf_hash FROM exchange_log ORDER BY seq DESC LIMIT 1) AS leaf_hash,
-               (SELECT max(tree_size) FROM exchange_log_checkpoints) AS checkpointed`);
+    const [row]: {
+      epoch: number | null;
+      seq: string | null;
+      leaf_hash: Buffer | null;
+      checkpointed: string | null;
+    }[] = await manager.query(`
+        SELECT last.epoch, last.seq, last.leaf_hash,
+               (SELECT max(tree_size) FROM exchange_log_checkpoints c
+                 WHERE c.epoch = coalesce(last.epoch, 0)) AS checkpointed
+          FROM (SELECT 1) AS one
+          LEFT JOIN LATERAL (SELECT epoch, seq, leaf_hash FROM exchange_log
+                              ORDER BY epoch DESC, seq DESC LIMIT 1) AS last ON true`);
     return {
+      epoch: row.epoch ?? 0,
       size: row.seq === null ? 0 : Number(row.seq) + 1,
       lastLeaf: row.leaf_hash ?? undefined,
       checkpointed: row.checkpointed === null ? 0 : Number(row.checkpointed),
@@ -31,7 +42,7 @@ export const treeStore = {
   },
 
   /** The right frontier of the stored tree, in one round trip per table. */
-  async frontier(manager: EntityManager, size: number): Promise<Frontier> {
+  async frontier(manager: EntityManager, epoch: number, size: number): Promise<Frontier> {
     const ids = frontierNodeIds(size);
     const leaves = ids.filter((id) => id.level === 0).map((id) => id.index);
     const inner = ids.filter((id) => id.level > 0);
@@ -41,15 +52,16 @@ export const treeStore = {
     ] = await Promise.all([
       leaves.length
         ? manager.query<{ seq: string; hash: Buffer }[]>(
-            'SELECT seq, leaf_hash AS hash FROM exchange_log WHERE seq = ANY($1)',
-            [leaves],
+            'SELECT seq, leaf_hash AS hash FROM exchange_log WHERE epoch = $2 AND seq = ANY($1)',
+            [leaves, epoch],
           )
         : Promise.resolve([]),
       inner.length
         ? manager.query<{ level: number; idx: string; hash: Buffer }[]>(
             `SELECT n.level, n.idx, n.hash FROM exchange_log_nodes n
-               JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, idx) USING (level, idx)`,
-            [inner.map((id) => id.level), inner.map((id) => id.index)],
+               JOIN unnest($1::smallint[], $2::bigint[]) AS want(level, idx) USING (level, idx)
+              WHERE n.epoch = $3`,
+            [inner.map((id) => id.level), inner.map((id) => id.index), epoch],
           )
         : Promise.resolve([]),
     ]);
@@ -60,7 +72,7 @@ export const treeStore = {
     const missing = ids.find((_, i) => hashes[i] === undefined);
     if (missing) {
       throw new Error(
-        `the stored tree lacks node level ${missing.level} index ${missing.index} of size ${size}: run the migrations`,
+        `the stored tree of epoch ${epoch} lacks node level ${missing.level} index ${missing.index} of size ${size}: run the migrations`,
       );
     }
     return frontierFromNodes(size, hashes as Buffer[]);
@@ -75,6 +87,7 @@ export const treeStore = {
   async insertEntries(
     manager: EntityManager,
     rows: {
+      epoch: number;
       firstSeq: number;
       eventId: string[];
       kind: string[];
@@ -90,8 +103,8 @@ export const treeStore = {
     }
     const joined = Buffer.concat(rows.entries.flatMap((e, i) => (i === 0 ? [e] : [RECORD_SEPARATOR, e])));
     await manager.query(
-      `INSERT INTO exchange_log (seq, event_id, kind, request_id, recorded_at, entry, leaf_hash, prev_leaf_hash)
-       SELECT $1::bigint + e.i - 1, e.event_id, e.kind, e.request_id, e.recorded_at, e.entry,
+      `INSERT INTO exchange_log (epoch, seq, event_id, kind, request_id, recorded_at, entry, leaf_hash, prev_leaf_hash)
+       SELECT $9::integer, $1::bigint + e.i - 1, e.event_id, e.kind, e.request_id, e.recorded_at, e.entry,
               substring($7::bytea FROM (e.i - 1)::int * 32 + 1 FOR 32),
               CASE WHEN e.i = 1 THEN $8::bytea ELSE substring($7::bytea FROM (e.i - 2)::int * 32 + 1 FOR 32) END
          FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamptz[], string_to_array($6::text, E'\x1e'))
@@ -105,28 +118,61 @@ export const treeStore = {
         joined.toString('utf8'),
         Buffer.concat(rows.leaves),
         rows.firstPrev,
+        rows.epoch,
       ],
     );
   },
 
-  async insertNodes(manager: EntityManager, nodes: readonly NodeRow[]): Promise<void> {
+  /** `restoring`: nodes put back after a cut may partly still be there (the same hashes). */
+  async insertNodes(
+    manager: EntityManager,
+    epoch: number,
+    nodes: readonly NodeRow[],
+    restoring = false,
+  ): Promise<void> {
     const inner = nodes.filter((n) => n.level > 0);
     if (inner.length === 0) return;
     await manager.query(
-      `INSERT INTO exchange_log_nodes (level, idx, hash)
-       SELECT n.level, n.idx, substring($3::bytea FROM (n.i - 1)::int * 32 + 1 FOR 32)
-         FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS n(level, idx, i)`,
-      [inner.map((n) => n.level), inner.map((n) => n.index), Buffer.concat(inner.map((n) => n.hash))],
+      `INSERT INTO exchange_log_nodes (epoch, level, idx, hash)
+       SELECT $4::integer, n.level, n.idx, substring($3::bytea FROM (n.i - 1)::int * 32 + 1 FOR 32)
+         FROM unnest($1::smallint[], $2::bigint[]) WITH ORDINALITY AS n(level, idx, i)
+       ${restoring ? 'ON CONFLICT DO NOTHING' : ''}`,
+      [inner.map((n) => n.level), inner.map((n) => n.index), Buffer.concat(inner.map((n) => n.hash)), epoch],
     );
   },
 
   async insertCheckpoint(
     manager: EntityManager,
-    checkpoint: { size: number; rootHash: Buffer; note: string; signedAt: Date },
+    checkpoint: { epoch: number; size: number; rootHash: Buffer; note: string; signedAt: Date },
+    restoring = false,
   ): Promise<void> {
     await manager.query(
-      'INSERT INTO exchange_log_checkpoints (tree_size, root_hash, note, signed_at) VALUES ($1, $2, $3, $4)',
-      [checkpoint.size, checkpoint.rootHash, checkpoint.note, checkpoint.signedAt],
+      `INSERT INTO exchange_log_checkpoints (epoch, tree_size, root_hash, note, signed_at) VALUES ($1, $2, $3, $4, $5)
+       ${restoring ? 'ON CONFLICT DO NOTHING' : ''}`,
+      [checkpoint.epoch, checkpoint.size, checkpoint.rootHash, checkpoint.note, checkpoint.signedAt],
     );
+  },
+
+  /** The latest signed checkpoint of an epoch (the current one when omitted). */
+  async latestCheckpoint(
+    manager: EntityManager,
+    epoch?: number,
+  ): Promise<{ epoch: number; size: number; rootHash: Buffer; note: string } | undefined> {
+    const [row]: { epoch: number; tree_size: string; root_hash: Buffer; note: string }[] =
+      await manager.query(
+        `SELECT epoch, tree_size, root_hash, note FROM exchange_log_checkpoints
+        WHERE ($1::integer IS NULL OR epoch = $1) ORDER BY epoch DESC, tree_size DESC LIMIT 1`,
+        [epoch ?? null],
+      );
+    return row && { epoch: row.epoch, size: Number(row.tree_size), rootHash: row.root_hash, note: row.note };
+  },
+
+  /** The first entry of an epoch (for epochs >= 1: the `epoch` entry that opened it). */
+  async firstEntry(manager: EntityManager, epoch: number): Promise<string | undefined> {
+    const [row]: { entry: string }[] = await manager.query(
+      'SELECT entry FROM exchange_log WHERE epoch = $1 AND seq = 0',
+      [epoch],
+    );
+    return row?.entry;
   },
 };

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET, JWT_ALGORITHMS } from '@ixr/auth';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import {
+  databaseDevelopmentDefault,
+  dataKeyMasterDevelopmentDefault,
+  type DevelopmentDefault,
+  env,
+} from '@ixr/platform';
 import { parseRateLimitOverrides, type RateLimit } from './auth/rate-limiter';
 
 const algorithms = z
@@ -28,6 +33,7 @@ export const intakeConfigSchema = z
     HOST: z.string().default('127.0.0.1'),
     DATABASE_URL: env.databaseUrl(),
     SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
+    DATA_KEY_MASTER: env.dataKeyMaster(),
     DB_POOL_SIZE: env.positiveInt(10),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
@@ -118,5 +124,6 @@ export function intakeDevelopmentDefaults(
       what: 'the development token secret published in the repository',
     },
     databaseDevelopmentDefault(environment),
+    dataKeyMasterDevelopmentDefault(environment),
   ];
 }

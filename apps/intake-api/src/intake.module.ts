@@ -3,7 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { TokenVerifier } from '@ixr/auth';
 import { OutboxRelay } from '@ixr/messaging';
-import { RoutingConfigStore } from '@ixr/persistence';
+import { DataKeyVault, RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
 import type { PartnerAddressPolicy } from '@ixr/routing';
@@ -104,6 +104,7 @@ export class IntakeModule {
       controllers,
       providers: [
         { provide: DataSource, useValue: options.infra.dataSource },
+        { provide: DataKeyVault, useValue: options.infra.dataKeys },
         { provide: OutboxRelay, useValue: options.infra.relay },
         { provide: TokenVerifier, useValue: options.verifier },
         { provide: DEADLINE_POLICY, useValue: options.deadlines },
@@ -122,9 +123,9 @@ export class IntakeModule {
         IdGenerator,
         {
           provide: RequestWriter,
-          useFactory: (dataSource: DataSource, relay: OutboxRelay) =>
-            new RequestWriter(new PostgresRequestRows(dataSource), relay),
-          inject: [DataSource, OutboxRelay],
+          useFactory: (dataSource: DataSource, relay: OutboxRelay, dataKeys: DataKeyVault) =>
+            new RequestWriter(new PostgresRequestRows(dataSource, dataKeys), relay),
+          inject: [DataSource, OutboxRelay, DataKeyVault],
         },
         SubmitRequestUseCase,
         RequestViewService,

@@ -18,7 +18,7 @@ import { EventStreamHub } from './work/event-stream.hub';
 import { WorkProjector } from './work/work-projector';
 
 async function bootstrap(): Promise<void> {
-  const environment = withSecretFiles(['JWT_SECRET']);
+  const environment = withSecretFiles(['JWT_SECRET', 'DATA_KEY_MASTER']);
   const config = loadConfig(intakeConfigSchema, environment);
   const developmentDefaults = checkDevelopmentDefaults('intake-api', [
     ...intakeDevelopmentDefaults(config, environment),
@@ -31,6 +31,7 @@ async function bootstrap(): Promise<void> {
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
+    dataKeys: { master: config.DATA_KEY_MASTER, createsKeys: true },
   });
   for (const line of developmentDefaults) infra.logger.warn(line);
   const verifier = createTokenVerifier({
@@ -69,6 +70,7 @@ async function bootstrap(): Promise<void> {
     registry: infra.registry,
     source: 'ixr/intake-api',
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    personalData: { mode: 'sealed' },
   });
   for (const [topic, handle, extras] of projector.handlers()) {
     transport.addHandler(topic, (event: EventEnvelope) => handle(event), true, extras);

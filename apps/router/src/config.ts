@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import {
+  databaseDevelopmentDefault,
+  dataKeyMasterDevelopmentDefault,
+  type DevelopmentDefault,
+  env,
+} from '@ixr/platform';
 
 export const routerConfigSchema = z
   .object({
@@ -8,6 +13,7 @@ export const routerConfigSchema = z
     HOST: z.string().default('127.0.0.1'),
     DATABASE_URL: env.databaseUrl(),
     SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
+    DATA_KEY_MASTER: env.dataKeyMaster(),
     DB_POOL_SIZE: env.positiveInt(10),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
@@ -34,5 +40,5 @@ export type RouterConfig = z.infer<typeof routerConfigSchema>;
 export function routerDevelopmentDefaults(
   environment: NodeJS.ProcessEnv = process.env,
 ): DevelopmentDefault[] {
-  return [databaseDevelopmentDefault(environment)];
+  return [databaseDevelopmentDefault(environment), dataKeyMasterDevelopmentDefault(environment)];
 }

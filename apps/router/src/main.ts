@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
-import { checkDevelopmentDefaults, Clock, IdGenerator, loadConfig } from '@ixr/platform';
+import { withSecretFiles, checkDevelopmentDefaults, Clock, IdGenerator, loadConfig } from '@ixr/platform';
 import { DeadlineMonitor } from './deadline-monitor';
 import { createInfrastructure, startService } from '@ixr/runtime';
 import { routerConfigSchema, routerDevelopmentDefaults } from './config';
@@ -11,7 +11,7 @@ import { databaseRoutingPolicy } from './routing-policy';
 import { RouterModule } from './router.module';
 
 async function bootstrap(): Promise<void> {
-  const config = loadConfig(routerConfigSchema);
+  const config = loadConfig(routerConfigSchema, withSecretFiles(['DATA_KEY_MASTER']));
   const developmentDefaults = checkDevelopmentDefaults('router', routerDevelopmentDefaults());
   const infra = await createInfrastructure({
     service: 'router',
@@ -20,6 +20,7 @@ async function bootstrap(): Promise<void> {
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
+    dataKeys: { master: config.DATA_KEY_MASTER, createsKeys: false },
   });
   for (const line of developmentDefaults) infra.logger.warn(line);
   const transport = new KafkaTransport({
@@ -30,6 +31,7 @@ async function bootstrap(): Promise<void> {
     registry: infra.registry,
     source: 'ixr/router',
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+    personalData: { mode: 'open', keyFor: (keyId) => infra.dataKeys.find(infra.dataSource, keyId) },
   });
   const routingConfig = new RoutingConfigStore(infra.dataSource);
   await routingConfig.refresh();

@@ -1,3 +1,4 @@
+import { configureDataKeys, InMemoryDataKeys } from '@ixr/persistence';
 import { sampleRequestBody } from '@ixr/domain';
 import { Writable } from 'node:stream';
 import pino from 'pino';
@@ -161,6 +162,10 @@ async function failures(run: Promise<void>): Promise<Map<number, unknown>> {
 }
 
 describe('RouteRequestUseCase in batches', () => {
+  // Personal data in the events is sealed (SPEC §10): under keys kept in memory here.
+  const dataKeys = new InMemoryDataKeys();
+  beforeAll(() => configureDataKeys(dataKeys));
+
   it('routes a batch in one transaction: decisions, deliveries, milestones, one routed event each', async () => {
     const { usecase, calls, db } = setup({ requests: ['r1', 'r2', 'r3'] });
     await usecase.execute([received('r1'), received('r2'), received('r3')]);

@@ -6,8 +6,11 @@ import {
   type EventEnvelope,
   type InboundReceived,
   type KafkaEventContext,
+  type RequestErased,
   type RequestReceived,
 } from '@ixr/messaging';
+import { eraseOwnRows } from '@ixr/persistence';
+import { DataSource } from 'typeorm';
 import { CaseDeadlineUseCase } from './case-deadline.usecase';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import { RouteRequestUseCase } from './route-request.usecase';
@@ -18,6 +21,7 @@ export class RouterController {
     private readonly routeRequest: RouteRequestUseCase,
     @Inject(HandleInboundUseCase) private readonly inbound: HandleInboundUseCase,
     @Inject(CaseDeadlineUseCase) private readonly caseDeadline: CaseDeadlineUseCase,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   /** In batches: each decision in memory, one transaction for the batch; failed events reported alone. */
@@ -39,5 +43,16 @@ export class RouterController {
   @EventPattern(TOPICS.caseMessageQueued, { batch: true })
   onCaseMessage(@Payload() events: EventEnvelope<CaseMessageQueued>[]): Promise<void> {
     return this.caseDeadline.execute(events);
+  }
+
+  /**
+   * An erasure (SPEC §10): the request is closed for the desk; its milestones still pending go, so
+   * no warning is raised about a case whose data is gone.
+   */
+  @EventPattern(TOPICS.requestErased)
+  async onErased(@Payload() event: EventEnvelope<RequestErased>): Promise<void> {
+    await eraseOwnRows(this.dataSource, 'router-erasure', event, [
+      `DELETE FROM deadline_milestones WHERE request_id = $1::uuid`,
+    ]);
   }
 }

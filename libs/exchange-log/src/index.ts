@@ -38,6 +38,14 @@ export {
   prepareLogEntry,
 } from './log-entry.codec';
 export type { LogEntryLinks, LogEntryRecord, StoredEntry } from './log-entry.codec';
+export {
+  checkpointEpoch,
+  EPOCH_ENTRY_KIND,
+  epochExtensions,
+  epochOpeningDetails,
+  parseEpochOpening,
+} from './log-epoch';
+export type { EpochOpening } from './log-epoch';
 export { ChainVerifier, verifyChain, verifyChainSync } from './hash-chain.verifier';
 export type { ChainFailure, ChainOptions, ChainReport, TreeHead } from './hash-chain.verifier';
 

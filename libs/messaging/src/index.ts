@@ -14,3 +14,4 @@ export * from './topics';
 export * from './asyncapi.document';
 export * from './topic-parties';
 export * from './transient-errors';
+export * from './personal-data';

@@ -6,6 +6,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { z } from 'zod';
 import { createEnvelope, envelopeSchema, type EventEnvelope } from './envelope';
 import { BatchItemErrors, errorCode, InvalidMessageError, isRetryable } from './errors';
+import { openPersonalData, PersonalDataErasedError, withStandIns } from './personal-data';
 import type { EventPublisher } from './event-publisher';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import { isDependencyUnavailable } from './transient-errors';
@@ -46,6 +47,13 @@ export interface KafkaTransportOptions {
    * hence its memory: a batch is parsed, validated and handled whole.
    */
   maxBytesPerPartition?: number;
+  /**
+   * Personal data in events is sealed (SPEC §10, `personal-data.ts`). `open`: handlers receive it
+   * clear, opened with the request's data key (a key that is gone dead-letters the event, its
+   * payload still sealed). `sealed` (default): handlers receive it sealed; the schema is checked
+   * with stand-ins in the sealed places.
+   */
+  personalData?: { mode: 'open'; keyFor: (keyId: string) => Promise<Buffer | null> } | { mode: 'sealed' };
 }
 
 export type TopicRegistry = Record<string, { eventType: string; schema: z.ZodType }>;
@@ -258,7 +266,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
 
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
-      const parsed = this.parse(topic, message);
+      const parsed = await this.parse(topic, message);
       if (parsed instanceof InvalidMessageError) {
         // Resolve only once the dead letter is durable, so an invalid message is never lost.
         await this.deadLetter(topic, batch.partition, message, parsed, 1);
@@ -421,7 +429,7 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return 'handled';
   }
 
-  private parse(topic: string, message: KafkaMessage): EventEnvelope | InvalidMessageError {
+  private async parse(topic: string, message: KafkaMessage): Promise<EventEnvelope | InvalidMessageError> {
     let json: unknown;
     try {
       json = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -435,10 +443,42 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     if (envelope.data.type !== eventType) {
       return new InvalidMessageError(`event type ${envelope.data.type} does not belong on ${topic}`);
     }
-    const data = schema.safeParse(envelope.data.data);
+    const personal = this.options.personalData ?? { mode: 'sealed' };
+    if (personal.mode === 'open') {
+      let opened: unknown;
+      try {
+        opened = await this.openWhileDependencyAway(topic, envelope.data.data, personal.keyFor);
+      } catch (error) {
+        if (error instanceof PersonalDataErasedError) return new InvalidMessageError(error.message);
+        return new InvalidMessageError('sealed personal data could not be opened');
+      }
+      const data = schema.safeParse(opened);
+      if (!data.success)
+        return new InvalidMessageError('event data is invalid', issues(data.error.issues, 'data'));
+      return { ...envelope.data, data: data.data };
+    }
+    const { checkable, restore } = withStandIns(topic, envelope.data.data);
+    const data = schema.safeParse(checkable);
     if (!data.success)
       return new InvalidMessageError('event data is invalid', issues(data.error.issues, 'data'));
-    return { ...envelope.data, data: data.data };
+    return { ...envelope.data, data: restore(data.data) };
+  }
+
+  /** A database away while a key is read pauses the partition, like a handler's (never dead-letters). */
+  private async openWhileDependencyAway(
+    topic: string,
+    data: unknown,
+    keyFor: (keyId: string) => Promise<Buffer | null>,
+  ): Promise<unknown> {
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+      try {
+        return await openPersonalData(topic, data, keyFor);
+      } catch (error) {
+        if (!this.isTransient(error)) throw error;
+        this.options.logger.warn({ topic, err: error }, 'data key not readable yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
   }
 
   private async handleWithRetry(

@@ -352,6 +352,12 @@ export const replyDispatchedSchema = caseMessageQueuedSchema.extend({
   logSeq: z.number().int().nonnegative().optional(),
 });
 
+/** A request's personal data was erased (SPEC §10): its data key is deleted already. */
+export const requestErasedSchema = z.object({
+  requestId: id,
+  erasedAt: isoTime,
+});
+
 /** One schema per topic, checked before any handler runs (STYLE §4). */
 export const TOPIC_SCHEMAS = {
   [TOPICS.requestReceived]: requestReceivedSchema,
@@ -363,6 +369,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.inboundReceived]: inboundReceivedSchema,
   [TOPICS.replyDispatched]: replyDispatchedSchema,
   [TOPICS.caseMessageQueued]: caseMessageQueuedSchema,
+  [TOPICS.requestErased]: requestErasedSchema,
   [TOPICS.deadLetter]: deadLetterSchema,
 } as const satisfies Record<Topic, z.ZodType>;
 
@@ -373,6 +380,7 @@ export type DeliveryDispatched = TopicData<typeof TOPICS.deliveryDispatched>;
 export type PlannedDelivery = z.infer<typeof plannedDeliverySchema>;
 export type DeliveryOutcome = TopicData<typeof TOPICS.deliveryOutcome>;
 export type DeadLetter = TopicData<typeof TOPICS.deadLetter>;
+export type RequestErased = TopicData<typeof TOPICS.requestErased>;
 export type AuditRecorded = TopicData<typeof TOPICS.auditRecorded>;
 export type DeadlineReached = TopicData<typeof TOPICS.deadlineReached>;
 export type InboundReceived = TopicData<typeof TOPICS.inboundReceived>;

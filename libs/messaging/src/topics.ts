@@ -23,6 +23,11 @@ export const TOPICS = {
    * notice, withdrawal — SPEC §8), queued by the intake: logged, then released as `replyDispatched`.
    */
   caseMessageQueued: 'ixr.case-messages.queued',
+  /**
+   * The data-protection officer erased a request's personal data (SPEC §10): its data key is gone;
+   * each service clears what it holds of the request in its own tables.
+   */
+  requestErased: 'ixr.requests.erased',
   deadLetter: 'ixr.dead-letter',
 } as const;
 
@@ -40,7 +45,29 @@ export const EVENT_TYPES = {
   [TOPICS.inboundReceived]: 'ixr.inbound.received',
   [TOPICS.replyDispatched]: 'ixr.reply.dispatched',
   [TOPICS.caseMessageQueued]: 'ixr.case-message.queued',
+  [TOPICS.requestErased]: 'ixr.request.erased',
   [TOPICS.deadLetter]: 'ixr.dead-letter',
 } as const satisfies Record<Topic, string>;
 
 export const DEFAULT_PARTITIONS = 6;
+
+const DAY_MS = 86_400_000;
+/**
+ * How long the broker keeps each topic's events (`retention.ms`). Topics carry events from one
+ * service to the next; the record is the exchange log, so a week covers any outage a consumer can
+ * catch up from. Dead letters wait a month for an operator's re-drive. Personal data in events is
+ * sealed (SPEC §10); past its retention even the ciphertext of an erased request is gone.
+ */
+export const TOPIC_RETENTION_MS = {
+  [TOPICS.requestReceived]: 7 * DAY_MS,
+  [TOPICS.requestRouted]: 7 * DAY_MS,
+  [TOPICS.deliveryDispatched]: 7 * DAY_MS,
+  [TOPICS.deliveryOutcome]: 7 * DAY_MS,
+  [TOPICS.auditRecorded]: 7 * DAY_MS,
+  [TOPICS.deadlineReached]: 7 * DAY_MS,
+  [TOPICS.inboundReceived]: 7 * DAY_MS,
+  [TOPICS.replyDispatched]: 7 * DAY_MS,
+  [TOPICS.caseMessageQueued]: 7 * DAY_MS,
+  [TOPICS.requestErased]: 7 * DAY_MS,
+  [TOPICS.deadLetter]: 30 * DAY_MS,
+} as const satisfies Record<Topic, number>;

@@ -1,3 +1,4 @@
+export * from './data-keys';
 export * from './data-source';
 export * from './entities';
 export * from './migrations';
@@ -6,3 +7,4 @@ export * from './processed-events';
 export * from './routing-config.store';
 export * from './service-role';
 export * from './table-owners';
+export * from './erasure';

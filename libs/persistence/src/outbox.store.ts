@@ -1,5 +1,12 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ClaimedOutboxBatch, OutboxSource, OutgoingMessage, Topic } from '@ixr/messaging';
+import {
+  sealPersonalData,
+  type ClaimedOutboxBatch,
+  type OutboxSource,
+  type OutgoingMessage,
+  type Topic,
+} from '@ixr/messaging';
+import { dataKeyVault } from './data-keys';
 
 interface OutboxRow {
   id: string;
@@ -8,7 +15,10 @@ interface OutboxRow {
   value: string;
 }
 
-/** Adds messages to the outbox inside the caller's transaction. */
+/**
+ * Adds messages to the outbox inside the caller's transaction. Personal data in them is sealed
+ * under its request's data key first (SPEC §10): no outbox row and no event holds it clear.
+ */
 export async function enqueueOutbox(
   manager: EntityManager,
   messages: readonly OutgoingMessage[],
@@ -16,11 +26,33 @@ export async function enqueueOutbox(
   if (messages.length === 0) return;
   const values: string[] = [];
   const params: string[] = [];
-  messages.forEach((m, i) => {
+  let i = 0;
+  for (const m of messages) {
     values.push(`($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`);
-    params.push(m.topic, m.key, m.value);
-  });
+    params.push(m.topic, m.key, await sealEventValue(manager, m.topic, m.value));
+    i++;
+  }
   await manager.query(`INSERT INTO outbox (topic, key, value) VALUES ${values.join(', ')}`, params);
+}
+
+/**
+ * An event envelope (JSON) with its personal data sealed (SPEC §10), for every place that stores or
+ * sends one: the outbox, the adapters' parked sends.
+ */
+export async function sealEventValue(manager: EntityManager, topic: string, value: string): Promise<string> {
+  let envelope: { data?: unknown };
+  try {
+    envelope = JSON.parse(value) as { data?: unknown };
+  } catch {
+    return value; // a re-driven poison message goes out as it came
+  }
+  const data = await sealPersonalData(topic, envelope.data, (keyId) => {
+    const vault = dataKeyVault();
+    if (!vault)
+      throw new Error('personal data in an event, but no data key vault is configured (DATA_KEY_MASTER)');
+    return vault.keyFor(manager, keyId);
+  });
+  return data === envelope.data ? value : JSON.stringify({ ...envelope, data });
 }
 
 /**

@@ -16,4 +16,7 @@ export const TABLES = {
   event_tickets: { owner: 'intake', readers: [] },
   data_protection_reviews: { owner: 'intake', readers: [] },
   erasures: { owner: 'intake', readers: [] },
+  // SPEC §10: the intake creates the keys of submissions and deletes a key on erasure; the adapters
+  // create the keys of partners' messages (the one other writer, insert only); all read them.
+  data_keys: { owner: 'intake', readers: ['router', 'adapters', 'log'] },
 } as const satisfies Record<string, TableGrant>;

@@ -49,5 +49,14 @@ export const env = {
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
       .optional(),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SPEC §10: 32 random bytes, base64 (`openssl rand -base64 32`); the development key when unset. */
+  dataKeyMaster: () =>
+    z
+      .string()
+      .refine(
+        (s) => /^[A-Za-z0-9+/_-]+=*$/.test(s) && Buffer.from(s, 'base64').length === 32,
+        'expected 32 random bytes, base64-encoded (openssl rand -base64 32)',
+      )
+      .optional(),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
 };

@@ -59,6 +59,15 @@ export function databaseDevelopmentDefault(environment: NodeJS.ProcessEnv): Deve
   };
 }
 
+/** Every service: without DATA_KEY_MASTER, data keys are wrapped by a key derived from a public seed. */
+export function dataKeyMasterDevelopmentDefault(environment: NodeJS.ProcessEnv): DevelopmentDefault {
+  return {
+    setting: 'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE',
+    applies: !environment.DATA_KEY_MASTER && !environment.DATA_KEY_MASTER_FILE,
+    what: 'the development master key of the personal-data keys (derived from a public seed)',
+  };
+}
+
 /**
  * `<NAME>_FILE` for each named secret (Docker secrets, a mounted file): the file's text, trimmed,
  * becomes `<NAME>` in the returned environment. Both set, or an unreadable file, is an error naming

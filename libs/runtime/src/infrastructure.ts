@@ -9,7 +9,14 @@ import {
   OutboxRelay,
   type KafkaConnectionOptions,
 } from '@ixr/messaging';
-import { assertAppendOnlyConnection, createDataSource, PostgresOutboxSource } from '@ixr/persistence';
+import {
+  assertAppendOnlyConnection,
+  configureDataKeys,
+  createDataSource,
+  DataKeyVault,
+  parseDataKeyMaster,
+  PostgresOutboxSource,
+} from '@ixr/persistence';
 import { createLogger, createMetricsRegistry, type HealthIndicator } from '@ixr/platform';
 
 export interface InfrastructureOptions {
@@ -20,6 +27,11 @@ export interface InfrastructureOptions {
   kafka: Omit<KafkaConnectionOptions, 'clientId'>;
   /** Services that write events start an outbox relay. */
   outbox: boolean;
+  /**
+   * The master key of the data keys (`DATA_KEY_MASTER`, SPEC §10; the development one when
+   * undefined), and whether this service creates data keys (the intake and the adapters do).
+   */
+  dataKeys: { master: string | undefined; createsKeys: boolean };
 }
 
 /** The outside-world parts a service is made of, built once in main.ts and injected everywhere. */
@@ -28,6 +40,8 @@ export interface Infrastructure {
   logger: Logger;
   registry: Registry;
   dataSource: DataSource;
+  /** Seals and opens personal data (SPEC §10); the outbox seals with it. */
+  dataKeys: DataKeyVault;
   kafka: Kafka;
   publisher: EventPublisher;
   relay?: OutboxRelay;
@@ -42,6 +56,11 @@ export interface Infrastructure {
  */
 export async function createInfrastructure(options: InfrastructureOptions): Promise<Infrastructure> {
   const logger = createLogger(options.service, options.logLevel);
+  const dataKeys = new DataKeyVault(
+    parseDataKeyMaster(options.dataKeys.master),
+    options.dataKeys.createsKeys,
+  );
+  configureDataKeys(dataKeys);
   const registry = createMetricsRegistry(options.service);
   const statements = new Counter({
     name: 'ixr_db_statements_total',
@@ -73,6 +92,7 @@ export async function createInfrastructure(options: InfrastructureOptions): Prom
     logger,
     registry,
     dataSource,
+    dataKeys,
     kafka,
     publisher,
     relay,

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import type { OutboxRelay } from '@ixr/messaging';
-import { enqueueOutbox } from '@ixr/persistence';
+import { enqueueOutbox, sealEventValue } from '@ixr/persistence';
 
 export interface RetryPolicyOptions {
   /** First delay; each round doubles it… */
@@ -73,7 +73,8 @@ export class SendRetries {
         request.messageId,
         request.topic,
         request.key,
-        request.event,
+        // Parked sealed (SPEC §10): the row holds no personal data in clear.
+        await sealEventValue(manager, request.topic, request.event),
         rounds,
         firstFailedAt,
         due,

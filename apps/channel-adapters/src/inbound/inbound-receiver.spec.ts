@@ -1,3 +1,4 @@
+import { configureDataKeys, InMemoryDataKeys } from '@ixr/persistence';
 import type { DataSource } from 'typeorm';
 import {
   derivePartnerKey,
@@ -105,6 +106,10 @@ async function refusal(run: Promise<unknown>): Promise<{ code: string; status: n
 }
 
 describe('InboundReceiver', () => {
+  // Personal data in the events is sealed (SPEC §10): under keys kept in memory here.
+  const dataKeys = new InMemoryDataKeys();
+  beforeAll(() => configureDataKeys(dataKeys));
+
   it('accepts a signed answer once, keyed by the request it answers, and refuses its replay', async () => {
     const { receiver, outbox, nudges } = setup();
     const input = signed(JSON.stringify(answer));

@@ -14,7 +14,10 @@ type AuditRequest = AuthenticatedRequest & JustifiedRequest;
 const requestId = z.string().regex(/^[A-Za-z0-9._:-]{1,200}$/, 'a request id (letters, digits, . _ : -)');
 const instant = z.iso.datetime({ offset: true });
 const replaySchema = z.strictObject({ requestId: requestId.optional() });
-/** A timeline is read a page at a time: `after` the last seq of the previous page (`nextAfter`). */
+/**
+ * A timeline is read a page at a time: `after` the position of the last entry of the previous page
+ * (`nextAfter`: its seq in log epoch 0, epoch·2^40 + seq in a later epoch).
+ */
 const timelinePageSchema = z.strictObject({
   after: z.coerce.number().int().min(-1).default(-1),
   limit: z.coerce.number().int().min(1).max(MAX_TIMELINE_PAGE).default(MAX_TIMELINE_PAGE),

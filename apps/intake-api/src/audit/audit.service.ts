@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DataKeyVault } from '@ixr/persistence';
 import type { Actor } from '@ixr/domain';
 import type { BundleScope } from '@ixr/exchange-log';
 import { Clock, NotFoundError, ValidationFailedError } from '@ixr/platform';
@@ -31,6 +32,7 @@ export class AuditService {
     private readonly recorder: AuditRecorder,
     private readonly clock: Clock,
     @Inject(AUDIT_SETTINGS) private readonly settings: AuditSettings,
+    private readonly dataKeys: DataKeyVault,
   ) {}
 
   async verify(actor: Actor, justification: string): Promise<LogVerification> {
@@ -65,6 +67,7 @@ export class AuditService {
         await resolveLogTrust(reader, this.settings.origin, this.settings.configuredLogKeys),
         requestId,
         page,
+        (keyId) => this.dataKeys.find(this.dataSource, keyId),
       ),
     );
     await this.record(actor, {

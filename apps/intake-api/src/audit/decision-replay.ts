@@ -1,5 +1,6 @@
 import { messageBodySchema, type RoutingDecision } from '@ixr/domain';
 import { canonicalJson, decodeLogEntry } from '@ixr/exchange-log';
+import { TOPICS, withStandIns } from '@ixr/messaging';
 import {
   channelHealthSchema,
   type Directory,
@@ -78,7 +79,13 @@ export async function replayDecisions(reader: LogReader, options: ReplayOptions)
         const details = routed.details as RoutedDetails;
         if (row.received === null) throw new Error('no received entry precedes the decision');
         const received = decodeLogEntry(Buffer.from(row.received, 'utf8'));
-        const body = messageBodySchema.parse((received.details as { body: unknown }).body);
+        // Personal data is sealed in the entry (SPEC §10) and no routing fact reads it: replay
+        // decides on the facts, with stand-ins where the sealed values are (erased or not).
+        const { checkable } = withStandIns(TOPICS.requestReceived, {
+          requestId,
+          body: (received.details as { body: unknown }).body,
+        });
+        const body = messageBodySchema.parse((checkable as { body: unknown }).body);
         const health = channelHealthSchema.parse(details.channelHealth);
         const ruleset = await rulesets.get(details.decision.rulesetVersion);
         if (ruleset.hash !== details.rulesetHash) {

@@ -34,6 +34,8 @@ export interface EvidenceExport {
   readonly files: Map<string, Buffer>;
   readonly entries: number;
   readonly notYetCheckpointed: number;
+  /** Entries of earlier log epochs in scope: a bundle proves one epoch's tree (the latest). */
+  readonly inEarlierEpochs: number;
   readonly manifestSha256: string;
   readonly checkpointSize: number;
 }
@@ -62,7 +64,8 @@ export async function exportEvidence(
   }
   const head = await latestTrustedCheckpoint(reader, trust);
   if (!head) throw new NothingToExportError('the log has no verifiable signed checkpoint yet');
-  const covered = rows.filter((r) => Number(r.seq) < head.size);
+  const covered = rows.filter((r) => r.epoch === head.epoch && Number(r.seq) < head.size);
+  const inEarlierEpochs = rows.filter((r) => r.epoch < head.epoch).length;
   if (covered.length === 0 && rows.length === 0) throw new NothingToExportError('no log entry in this scope');
   const proven = await withProofs(reader, covered, head);
   const { rulesets, directories } = versionsNamed(covered);
@@ -86,7 +89,7 @@ export async function exportEvidence(
       checkpointNote: head.note,
       checkpoint: { size: head.size, rootHash: head.rootHash },
       entries: proven.map((p) => ({ seq: p.seq, bytes: p.row.bytes, proof: p.proof ?? [] })),
-      notYetCheckpointed: rows.length - covered.length,
+      notYetCheckpointed: rows.length - covered.length - inEarlierEpochs,
       logVerifierKeys: trust.keys,
       exportVerifierKey: exporter.verifierKey,
       extraFiles,
@@ -96,7 +99,8 @@ export async function exportEvidence(
   return {
     files,
     entries: covered.length,
-    notYetCheckpointed: rows.length - covered.length,
+    notYetCheckpointed: rows.length - covered.length - inEarlierEpochs,
+    inEarlierEpochs,
     manifestSha256: createHash('sha256').update(files.get('manifest.json')!).digest('hex'),
     checkpointSize: head.size,
   };

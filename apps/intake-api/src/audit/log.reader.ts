@@ -10,6 +10,8 @@ export interface Queryable {
 
 /** A stored entry as read for verification: the ChainVerifier's StoredEntry, named as it wants. */
 export interface EntryRow extends StoredEntry {
+  /** The log epoch (README "Log epochs"); seq and the tree are per epoch. */
+  readonly epoch: number;
   readonly seq: string;
   readonly bytes: string;
   readonly leafHash: Buffer;
@@ -17,21 +19,49 @@ export interface EntryRow extends StoredEntry {
 }
 
 export interface CheckpointRow {
+  readonly epoch: number;
   readonly size: number;
   readonly rootHash: Buffer;
   readonly note: string;
   readonly signedAt: Date;
 }
 
-const ENTRY_COLUMNS = `seq, entry AS bytes, leaf_hash AS "leafHash", prev_leaf_hash AS "prevLeafHash"`;
+const ENTRY_COLUMNS = `epoch, seq, entry AS bytes, leaf_hash AS "leafHash", prev_leaf_hash AS "prevLeafHash"`;
+
+/**
+ * A timeline's paging position, one number: the seq in epoch 0 (as before epochs existed), and
+ * epoch·2^40 + seq in a later one — increasing in log order, exact below 2^53.
+ */
+export const EPOCH_POSITION = 2 ** 40;
+export const positionOf = (epoch: number, seq: number): number => epoch * EPOCH_POSITION + seq;
 
 /** Every read of the exchange log's tables the audit tools make, and nothing else. */
 export class LogReader {
   constructor(private readonly db: Queryable) {}
 
-  async size(): Promise<number> {
+  /**
+   * The stored epochs, oldest first (just epoch 0 until an operator opened another): a skip scan
+   * of the primary keys, one index probe per epoch, however long the log.
+   */
+  async epochs(): Promise<number[]> {
+    const skip = (table: string) => `
+      SELECT epoch FROM (WITH RECURSIVE e(epoch) AS (
+        (SELECT epoch FROM ${table} ORDER BY epoch LIMIT 1)
+        UNION ALL
+        SELECT (SELECT t.epoch FROM ${table} t WHERE t.epoch > e.epoch ORDER BY t.epoch LIMIT 1)
+          FROM e WHERE e.epoch IS NOT NULL
+      ) SELECT epoch FROM e WHERE epoch IS NOT NULL) AS ${table}_epochs`;
+    const rows: { epoch: number }[] = await this.db.query(
+      `SELECT epoch FROM (${skip('exchange_log')} UNION ${skip('exchange_log_checkpoints')}) AS all_epochs ORDER BY epoch`,
+    );
+    return rows.length === 0 ? [0] : rows.map((r) => r.epoch);
+  }
+
+  /** Entries of an epoch: one past its highest stored seq. */
+  async size(epoch = 0): Promise<number> {
     const [row]: { seq: string | null }[] = await this.db.query(
-      'SELECT (SELECT seq FROM exchange_log ORDER BY seq DESC LIMIT 1) AS seq',
+      'SELECT (SELECT seq FROM exchange_log WHERE epoch = $1 ORDER BY seq DESC LIMIT 1) AS seq',
+      [epoch],
     );
     return row.seq === null ? 0 : Number(row.seq) + 1;
   }
@@ -42,12 +72,12 @@ export class LogReader {
    * bound by the slowest of reading and checking, not their sum. An empty range (a gap left by a
    * deletion, or a far-off forged seq) jumps to the next stored entry instead of walking to it.
    */
-  async *pages(pageSize = 10_000, depth = 3): AsyncGenerator<EntryRow[]> {
-    const end = await this.size();
+  async *pages(pageSize = 10_000, depth = 3, epoch = 0): AsyncGenerator<EntryRow[]> {
+    const end = await this.size(epoch);
     const read = (from: number) => {
       const rows = this.db.query<EntryRow[]>(
-        `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE seq >= $1 AND seq < $2 ORDER BY seq`,
-        [from, Math.min(from + pageSize, end)],
+        `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE epoch = $3 AND seq >= $1 AND seq < $2 ORDER BY seq`,
+        [from, Math.min(from + pageSize, end), epoch],
       );
       rows.catch(() => undefined); // a read ahead the caller no longer wants must not crash the process
       return { from, rows };
@@ -67,8 +97,8 @@ export class LogReader {
         continue;
       }
       const [{ seq }] = await this.db.query<{ seq: string | null }[]>(
-        'SELECT min(seq) AS seq FROM exchange_log WHERE seq >= $1 AND seq < $2',
-        [from + pageSize, end],
+        'SELECT min(seq) AS seq FROM exchange_log WHERE epoch = $3 AND seq >= $1 AND seq < $2',
+        [from + pageSize, end, epoch],
       );
       if (seq === null) return;
       inFlight = [];
@@ -77,46 +107,65 @@ export class LogReader {
     }
   }
 
-  /** A request's entries after seq `after` (-1: from the start), at most `limit` (a page). */
-  async entriesOfRequest(requestId: string, after = -1, limit = 1_000_000): Promise<EntryRow[]> {
+  /** Entries seq from..from+limit-1 of one epoch. */
+  async entriesAt(epoch: number, from: number, limit: number): Promise<EntryRow[]> {
     return this.db.query(
-      `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE request_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [requestId, after, limit],
+      `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE epoch = $1 AND seq >= $2 ORDER BY seq LIMIT $3`,
+      [epoch, from, limit],
+    );
+  }
+
+  /** A request's entries after position `after` (-1: from the start; positionOf), at most `limit`. */
+  async entriesOfRequest(requestId: string, after = -1, limit = 1_000_000): Promise<EntryRow[]> {
+    const epoch = after < 0 ? 0 : Math.floor(after / EPOCH_POSITION);
+    const seq = after < 0 ? -1 : after - epoch * EPOCH_POSITION;
+    return this.db.query(
+      `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE request_id = $1 AND (epoch, seq) > ($4::integer, $2::bigint)
+        ORDER BY epoch, seq LIMIT $3`,
+      [requestId, seq, limit, epoch],
     );
   }
 
   /** Entries recorded in [from, to), at most `limit` (the caller refuses larger exports). */
   async entriesBetween(from: Date, to: Date, limit: number): Promise<EntryRow[]> {
     return this.db.query(
-      `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE recorded_at >= $1 AND recorded_at < $2 ORDER BY seq LIMIT $3`,
+      `SELECT ${ENTRY_COLUMNS} FROM exchange_log WHERE recorded_at >= $1 AND recorded_at < $2 ORDER BY epoch, seq LIMIT $3`,
       [from, to, limit],
     );
   }
 
-  /** Routed entries from `fromSeq` on, with the received entry of the same request beside each. */
+  /**
+   * Routed entries from position `from` on (positionOf; `seq` is returned as that position), with
+   * the received entry of the same request beside each.
+   */
   async routedWithInput(
-    fromSeq: number,
+    from: number,
     limit: number,
     requestId?: string,
   ): Promise<{ seq: string; routed: string; received: string | null }[]> {
     return this.db.query(
-      `SELECT r.seq, r.entry AS routed,
+      `SELECT r.epoch::bigint * ${EPOCH_POSITION} + r.seq AS seq, r.entry AS routed,
               (SELECT x.entry FROM exchange_log x
-                WHERE x.request_id = r.request_id AND x.kind = 'received' AND x.seq < r.seq
-                ORDER BY x.seq LIMIT 1) AS received
+                WHERE x.request_id = r.request_id AND x.kind = 'received' AND (x.epoch, x.seq) < (r.epoch, r.seq)
+                ORDER BY x.epoch, x.seq LIMIT 1) AS received
          FROM exchange_log r
-        WHERE r.kind = 'routed' AND r.seq >= $1 AND ($3::text IS NULL OR r.request_id = $3)
-        ORDER BY r.seq LIMIT $2`,
-      [fromSeq, limit, requestId ?? null],
+        WHERE r.kind = 'routed' AND r.epoch::bigint * ${EPOCH_POSITION} + r.seq >= $1
+          AND ($3::text IS NULL OR r.request_id = $3)
+        ORDER BY r.epoch, r.seq LIMIT $2`,
+      [from, limit, requestId ?? null],
     );
   }
 
-  async checkpoints(): Promise<CheckpointRow[]> {
-    const rows: { tree_size: string; root_hash: Buffer; note: string; signed_at: Date }[] =
+  /** Stored checkpoints of one epoch, or of all (by epoch, then size). */
+  async checkpoints(epoch?: number): Promise<CheckpointRow[]> {
+    const rows: { epoch: number; tree_size: string; root_hash: Buffer; note: string; signed_at: Date }[] =
       await this.db.query(
-        'SELECT tree_size, root_hash, note, signed_at FROM exchange_log_checkpoints ORDER BY tree_size',
+        `SELECT epoch, tree_size, root_hash, note, signed_at FROM exchange_log_checkpoints
+          WHERE $1::integer IS NULL OR epoch = $1 ORDER BY epoch, tree_size`,
+        [epoch ?? null],
       );
     return rows.map((r) => ({
+      epoch: r.epoch,
       size: Number(r.tree_size),
       rootHash: r.root_hash,
       note: r.note,
@@ -124,12 +173,22 @@ export class LogReader {
     }));
   }
 
+  /** The latest checkpoint of the latest epoch. */
   async latestCheckpoint(): Promise<CheckpointRow | undefined> {
-    const [r]: { tree_size: string; root_hash: Buffer; note: string; signed_at: Date }[] =
+    const [r]: { epoch: number; tree_size: string; root_hash: Buffer; note: string; signed_at: Date }[] =
       await this.db.query(
-        'SELECT tree_size, root_hash, note, signed_at FROM exchange_log_checkpoints ORDER BY tree_size DESC LIMIT 1',
+        `SELECT epoch, tree_size, root_hash, note, signed_at FROM exchange_log_checkpoints
+          ORDER BY epoch DESC, tree_size DESC LIMIT 1`,
       );
-    return r && { size: Number(r.tree_size), rootHash: r.root_hash, note: r.note, signedAt: r.signed_at };
+    return (
+      r && {
+        epoch: r.epoch,
+        size: Number(r.tree_size),
+        rootHash: r.root_hash,
+        note: r.note,
+        signedAt: r.signed_at,
+      }
+    );
   }
 
   async publishedKeys(): Promise<string[]> {
@@ -162,16 +221,20 @@ export class LogReader {
   /**
    * Proofs read the stored tree: level 0 from the entries, higher levels from exchange_log_nodes.
    * Reads asked for in the same tick are merged into one pair of queries, so the proofs of a
-   * whole timeline or bundle, started together, cost one round trip instead of one each.
+   * whole timeline or bundle, started together, cost one round trip instead of one each. One
+   * reader reads one epoch's tree.
    */
-  hashReader(): AsyncHashReader {
+  hashReader(epoch = 0): AsyncHashReader {
     let pending: { ids: readonly NodeId[]; resolve: (h: Buffer[]) => void; reject: (e: unknown) => void }[] =
       [];
     const flush = async (): Promise<void> => {
       const batch = pending;
       pending = [];
       try {
-        const found = await this.nodes(batch.flatMap((request) => request.ids));
+        const found = await this.nodes(
+          epoch,
+          batch.flatMap((request) => request.ids),
+        );
         for (const request of batch) {
           try {
             request.resolve(request.ids.map((id) => nodeOf(found, id)));
@@ -193,17 +256,19 @@ export class LogReader {
   }
 
   /** One query for any set of nodes: leaves from the entries and inner nodes from the tree table. */
-  private async nodes(ids: readonly NodeId[]): Promise<Map<string, Buffer>> {
+  private async nodes(epoch: number, ids: readonly NodeId[]): Promise<Map<string, Buffer>> {
     const leaves = [...new Set(ids.filter((id) => id.level === 0).map((id) => id.index))];
     const inner = [
       ...new Map(ids.filter((id) => id.level > 0).map((id) => [`${id.level}/${id.index}`, id])).values(),
     ];
     const rows = await this.db.query<{ level: number; idx: string; hash: Buffer }[]>(
-      `SELECT 0 AS level, seq AS idx, leaf_hash AS hash FROM exchange_log WHERE seq = ANY($1::bigint[])
+      `SELECT 0 AS level, seq AS idx, leaf_hash AS hash FROM exchange_log
+        WHERE epoch = $4 AND seq = ANY($1::bigint[])
        UNION ALL
        SELECT n.level, n.idx, n.hash FROM exchange_log_nodes n
-         JOIN unnest($2::smallint[], $3::bigint[]) AS want(level, idx) USING (level, idx)`,
-      [leaves, inner.map((id) => id.level), inner.map((id) => id.index)],
+         JOIN unnest($2::smallint[], $3::bigint[]) AS want(level, idx) USING (level, idx)
+        WHERE n.epoch = $4`,
+      [leaves, inner.map((id) => id.level), inner.map((id) => id.index), epoch],
     );
     return new Map(rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
   }

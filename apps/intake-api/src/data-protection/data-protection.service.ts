@@ -6,6 +6,20 @@ import { AppError, Clock, IdGenerator, NotFoundError } from '@ixr/platform';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { toDependencyError } from '../http/dependency-errors';
 import { withoutPersonalData } from './personal-data';
+import { createEnvelope, EVENT_TYPES, TOPICS, type OutgoingMessage } from '@ixr/messaging';
+import { enqueueOutbox, eraseDataKey } from '@ixr/persistence';
+
+function erasedMessage(requestId: string, now: Date, id: string): OutgoingMessage {
+  const envelope = createEnvelope({
+    id,
+    type: EVENT_TYPES[TOPICS.requestErased],
+    source: 'ixr/intake-api',
+    time: now,
+    subject: requestId,
+    data: { requestId, erasedAt: now.toISOString() },
+  });
+  return { topic: TOPICS.requestErased, key: requestId, value: JSON.stringify(envelope) };
+}
 
 /** When reviews fall due (SPEC §10): at most 6 months after the exchange ended, then periodically. */
 export interface ReviewSchedule {
@@ -143,8 +157,12 @@ export class DataProtectionService {
          VALUES ($1, $2, $3, $4, $5, $6)`,
         [requestId, now, actor.person, actor.unit, reason, justification],
       );
+      // The key goes: everything sealed under it — events, log entries, outbox rows — is unreadable.
+      await eraseDataKey(m, requestId);
       // The entry carries no payload: the request, who, when and the justification only.
       await this.audit.record(m, actor, { kind: 'erased', requestId, justification, details: {} });
+      // The other services clear what they hold of it in their own tables.
+      await enqueueOutbox(m, [erasedMessage(requestId, now, this.ids.uuid())]);
       // The list, the queue and the status stream show it erased (and closed) at once.
       await refreshWorkRequest(m, requestId, now);
     });

@@ -137,7 +137,8 @@ export class HandleInboundUseCase {
           {
             kind: 'received',
             actor: partner,
-            justification: message.purpose,
+            // The purpose is the partner's free text: it travels sealed inside `request` (SPEC §10).
+            justification: `${message.kind} of ${channel}/${sender} (partner message ${message.messageId})`,
             requestId: inboundId,
             recipients: [directory.spocUnit],
             channel,

@@ -6,6 +6,11 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity({ name: 'exchange_log' })
 export class ExchangeEntryEntity {
+  /** The log epoch (0 until an operator opens a new one after a loss; README "Log epochs"). */
+  @PrimaryColumn({ type: 'integer', default: 0 })
+  epoch!: number;
+
+  /** The position in its epoch's chain and tree, from 0. */
   @PrimaryColumn({ type: 'bigint' })
   seq!: string;
 

@@ -12,6 +12,8 @@ import { DirectoryLanguages1764530000002 } from './1764530000002-directory-langu
 import { ProvisionDeadlineRule1764530000003 } from './1764530000003-provision-deadline-rule';
 import { Statistics1764540000001 } from './1764540000001-statistics';
 import { DataProtection1764540000002 } from './1764540000002-data-protection';
+import { DataKeys1764550000001 } from './1764550000001-data-keys';
+import { ExchangeLogEpochs1764550000002 } from './1764550000002-exchange-log-epochs';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -29,4 +31,6 @@ export const MIGRATIONS = [
   ProvisionDeadlineRule1764530000003,
   Statistics1764540000001,
   DataProtection1764540000002,
+  DataKeys1764550000001,
+  ExchangeLogEpochs1764550000002,
 ];
