@@ -165,7 +165,7 @@ export interface ProvenEntry {
   seq: number;
   canonical: string;
   leafHash: string;
-  inclusion: { treeSize: number; leafIndex: number; hashes: readonly string[] } | null;
+  inclusion: { epoch?: number; treeSize: number; leafIndex: number; hashes: readonly string[] } | null;
 }
 
 export type ProofMark = 'verified' | 'failed' | 'pending';

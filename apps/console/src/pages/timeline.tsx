@@ -12,6 +12,7 @@ import {
 import { ErrorNotice, Loading, messageOf } from '../ui';
 
 interface Entry extends ProvenEntry {
+  epoch?: number;
   kind?: string;
   at?: string;
   recordedAt?: string;
@@ -20,9 +21,19 @@ interface Entry extends ProvenEntry {
   justification?: string;
 }
 
+interface SignedCheckpoint {
+  epoch?: number;
+  size: number;
+  rootHash: string;
+  note: string;
+}
+
 interface Timeline {
   requestId: string;
-  checkpoint: { size: number; rootHash: string; note: string } | null;
+  /** The latest epoch's checkpoint. */
+  checkpoint: SignedCheckpoint | null;
+  /** One per log epoch the entries are in (an epoch opens when a lost store was recovered). */
+  checkpoints?: SignedCheckpoint[];
   entries: Entry[];
   nextAfter: number | null;
 }
@@ -41,7 +52,7 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
   const [justification, setJustification] = useState(`Audit of request ${requestId}`);
   const [keyText, setKeyText] = useState(() => localStorage.getItem(KEY_STORAGE) ?? '');
   const [timeline, setTimeline] = useState<Timeline>();
-  const [marks, setMarks] = useState<Record<number, ProofMark>>({});
+  const [marks, setMarks] = useState<Record<string, ProofMark>>({});
   const [signature, setSignature] = useState<SignatureCheck>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
@@ -71,20 +82,27 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
   };
 
   const check = async (t: Timeline) => {
-    let note: CheckpointNote | null = null;
-    if (t.checkpoint) {
+    // Each entry is proven in its epoch's tree, against that epoch's checkpoint.
+    const signed = t.checkpoints ?? (t.checkpoint ? [{ ...t.checkpoint, epoch: 0 }] : []);
+    const notes = new Map<number, CheckpointNote>();
+    for (const c of signed) {
       try {
-        note = parseCheckpointNote(t.checkpoint.note);
+        notes.set(c.epoch ?? 0, parseCheckpointNote(c.note));
       } catch (failure) {
-        setSignature({ state: 'failed', message: `The checkpoint cannot be read: ${messageOf(failure)}` });
+        setSignature({ state: 'failed', message: `A checkpoint cannot be read: ${messageOf(failure)}` });
+        return;
       }
     }
-    const next: Record<number, ProofMark> = {};
-    for (const entry of t.entries) next[entry.seq] = await checkEntry(entry, note);
+    const next: Record<string, ProofMark> = {};
+    for (const entry of t.entries) {
+      next[markKey(entry)] = await checkEntry(
+        entry,
+        notes.get(entry.inclusion?.epoch ?? entry.epoch ?? 0) ?? null,
+      );
+    }
     setMarks(next);
-    if (!note) {
-      if (!t.checkpoint)
-        setSignature({ state: 'unchecked', message: 'No signed checkpoint covers this log yet.' });
+    if (notes.size === 0) {
+      setSignature({ state: 'unchecked', message: 'No signed checkpoint covers these entries yet.' });
       return;
     }
     if (!keyText.trim()) {
@@ -98,11 +116,11 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
     try {
       const key = await parseVerifierKey(keyText);
       localStorage.setItem(KEY_STORAGE, keyText.trim());
-      const ok = await verifyNoteSignature(note, key);
+      const results = await Promise.all([...notes.values()].map((note) => verifyNoteSignature(note, key)));
       setSignature(
-        ok
+        results.every(Boolean)
           ? { state: 'verified', message: `Checkpoint signature verified in this browser (key ${key.name}).` }
-          : { state: 'failed', message: `The checkpoint is not signed by key ${key.name}.` },
+          : { state: 'failed', message: `A checkpoint is not signed by key ${key.name}.` },
       );
     } catch (failure) {
       setSignature({ state: 'failed', message: `The verifier key is not usable: ${messageOf(failure)}` });
@@ -174,10 +192,13 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
           )}
           <ol class="timeline log">
             {timeline.entries.map((entry) => (
-              <li key={entry.seq} data-proof={marks[entry.seq] ?? 'checking'}>
-                <ProofBadge mark={marks[entry.seq]} />
-                <span class="seq">#{entry.seq}</span> <strong>{entry.kind ?? 'entry'}</strong>{' '}
-                <span>{entry.recordedAt ?? entry.at ?? ''}</span>
+              <li key={markKey(entry)} data-proof={marks[markKey(entry)] ?? 'checking'}>
+                <ProofBadge mark={marks[markKey(entry)]} />
+                <span class="seq">
+                  #{entry.epoch ? `${entry.epoch}.` : ''}
+                  {entry.seq}
+                </span>{' '}
+                <strong>{entry.kind ?? 'entry'}</strong> <span>{entry.recordedAt ?? entry.at ?? ''}</span>
                 {entry.actor && (
                   <span>
                     {' '}
@@ -192,6 +213,11 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
       )}
     </section>
   );
+}
+
+/** An entry's place: its epoch and its seq in that epoch. */
+function markKey(entry: Entry): string {
+  return `${entry.epoch ?? 0}:${entry.seq}`;
 }
 
 function ProofBadge({ mark }: { mark: ProofMark | undefined }) {
