@@ -228,6 +228,21 @@ describe('erasure reaches every copy (SPEC §10)', () => {
     );
     expect(JSON.stringify(other.body)).toContain(kept.name);
 
+    // The evidence bundle holds the entries as stored, and says which ones are erased.
+    const personal = await waitFor(async () => {
+      const bundle = await api<{ files: Record<string, string> }>(
+        intake,
+        'GET',
+        `/v1/audit/export?requestId=${erasedId}`,
+        { token: auditor, headers },
+      );
+      const file = bundle.status === 200 ? bundle.body.files['personal-data.json'] : undefined;
+      if (file === undefined) return undefined;
+      const listed = (JSON.parse(file) as { entries: { personalData: string }[] }).entries;
+      return listed.some((e) => e.personalData === 'erased') ? bundle.body.files : undefined;
+    }, 'an evidence bundle whose checkpoint covers the erased entries');
+    expect(JSON.stringify(personal)).not.toContain(erased.name);
+
     const verify = spawnSync(
       process.execPath,
       [
