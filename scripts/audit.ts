@@ -135,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
   await dataSource.initialize();
   try {
     const reader = new LogReader(dataSource);
+    const dataKeys = new DataKeyVault(parseDataKeyMaster(process.env.DATA_KEY_MASTER), false);
     const trust = await resolveLogTrust(reader, config.LOG_ORIGIN, configuredLogKeys);
     const record = (facts: Omit<AuditFacts, 'justification'>): Promise<void> =>
       recordRead(dataSource, actor, { ...facts, justification });
@@ -162,8 +163,7 @@ async function main(argv: string[]): Promise<number> {
       case 'timeline': {
         // Page by page (the service's bound); the CLI prints the whole timeline.
         // Sealed personal data shows clear, or `erased` where its key is gone (SPEC §10).
-        const vault = new DataKeyVault(parseDataKeyMaster(process.env.DATA_KEY_MASTER), false);
-        const keyFor = (keyId: string) => vault.find(dataSource, keyId);
+        const keyFor = (keyId: string) => dataKeys.find(dataSource, keyId);
         let timeline = await requestTimeline(reader, trust, args[0], undefined, keyFor);
         while (timeline.nextAfter !== null) {
           const next = await requestTimeline(
@@ -211,6 +211,7 @@ async function main(argv: string[]): Promise<number> {
           justification,
           now: new Date(),
           maxEntries: config.AUDIT_EXPORT_MAX_ENTRIES,
+          keyFor: (keyId) => dataKeys.find(dataSource, keyId),
         });
         await record({
           kind: 'exported',

@@ -57,7 +57,12 @@ describe('erasure reaches every copy (SPEC §10)', () => {
   let inboundId: string;
 
   /** Every sealed value in `text` opened where its key remains (the master key is the development one). */
-  async function openedWherePossible(text: string): Promise<string> {
+  async function openedWherePossible(dumped: string): Promise<string> {
+    // bytea columns (dead letters' payloads) are dumped as hex: read them as text too.
+    const blobs = (dumped.match(/\\\\x[0-9a-f]+/g) ?? []).map((hex) =>
+      Buffer.from(hex.slice(3), 'hex').toString('utf8'),
+    );
+    const text = [dumped, ...blobs].join('\n');
     const tokens = [...new Set(text.match(TOKEN) ?? [])];
     const db = {
       query: async (sql: string, params?: unknown[]): Promise<unknown> =>
@@ -222,6 +227,21 @@ describe('erasure reaches every copy (SPEC §10)', () => {
       { token: auditor, headers },
     );
     expect(JSON.stringify(other.body)).toContain(kept.name);
+
+    // The evidence bundle holds the entries as stored, and says which ones are erased.
+    const personal = await waitFor(async () => {
+      const bundle = await api<{ files: Record<string, string> }>(
+        intake,
+        'GET',
+        `/v1/audit/export?requestId=${erasedId}`,
+        { token: auditor, headers },
+      );
+      const file = bundle.status === 200 ? bundle.body.files['personal-data.json'] : undefined;
+      if (file === undefined) return undefined;
+      const listed = (JSON.parse(file) as { entries: { personalData: string }[] }).entries;
+      return listed.some((e) => e.personalData === 'erased') ? bundle.body.files : undefined;
+    }, 'an evidence bundle whose checkpoint covers the erased entries');
+    expect(JSON.stringify(personal)).not.toContain(erased.name);
 
     const verify = spawnSync(
       process.execPath,

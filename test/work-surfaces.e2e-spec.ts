@@ -1,3 +1,5 @@
+import { openForView } from '@ixr/messaging';
+import { DataKeyVault, DEVELOPMENT_DATA_KEY_MASTER } from '@ixr/persistence';
 import { api, requestBody, tokenFor } from './support/api';
 import { SseClient } from './support/sse-client';
 import { TestStack, waitFor } from './support/stack';
@@ -498,10 +500,20 @@ describe('finding and following work', () => {
       );
       return rows[0] ? (JSON.parse(rows[0].entry) as Record<string, unknown>) : undefined;
     }, 'the assignment logged');
+    // The reason is the operator's free text about the case: the entry holds it sealed under the
+    // request's data key (SPEC §10), readable while the key is there.
     expect(entry).toMatchObject({
       actor: { person: 'test-cgi-spoc', unit: 'CGI-SPOC' },
-      justification: 'Dark-web marketplace angle: cyber unit',
+      justification: expect.stringMatching(/^ixr-sealed:v1:/),
       recipients: ['DJSOC-CYBER'],
+    });
+    const db = {
+      query: async (sql: string, params?: unknown[]): Promise<unknown> =>
+        (await stack.db.query(sql, params)).rows,
+    };
+    const vault = new DataKeyVault(DEVELOPMENT_DATA_KEY_MASTER, false);
+    expect((await openForView(entry, (keyId) => vault.find(db, keyId))).value).toMatchObject({
+      justification: 'Dark-web marketplace angle: cyber unit',
     });
 
     const again = await api(intake, 'POST', `/v1/requests/${id}/assign`, {

@@ -109,6 +109,9 @@ describe('personal data in events (SPEC §10)', () => {
       },
     };
     await sealPersonalData(TOPICS.inboundReceived, withdrawal, record);
-    expect(seen).toEqual([requestId, answer.inboundId]);
+    // ... unless the adapter placed it: the request IXR made of the partner's own request.
+    const placed = { ...withdrawal, requestId: 'c0ffee00-0000-4000-8000-000000000002' };
+    await sealPersonalData(TOPICS.inboundReceived, placed, record);
+    expect(seen).toEqual([requestId, answer.inboundId, placed.requestId]);
   });
 });

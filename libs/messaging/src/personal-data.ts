@@ -72,9 +72,10 @@ type Data = Record<string, unknown>;
 
 /**
  * Where a topic's events hold personal data, and under whose key: the request's. A partner's
- * answer or case step names our request (`inReplyTo`) when it concerns one of ours; otherwise
- * (a clarification answer, a withdrawal of the partner's own request) it is sealed under a key of
- * its own, the inbound message's (README "Personal data").
+ * answer or case step names our request (`inReplyTo`) when it concerns one of ours; a
+ * clarification answer or a withdrawal names the partner's own request, which the adapter resolves
+ * (`requestId`); a message it could not place is sealed under a key of its own, the inbound
+ * message's (README "Personal data").
  */
 export function personalFieldsOf(
   topic: string,
@@ -94,9 +95,11 @@ export function personalFieldsOf(
       const message = (data.message ?? {}) as Data;
       const ours = typeof message.inReplyTo === 'string' && UUID.test(message.inReplyTo);
       const keyId =
-        message.kind === 'request' || message.kind === 'provision' || !ours
-          ? String(data.inboundId)
-          : String(message.inReplyTo);
+        typeof data.requestId === 'string'
+          ? data.requestId
+          : message.kind === 'request' || message.kind === 'provision' || !ours
+            ? String(data.inboundId)
+            : String(message.inReplyTo);
       return { keyId, fields: under(['message'], PARTNER_FIELDS) };
     }
     case TOPICS.auditRecorded:

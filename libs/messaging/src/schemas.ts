@@ -308,6 +308,11 @@ export const inboundReceivedSchema = z
     originCountry: countryCode.optional(),
     receivedAt: isoTime,
     message: partnerMessageSchema,
+    /**
+     * IXR's id of the request a case step concerns, when the adapter knows it (a clarification
+     * answer or a withdrawal names the partner's own message id): its data key seals the text.
+     */
+    requestId: id.optional(),
   })
   .refine((m) => m.partner !== undefined || m.originCountry !== undefined, {
     message: 'names no partner: partner or originCountry is required',

@@ -12,6 +12,7 @@ import {
   type AuditRecorded,
   type InboundReceived,
   type OutboxRelay,
+  type PartnerMessage,
 } from '@ixr/messaging';
 import { enqueueOutbox } from '@ixr/persistence';
 import { loneSurrogatePath, type Clock, type IdGenerator } from '@ixr/platform';
@@ -137,8 +138,10 @@ export class InboundReceiver {
           [input.channel, partner.id, message.messageId, inboundId, message.kind, now],
         );
         if (inserted.length === 0) return false;
+        const requestId = await this.partnersOwnRequest(manager, input.channel, partner.id, message);
+        const placed = requestId === undefined ? envelope : { ...envelope, data: { ...data, requestId } };
         await enqueueOutbox(manager, [
-          { topic: TOPICS.inboundReceived, key: key_, value: JSON.stringify(envelope) },
+          { topic: TOPICS.inboundReceived, key: key_, value: JSON.stringify(placed) },
         ]);
         return true;
       });
@@ -162,6 +165,25 @@ export class InboundReceiver {
     }
     this.relay.nudge();
     return { reference: inboundId };
+  }
+
+  /**
+   * A clarification answer or a withdrawal names the partner's own request by its message id: the
+   * request IXR made of it, so that the step's text is sealed under that request's key (SPEC §10)
+   * and its erasure reaches it.
+   */
+  private async partnersOwnRequest(
+    manager: EntityManager,
+    channel: string,
+    partner: string,
+    message: PartnerMessage,
+  ): Promise<string | undefined> {
+    if (message.kind !== 'clarification_answer' && message.kind !== 'withdrawal') return undefined;
+    const rows: { inbound_id: string }[] = await manager.query(
+      `SELECT inbound_id FROM inbound_messages WHERE channel = $1 AND partner = $2 AND message_id = $3`,
+      [channel, partner, message.inReplyTo],
+    );
+    return rows[0]?.inbound_id;
   }
 
   /**

@@ -111,7 +111,14 @@ export class AuditService {
           reader,
           await resolveLogTrust(reader, this.settings.origin, this.settings.configuredLogKeys),
           this.settings.exporter,
-          { scope, actor, justification, now: this.clock.now(), maxEntries: this.settings.exportMaxEntries },
+          {
+            scope,
+            actor,
+            justification,
+            now: this.clock.now(),
+            maxEntries: this.settings.exportMaxEntries,
+            keyFor: (keyId) => this.dataKeys.find(this.dataSource, keyId),
+          },
         );
       } catch (error) {
         if (error instanceof ExportTooLargeError)

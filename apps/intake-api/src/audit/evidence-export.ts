@@ -23,6 +23,8 @@ export interface ExportRequest {
   readonly justification: string;
   readonly now: Date;
   readonly maxEntries: number;
+  /** The data keys (SPEC §10): which entries' personal data is erased, listed in `personal-data.json`. */
+  readonly keyFor?: (keyId: string) => Promise<Buffer | null>;
 }
 
 export interface ExportSigner {
@@ -79,6 +81,13 @@ export async function exportEvidence(
       content: `${JSON.stringify({ version: d.version, hash: d.hash, document: d.document }, null, 2)}\n`,
     })),
   ];
+  const personal = await personalDataOf(covered, request.keyFor);
+  if (personal.length > 0) {
+    extraFiles.push({
+      path: 'personal-data.json',
+      content: `${JSON.stringify({ note: PERSONAL_DATA_NOTE, entries: personal }, null, 2)}\n`,
+    });
+  }
   const files = buildBundle(
     {
       origin: trust.origin,
@@ -104,6 +113,33 @@ export async function exportEvidence(
     manifestSha256: createHash('sha256').update(files.get('manifest.json')!).digest('hex'),
     checkpointSize: head.size,
   };
+}
+
+const PERSONAL_DATA_NOTE =
+  'Personal data in these entries is sealed under the data key of its request (SPEC §10): "sealed" ' +
+  'entries can be read where IXR holds the key; "erased" ones cannot be read by anyone any more. ' +
+  'Their hashes and proofs check either way.';
+
+/** Each entry that holds sealed personal data, and whether its key is gone (the request erased). */
+async function personalDataOf(
+  rows: readonly EntryRow[],
+  keyFor: ((keyId: string) => Promise<Buffer | null>) | undefined,
+): Promise<{ seq: number; personalData: 'sealed' | 'erased' }[]> {
+  const present = new Map<string, boolean>();
+  const out: { seq: number; personalData: 'sealed' | 'erased' }[] = [];
+  for (const row of rows) {
+    const keyIds = new Set(
+      [...row.bytes.matchAll(/ixr-sealed:v1:([^:"]+):/g)].map((m) => m[1]).filter((id) => id !== undefined),
+    );
+    if (keyIds.size === 0) continue;
+    let erased = false;
+    for (const keyId of keyIds) {
+      if (!present.has(keyId)) present.set(keyId, keyFor ? (await keyFor(keyId)) !== null : true);
+      if (!present.get(keyId)) erased = true;
+    }
+    out.push({ seq: Number(row.seq), personalData: erased ? 'erased' : 'sealed' });
+  }
+  return out;
 }
 
 /** Rule-set and directory versions the entries name (routed entries carry the directory's). */
