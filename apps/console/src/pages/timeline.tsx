@@ -12,6 +12,8 @@ import {
 import { ErrorNotice, Loading, messageOf } from '../ui';
 
 interface Entry extends ProvenEntry {
+  /** The log epoch (README "Log epochs"): the entry is proven in that epoch's tree. */
+  epoch?: number;
   kind?: string;
   at?: string;
   recordedAt?: string;
@@ -23,6 +25,8 @@ interface Entry extends ProvenEntry {
 interface Timeline {
   requestId: string;
   checkpoint: { size: number; rootHash: string; note: string } | null;
+  /** The checkpoint each epoch's entries are proven against (one until a new epoch was opened). */
+  checkpoints?: { epoch: number; size: number; rootHash: string; note: string }[];
   entries: Entry[];
   nextAfter: number | null;
 }
@@ -30,6 +34,9 @@ interface Timeline {
 type SignatureCheck = { state: 'verified' | 'failed' | 'unchecked'; message: string };
 
 const KEY_STORAGE = 'ixr.console.logVerifierKey';
+
+/** Entries of different log epochs may share a seq: marks are keyed by both. */
+const markKey = (entry: Entry): string => `${entry.epoch ?? 0}:${entry.seq}`;
 
 /**
  * The exchange log's entries of one request (auditors: `X-Justification`, the read is logged),
@@ -41,7 +48,7 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
   const [justification, setJustification] = useState(`Audit of request ${requestId}`);
   const [keyText, setKeyText] = useState(() => localStorage.getItem(KEY_STORAGE) ?? '');
   const [timeline, setTimeline] = useState<Timeline>();
-  const [marks, setMarks] = useState<Record<number, ProofMark>>({});
+  const [marks, setMarks] = useState<Record<string, ProofMark>>({});
   const [signature, setSignature] = useState<SignatureCheck>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
@@ -51,6 +58,7 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
     setError(undefined);
     try {
       const entries: Entry[] = [];
+      const checkpoints = new Map<number, NonNullable<Timeline['checkpoints']>[number]>();
       let page: Timeline | undefined;
       let after: number | undefined;
       do {
@@ -58,9 +66,10 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
           justification,
         });
         entries.push(...page.entries);
+        for (const c of page.checkpoints ?? []) checkpoints.set(c.epoch, c);
         after = page.nextAfter ?? undefined;
       } while (page.nextAfter !== null);
-      const whole = { ...page, entries };
+      const whole = { ...page, entries, checkpoints: [...checkpoints.values()] };
       setTimeline(whole);
       await check(whole);
     } catch (failure) {
@@ -72,15 +81,18 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
 
   const check = async (t: Timeline) => {
     let note: CheckpointNote | null = null;
-    if (t.checkpoint) {
-      try {
-        note = parseCheckpointNote(t.checkpoint.note);
-      } catch (failure) {
-        setSignature({ state: 'failed', message: `The checkpoint cannot be read: ${messageOf(failure)}` });
-      }
+    // Each epoch's entries against that epoch's checkpoint; a log of one epoch has just one.
+    const notes = new Map<number, CheckpointNote>();
+    try {
+      if (t.checkpoint) note = parseCheckpointNote(t.checkpoint.note);
+      for (const c of t.checkpoints ?? []) notes.set(c.epoch, parseCheckpointNote(c.note));
+    } catch (failure) {
+      setSignature({ state: 'failed', message: `The checkpoint cannot be read: ${messageOf(failure)}` });
     }
-    const next: Record<number, ProofMark> = {};
-    for (const entry of t.entries) next[entry.seq] = await checkEntry(entry, note);
+    const next: Record<string, ProofMark> = {};
+    for (const entry of t.entries) {
+      next[markKey(entry)] = await checkEntry(entry, notes.get(entry.epoch ?? 0) ?? note);
+    }
     setMarks(next);
     if (!note) {
       if (!t.checkpoint)
@@ -98,7 +110,8 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
     try {
       const key = await parseVerifierKey(keyText);
       localStorage.setItem(KEY_STORAGE, keyText.trim());
-      const ok = await verifyNoteSignature(note, key);
+      let ok = await verifyNoteSignature(note, key);
+      for (const other of notes.values()) ok = ok && (await verifyNoteSignature(other, key));
       setSignature(
         ok
           ? { state: 'verified', message: `Checkpoint signature verified in this browser (key ${key.name}).` }
@@ -174,8 +187,8 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
           )}
           <ol class="timeline log">
             {timeline.entries.map((entry) => (
-              <li key={entry.seq} data-proof={marks[entry.seq] ?? 'checking'}>
-                <ProofBadge mark={marks[entry.seq]} />
+              <li key={markKey(entry)} data-proof={marks[markKey(entry)] ?? 'checking'}>
+                <ProofBadge mark={marks[markKey(entry)]} />
                 <span class="seq">#{entry.seq}</span> <strong>{entry.kind ?? 'entry'}</strong>{' '}
                 <span>{entry.recordedAt ?? entry.at ?? ''}</span>
                 {entry.actor && (
