@@ -73,7 +73,13 @@ describe('production mode', () => {
       },
       'PARTNER_KEYS',
     ],
+    [
+      'channel-adapters',
+      { PARTNER_KEY_SEED: randomBytes(32).toString('base64') },
+      'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE',
+    ],
     ['exchange-log', {}, 'LOG_SIGNING_KEY or LOG_SIGNING_KEY_FILE'],
+    ['exchange-log', { LOG_SIGNING_KEY: logKey.signerKey }, 'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE'],
     ['router', { SERVICE_DATABASE_URL: undefined, DATABASE_URL: undefined }, 'SERVICE_DATABASE_URL'],
     ['router', {}, 'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE'],
   ];
