@@ -14,7 +14,8 @@ import {
   parseVerifierKey,
   verifyCheckpoint,
 } from '@ixr/exchange-log';
-import { createDataSource, enqueueOutbox } from '@ixr/persistence';
+import { createDataSource, enqueueOutbox, loginOf } from '@ixr/persistence';
+import { serviceDatabaseUrls } from './dev/postgres';
 import { auditMessage } from '../apps/intake-api/src/audit/audit-recorder';
 import { treeStore } from '../apps/exchange-log/src/tree.store';
 
@@ -181,27 +182,31 @@ async function recover(
       [trusted.size, trusted.rootHash, trusted.note],
     );
   }
-  // The recovery itself is recorded (appended by the writer once it resumes).
-  await enqueueOutbox(manager, [
-    auditMessage(
-      { person: `os:${process.env.USER ?? 'unknown'}`, unit: 'IXR-OPERATIONS', role: 'admin' },
-      {
-        kind: 'consulted',
-        requestId: null,
-        justification: options.justification,
-        details: {
-          action: 'log_recovered',
-          restoredFrom: head.size,
-          restoredTo: trusted.size,
-          checkpoint: trusted.size,
-          checkpointRestored: !inTable,
+  // The recovery itself is recorded (appended by the writer once it resumes), through the intake's relay.
+  await enqueueOutbox(
+    manager,
+    [
+      auditMessage(
+        { person: `os:${process.env.USER ?? 'unknown'}`, unit: 'IXR-OPERATIONS', role: 'admin' },
+        {
+          kind: 'consulted',
+          requestId: null,
+          justification: options.justification,
+          details: {
+            action: 'log_recovered',
+            restoredFrom: head.size,
+            restoredTo: trusted.size,
+            checkpoint: trusted.size,
+            checkpointRestored: !inTable,
+          },
         },
-      },
-      new Date(),
-      randomUUID(),
-      'ixr/log-recover',
-    ),
-  ]);
+        new Date(),
+        randomUUID(),
+        'ixr/log-recover',
+      ),
+    ],
+    loginOf(serviceDatabaseUrls(process.env.DATABASE_URL ?? '').intake).user,
+  );
   say(
     `Restored entries ${head.size}..${trusted.size - 1}${inTable ? '' : ' and the checkpoint'}; the writer resumes.`,
   );

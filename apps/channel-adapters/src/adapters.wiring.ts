@@ -26,6 +26,8 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
   const ids = new IdGenerator();
   const reporter = new CircuitStateReporter(
     dataSource,
+    infra.publisher,
+    ids,
     `channel-adapters-${process.pid}-${randomUUID().slice(0, 8)}`,
     logger,
     config.CIRCUIT_REPORT_MS,

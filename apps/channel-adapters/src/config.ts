@@ -6,6 +6,7 @@ import {
   kafkaSecurityEnv,
 } from '@ixr/messaging';
 import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import { SERVICE_LOGINS } from '@ixr/persistence';
 
 const partnerKeys = z
   .string()
@@ -33,8 +34,9 @@ export const adaptersConfigSchema = z
   .object({
     PORT: env.port(3002),
     HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(),
-    SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
+    DATABASE_URL: env.databaseUrl(SERVICE_LOGINS.adapters),
+    /** This service's own login (README "Database logins"); wins over DATABASE_URL. */
+    ADAPTERS_DATABASE_URL: env.serviceDatabaseUrl(),
     DB_POOL_SIZE: env.positiveInt(10),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
@@ -112,6 +114,6 @@ export function adaptersDevelopmentDefaults(
       applies: derivedFromPublicSeed.length > 0,
       what: `keys derived from the public development seed (${derivedFromPublicSeed.map(([p]) => p).join(', ')})`,
     },
-    databaseDevelopmentDefault(environment),
+    databaseDevelopmentDefault(environment, 'ADAPTERS_DATABASE_URL', SERVICE_LOGINS.adapters),
   ];
 }

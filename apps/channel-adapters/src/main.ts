@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   const infra = await createInfrastructure({
     service: 'channel-adapters',
     logLevel: config.LOG_LEVEL,
-    databaseUrl: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,
+    databaseUrl: config.ADAPTERS_DATABASE_URL ?? config.DATABASE_URL,
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,

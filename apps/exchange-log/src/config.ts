@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
 import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import { SERVICE_LOGINS } from '@ixr/persistence';
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -8,8 +9,9 @@ export const exchangeLogConfigSchema = z
   .object({
     PORT: env.port(3003),
     HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(),
-    SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
+    DATABASE_URL: env.databaseUrl(SERVICE_LOGINS.log),
+    /** This service's own login (README "Database logins"); wins over DATABASE_URL. */
+    LOG_DATABASE_URL: env.serviceDatabaseUrl(),
     DB_POOL_SIZE: env.positiveInt(5),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
@@ -49,6 +51,6 @@ export function exchangeLogDevelopmentDefaults(
       applies: config.LOG_SIGNING_KEY === undefined && config.LOG_SIGNING_KEY_FILE === undefined,
       what: `a development checkpoint key generated on disk (${config.LOG_DEV_KEY_FILE})`,
     },
-    databaseDevelopmentDefault(environment),
+    databaseDevelopmentDefault(environment, 'LOG_DATABASE_URL', SERVICE_LOGINS.log),
   ];
 }

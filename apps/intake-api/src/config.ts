@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET, JWT_ALGORITHMS } from '@ixr/auth';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
 import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import { SERVICE_LOGINS } from '@ixr/persistence';
 import { parseRateLimitOverrides, type RateLimit } from './auth/rate-limiter';
 
 const algorithms = z
@@ -26,8 +27,9 @@ export const intakeConfigSchema = z
   .object({
     PORT: env.port(3000),
     HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(),
-    SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
+    DATABASE_URL: env.databaseUrl(SERVICE_LOGINS.intake),
+    /** This service's own login (README "Database logins"); wins over DATABASE_URL. */
+    INTAKE_DATABASE_URL: env.serviceDatabaseUrl(),
     DB_POOL_SIZE: env.positiveInt(10),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
@@ -115,6 +117,6 @@ export function intakeDevelopmentDefaults(
       applies: config.JWT_ALGORITHMS.includes('HS256') && config.JWT_SECRET === DEV_SECRET,
       what: 'the development token secret published in the repository',
     },
-    databaseDevelopmentDefault(environment),
+    databaseDevelopmentDefault(environment, 'INTAKE_DATABASE_URL', SERVICE_LOGINS.intake),
   ];
 }

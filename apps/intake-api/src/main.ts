@@ -25,7 +25,7 @@ async function bootstrap(): Promise<void> {
   const infra = await createInfrastructure({
     service: 'intake-api',
     logLevel: config.LOG_LEVEL,
-    databaseUrl: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,
+    databaseUrl: config.INTAKE_DATABASE_URL ?? config.DATABASE_URL,
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
@@ -72,7 +72,7 @@ async function bootstrap(): Promise<void> {
     transport.addHandler(topic, (event: EventEnvelope) => handle(event), true, extras);
   }
   const events = new EventStreamHub(infra.dataSource, {
-    connectionString: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,
+    connectionString: config.INTAKE_DATABASE_URL ?? config.DATABASE_URL,
     heartbeatMs: config.EVENTS_HEARTBEAT_MS,
     logger: infra.logger,
   });

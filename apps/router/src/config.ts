@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
 import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import { SERVICE_LOGINS } from '@ixr/persistence';
 
 export const routerConfigSchema = z
   .object({
     PORT: env.port(3001),
     HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(),
-    SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
+    DATABASE_URL: env.databaseUrl(SERVICE_LOGINS.router),
+    /** This service's own login (README "Database logins"); wins over DATABASE_URL. */
+    ROUTER_DATABASE_URL: env.serviceDatabaseUrl(),
     DB_POOL_SIZE: env.positiveInt(10),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
@@ -22,9 +24,7 @@ export const routerConfigSchema = z
     RULESET_REFRESH_MS: env.positiveInt(2000),
     /** How often due deadline milestones are looked for. */
     DEADLINE_SCAN_MS: env.positiveInt(1000),
-    /** How often the circuit states shared by the channel adapters are re-read. */
-    CIRCUIT_REFRESH_MS: env.positiveInt(500),
-    /** A circuit state not re-stamped for this long belongs to a dead adapter and is ignored. */
+    /** A circuit state not re-announced for this long belongs to a dead adapter and is ignored. */
     CIRCUIT_STALE_MS: env.positiveInt(10000),
   })
   .superRefine(checkKafkaSecurityEnv);
@@ -34,5 +34,5 @@ export type RouterConfig = z.infer<typeof routerConfigSchema>;
 export function routerDevelopmentDefaults(
   environment: NodeJS.ProcessEnv = process.env,
 ): DevelopmentDefault[] {
-  return [databaseDevelopmentDefault(environment)];
+  return [databaseDevelopmentDefault(environment, 'ROUTER_DATABASE_URL', SERVICE_LOGINS.router)];
 }

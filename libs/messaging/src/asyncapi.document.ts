@@ -22,6 +22,8 @@ const DESCRIPTIONS: Record<TopicKey, string> = {
     'A message on a request — reply, refusal, clarification question or answer, delay notice, withdrawal — released by the exchange log once its entry is durable, to be sent over the channel of the request.',
   caseMessageQueued:
     'A message on a request that a unit or the SPOC sends a partner (SPEC §8), queued with its row: the exchange log records it, then releases it as ixr.replies.dispatched; the router suspends or resumes the deadline on clarifications.',
+  circuitChanged:
+    "A channel adapter's circuit breaker for one partner changed state, or is still open or half-open (re-announced on every report tick): the router routes around open circuits and ignores a state not re-announced within CIRCUIT_STALE_MS.",
   deadLetter: 'A message no consumer could handle (invalid, or failing beyond its retries), with the reason.',
 };
 

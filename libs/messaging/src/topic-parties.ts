@@ -18,6 +18,7 @@ export const TOPIC_PARTIES = {
   [TOPICS.inboundReceived]: { send: ['channel-adapters'], receive: ['router'] },
   [TOPICS.replyDispatched]: { send: ['exchange-log'], receive: ['channel-adapters'] },
   [TOPICS.caseMessageQueued]: { send: ['intake-api'], receive: ['exchange-log', 'router'] },
+  [TOPICS.circuitChanged]: { send: ['channel-adapters'], receive: ['router'] },
   [TOPICS.deadLetter]: { send: [], receive: ['channel-adapters'] },
 } as const satisfies Record<Topic, { send: readonly ServiceName[]; receive: readonly ServiceName[] }>;
 

@@ -23,6 +23,11 @@ export const TOPICS = {
    * notice, withdrawal — SPEC §8), queued by the intake: logged, then released as `replyDispatched`.
    */
   caseMessageQueued: 'ixr.case-messages.queued',
+  /**
+   * A channel adapter's circuit breaker for one partner changed state (or, while not closed, is
+   * still in it: re-announced on every report tick). The router routes around open circuits.
+   */
+  circuitChanged: 'ixr.circuits.changed',
   deadLetter: 'ixr.dead-letter',
 } as const;
 
@@ -40,6 +45,7 @@ export const EVENT_TYPES = {
   [TOPICS.inboundReceived]: 'ixr.inbound.received',
   [TOPICS.replyDispatched]: 'ixr.reply.dispatched',
   [TOPICS.caseMessageQueued]: 'ixr.case-message.queued',
+  [TOPICS.circuitChanged]: 'ixr.circuit.changed',
   [TOPICS.deadLetter]: 'ixr.dead-letter',
 } as const satisfies Record<Topic, string>;
 

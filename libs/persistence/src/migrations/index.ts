@@ -12,6 +12,7 @@ import { DirectoryLanguages1764530000002 } from './1764530000002-directory-langu
 import { ProvisionDeadlineRule1764530000003 } from './1764530000003-provision-deadline-rule';
 import { Statistics1764540000001 } from './1764540000001-statistics';
 import { DataProtection1764540000002 } from './1764540000002-data-protection';
+import { ServiceLogins1764600000001 } from './1764600000001-service-logins';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ProvisionDeadlineRule1764530000003,
   Statistics1764540000001,
   DataProtection1764540000002,
+  ServiceLogins1764600000001,
 ];
