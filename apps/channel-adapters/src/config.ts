@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import {
-  checkKafkaSecurityEnv,
-  DEV_PARTNER_KEY_SEED,
-  derivePartnerKey,
-  kafkaSecurityEnv,
-} from '@ixr/messaging';
-import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
-import { SERVICE_LOGINS } from '@ixr/persistence';
+import { DEV_PARTNER_KEY_SEED, derivePartnerKey } from '@ixr/messaging';
+import { type DevelopmentDefault, env } from '@ixr/platform';
+import { checkServiceConfig, serviceConfigShape, serviceDatabaseDefault } from '@ixr/runtime';
 
 const partnerKeys = z
   .string()
@@ -32,15 +27,7 @@ const partnerKeys = z
 
 export const adaptersConfigSchema = z
   .object({
-    PORT: env.port(3002),
-    HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(SERVICE_LOGINS.adapters),
-    /** This service's own login (README "Database logins"); wins over DATABASE_URL. */
-    ADAPTERS_DATABASE_URL: env.serviceDatabaseUrl(),
-    DB_POOL_SIZE: env.positiveInt(10),
-    KAFKA_BROKERS: env.brokers(),
-    ...kafkaSecurityEnv,
-    LOG_LEVEL: env.logLevel(),
+    ...serviceConfigShape('adapters', { port: 3002 }),
     /**
      * The base of the directory's relative partner endpoints (`/partners/siena/{destination}`);
      * locally the partner simulator. Absolute endpoints in the directory ignore it.
@@ -86,7 +73,7 @@ export const adaptersConfigSchema = z
     INBOUND_MAX_SKEW_SECONDS: env.positiveInt(300),
     CONSUMER_CONCURRENCY: env.positiveInt(6),
   })
-  .superRefine(checkKafkaSecurityEnv);
+  .superRefine(checkServiceConfig);
 export type AdaptersConfig = z.infer<typeof adaptersConfigSchema>;
 
 /** What the adapters fall back to outside production mode (refused in it: SPEC §6). */
@@ -114,6 +101,6 @@ export function adaptersDevelopmentDefaults(
       applies: derivedFromPublicSeed.length > 0,
       what: `keys derived from the public development seed (${derivedFromPublicSeed.map(([p]) => p).join(', ')})`,
     },
-    databaseDevelopmentDefault(environment, 'ADAPTERS_DATABASE_URL', SERVICE_LOGINS.adapters),
+    serviceDatabaseDefault('adapters', environment),
   ];
 }

@@ -1,21 +1,12 @@
 import { z } from 'zod';
-import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
-import { SERVICE_LOGINS } from '@ixr/persistence';
+import { type DevelopmentDefault, env } from '@ixr/platform';
+import { checkServiceConfig, serviceConfigShape, serviceDatabaseDefault } from '@ixr/runtime';
 
 const optionalText = z.string().trim().min(1).optional();
 
 export const exchangeLogConfigSchema = z
   .object({
-    PORT: env.port(3003),
-    HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(SERVICE_LOGINS.log),
-    /** This service's own login (README "Database logins"); wins over DATABASE_URL. */
-    LOG_DATABASE_URL: env.serviceDatabaseUrl(),
-    DB_POOL_SIZE: env.positiveInt(5),
-    KAFKA_BROKERS: env.brokers(),
-    ...kafkaSecurityEnv,
-    LOG_LEVEL: env.logLevel(),
+    ...serviceConfigShape('log', { port: 3003, dbPoolSize: 5 }),
     CONSUMER_CONCURRENCY: env.positiveInt(6),
     /** The log's name in its checkpoints (C2SP origin), also the name of its signing key. */
     LOG_ORIGIN: z
@@ -37,7 +28,7 @@ export const exchangeLogConfigSchema = z
     /** ...and, when the log grew, every T milliseconds. */
     CHECKPOINT_INTERVAL_MS: env.positiveInt(5000),
   })
-  .superRefine(checkKafkaSecurityEnv);
+  .superRefine(checkServiceConfig);
 export type ExchangeLogConfig = z.infer<typeof exchangeLogConfigSchema>;
 
 /** What the log writer falls back to outside production mode (refused in it: SPEC §6). */
@@ -51,6 +42,6 @@ export function exchangeLogDevelopmentDefaults(
       applies: config.LOG_SIGNING_KEY === undefined && config.LOG_SIGNING_KEY_FILE === undefined,
       what: `a development checkpoint key generated on disk (${config.LOG_DEV_KEY_FILE})`,
     },
-    databaseDevelopmentDefault(environment, 'LOG_DATABASE_URL', SERVICE_LOGINS.log),
+    serviceDatabaseDefault('log', environment),
   ];
 }

@@ -3,7 +3,7 @@ import { KafkaTransport, kafkaSecurityOptions, type EventEnvelope } from '@ixr/m
 import { createTokenVerifier } from '@ixr/auth';
 import { checkDevelopmentDefaults, isProductionMode, loadConfig, withSecretFiles } from '@ixr/platform';
 import { partnerAddressPolicy } from '@ixr/routing';
-import { createInfrastructure, startService } from '@ixr/runtime';
+import { createInfrastructure, serviceDatabaseUrl, startService } from '@ixr/runtime';
 import { RateLimiter } from './auth/rate-limiter';
 import { auditDevelopmentDefaults } from './audit/audit.config';
 import { intakeConfigSchema, intakeDevelopmentDefaults } from './config';
@@ -25,7 +25,7 @@ async function bootstrap(): Promise<void> {
   const infra = await createInfrastructure({
     service: 'intake-api',
     logLevel: config.LOG_LEVEL,
-    databaseUrl: config.INTAKE_DATABASE_URL ?? config.DATABASE_URL,
+    databaseUrl: serviceDatabaseUrl('intake', config),
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
@@ -72,7 +72,7 @@ async function bootstrap(): Promise<void> {
     transport.addHandler(topic, (event: EventEnvelope) => handle(event), true, extras);
   }
   const events = new EventStreamHub(infra.dataSource, {
-    connectionString: config.INTAKE_DATABASE_URL ?? config.DATABASE_URL,
+    connectionString: serviceDatabaseUrl('intake', config),
     heartbeatMs: config.EVENTS_HEARTBEAT_MS,
     logger: infra.logger,
   });

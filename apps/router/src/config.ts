@@ -1,19 +1,10 @@
 import { z } from 'zod';
-import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import { databaseDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
-import { SERVICE_LOGINS } from '@ixr/persistence';
+import { type DevelopmentDefault, env } from '@ixr/platform';
+import { checkServiceConfig, serviceConfigShape, serviceDatabaseDefault } from '@ixr/runtime';
 
 export const routerConfigSchema = z
   .object({
-    PORT: env.port(3001),
-    HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(SERVICE_LOGINS.router),
-    /** This service's own login (README "Database logins"); wins over DATABASE_URL. */
-    ROUTER_DATABASE_URL: env.serviceDatabaseUrl(),
-    DB_POOL_SIZE: env.positiveInt(10),
-    KAFKA_BROKERS: env.brokers(),
-    ...kafkaSecurityEnv,
-    LOG_LEVEL: env.logLevel(),
+    ...serviceConfigShape('router', { port: 3001 }),
     /** The SPOC's unit id (SPEC §4.1.6): every other unit's request is copied to it. */
     SPOC_UNIT: z
       .string()
@@ -27,12 +18,12 @@ export const routerConfigSchema = z
     /** A circuit state not re-announced for this long belongs to a dead adapter and is ignored. */
     CIRCUIT_STALE_MS: env.positiveInt(10000),
   })
-  .superRefine(checkKafkaSecurityEnv);
+  .superRefine(checkServiceConfig);
 export type RouterConfig = z.infer<typeof routerConfigSchema>;
 
 /** What the router falls back to outside production mode (refused in it: SPEC §6). */
 export function routerDevelopmentDefaults(
   environment: NodeJS.ProcessEnv = process.env,
 ): DevelopmentDefault[] {
-  return [databaseDevelopmentDefault(environment, 'ROUTER_DATABASE_URL', SERVICE_LOGINS.router)];
+  return [serviceDatabaseDefault('router', environment)];
 }

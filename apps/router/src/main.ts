@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
 import { checkDevelopmentDefaults, Clock, IdGenerator, loadConfig } from '@ixr/platform';
 import { DeadlineMonitor } from './deadline-monitor';
-import { createInfrastructure, startService } from '@ixr/runtime';
+import { createInfrastructure, serviceDatabaseUrl, startService } from '@ixr/runtime';
 import { routerConfigSchema, routerDevelopmentDefaults } from './config';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { CircuitEventsConsumer, CircuitHealth } from './circuits/circuit-health';
@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
   const infra = await createInfrastructure({
     service: 'router',
     logLevel: config.LOG_LEVEL,
-    databaseUrl: config.ROUTER_DATABASE_URL ?? config.DATABASE_URL,
+    databaseUrl: serviceDatabaseUrl('router', config),
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,

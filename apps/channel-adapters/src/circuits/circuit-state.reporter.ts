@@ -7,7 +7,7 @@ import {
   type CircuitChanged,
   type EventPublisher,
 } from '@ixr/messaging';
-import type { IdGenerator } from '@ixr/platform';
+import { PeriodicTask, type IdGenerator } from '@ixr/platform';
 import type { CircuitChange } from './circuit-breakers';
 
 /**
@@ -22,7 +22,7 @@ export class CircuitStateReporter {
   private readonly latest = new Map<string, CircuitChange>();
   private readonly unsaved = new Set<string>();
   private readonly unannounced = new Set<string>();
-  private timer?: NodeJS.Timeout;
+  private ticks?: PeriodicTask;
   private flushing?: Promise<void>;
   private stopped = false;
 
@@ -52,14 +52,18 @@ export class CircuitStateReporter {
   };
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(true), this.intervalMs);
-    this.timer.unref();
+    this.ticks ??= new PeriodicTask(
+      this.intervalMs,
+      () => this.flush(true),
+      (error) => this.logger.warn({ err: error }, 'circuit state tick failed'),
+    );
+    this.ticks.start();
   }
 
   /** Stops reporting: its breakers die with it, so its circuits are announced closed and its rows removed. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    await this.ticks?.stop();
     await this.flushing;
     const open = [...this.latest.values()].filter((c) => c.state !== 'closed');
     const now = new Date();
