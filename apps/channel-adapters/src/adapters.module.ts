@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AdaptersController } from './adapters.controller';
-import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeliverUseCase } from './delivery/deliver.usecase';
 import { SendReplyUseCase } from './replies/send-reply.usecase';
 
@@ -8,7 +7,6 @@ import { SendReplyUseCase } from './replies/send-reply.usecase';
 export interface AdaptersModuleOptions {
   deliver: DeliverUseCase;
   replies: SendReplyUseCase;
-  deadLetters: DeadLetterRecorder;
 }
 
 @Module({})
@@ -20,7 +18,6 @@ export class AdaptersModule {
       providers: [
         { provide: DeliverUseCase, useValue: options.deliver },
         { provide: SendReplyUseCase, useValue: options.replies },
-        { provide: DeadLetterRecorder, useValue: options.deadLetters },
       ],
     };
   }

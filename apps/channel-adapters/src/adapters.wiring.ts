@@ -9,7 +9,6 @@ import { PartnerHttpClient } from './adapters/partner-http.client';
 import { CircuitBreakers } from './circuits/circuit-breakers';
 import { CircuitStateReporter } from './circuits/circuit-state.reporter';
 import type { AdaptersConfig } from './config';
-import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeliverUseCase } from './delivery/deliver.usecase';
 import { GuardedSend } from './delivery/guarded-send';
 import { SendLedger } from './delivery/send-ledger';
@@ -75,7 +74,6 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
   return {
     deliver: new DeliverUseCase(adapters, deliveries),
     replies: new SendReplyUseCase(adapters, sender('replies'), deliveries),
-    deadLetters: new DeadLetterRecorder(dataSource),
     inbound: new InboundReceiver(
       dataSource,
       relay,

@@ -6,6 +6,7 @@ import { partnerAddressPolicy } from '@ixr/routing';
 import { createInfrastructure, serviceDatabaseUrl, startService } from '@ixr/runtime';
 import { RateLimiter } from './auth/rate-limiter';
 import { auditDevelopmentDefaults } from './audit/audit.config';
+import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { intakeConfigSchema, intakeDevelopmentDefaults } from './config';
 import { answerFrameworkError } from './http/error.filter';
 import { installHttpErrorHandling } from './http/http-setup';
@@ -68,7 +69,8 @@ async function bootstrap(): Promise<void> {
     source: 'ixr/intake-api',
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
   });
-  for (const [topic, handle, extras] of projector.handlers()) {
+  const deadLetters = new DeadLetterRecorder(infra.dataSource);
+  for (const [topic, handle, extras] of [...projector.handlers(), ...deadLetters.handlers()]) {
     transport.addHandler(topic, (event: EventEnvelope) => handle(event), true, extras);
   }
   const events = new EventStreamHub(infra.dataSource, {

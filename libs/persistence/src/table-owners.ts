@@ -75,6 +75,11 @@ export const TABLES = {
   event_tickets: { owner: 'intake', readers: [], holds: 'one-time tickets of the status stream' },
   data_protection_reviews: { owner: 'intake', readers: [], holds: 'data-protection reviews (SPEC §10)' },
   erasures: { owner: 'intake', readers: [], holds: 'erasures of personal data (SPEC §10)' },
+  dead_letters: {
+    owner: 'intake',
+    readers: [],
+    holds: 'events no service could handle (ixr.dead-letter), for the operators to re-drive',
+  },
   // The router: decisions and what follows from them.
   deliveries: {
     owner: 'router',
@@ -100,11 +105,6 @@ export const TABLES = {
   },
   inbound_messages: { owner: 'adapters', readers: [], holds: 'partner messages received (deduplication)' },
   send_retries: { owner: 'adapters', readers: [], holds: 'sends waiting for their next attempt' },
-  dead_letters: {
-    owner: 'adapters',
-    readers: ['intake'],
-    holds: 'events that could not be handled, for the operators',
-  },
   // The exchange log: append-only, and only its writer appends.
   exchange_log: {
     owner: 'log',
@@ -189,12 +189,6 @@ export const CROSS_SERVICE_WRITES: readonly {
     writer: 'adapters',
     privileges: ['INSERT'],
     why: 'the national-inbox channel delivers into a unit’s inbox',
-  },
-  {
-    table: 'dead_letters',
-    writer: 'intake',
-    privileges: ['UPDATE'],
-    why: 'an operator’s redrive marks the dead letter redriven',
   },
 ];
 
