@@ -104,10 +104,11 @@ export const TABLES = {
     holds: 'deadline warnings and expiries still to fire, and suspended clocks',
   },
   // The channel adapters: the partners' side.
-  // The router learns circuit states from ixr.circuits.changed events, not from this table.
+  // The router learns circuit states from ixr.circuits.changed events, not from this table; the
+  // intake reads it for the console's channel health (GET /v1/channels/health, SPEC §11).
   circuit_states: {
     owner: 'adapters',
-    readers: [],
+    readers: ['intake'],
     holds: 'the state of each channel’s circuit breaker, per adapter instance',
   },
   inbound_messages: { owner: 'adapters', readers: [], holds: 'partner messages received (deduplication)' },

@@ -16,7 +16,7 @@ import type { CircuitChange } from './circuit-breakers';
  * change at once, and states other than closed again on every tick, so that the router can ignore
  * those of an instance that died (kill -9) once they are older than its staleness bound. This
  * service's own record of them is the table `circuit_states` (one row per partner and instance),
- * which no other service reads. A failed write or publish is retried on the next tick.
+ * which the intake only reads (the console's channel health), the router never. A failed write or publish is retried on the next tick.
  */
 export class CircuitStateReporter {
   private readonly latest = new Map<string, CircuitChange>();
