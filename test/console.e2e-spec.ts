@@ -16,6 +16,8 @@ const CHROMIUM =
 const SCREENSHOTS = join(__dirname, '..', '.data', 'console-screenshots');
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const STEP_TIMEOUT = 30_000;
+/** A word only this run's request holds: the list is searched for it among every suite's requests. */
+const CASE_WORD = `konsole${Date.now().toString(36)}`;
 
 interface AxeViolation {
   id: string;
@@ -165,7 +167,7 @@ describe('the operator console in a real browser', () => {
     await expect(page.evaluate('document.activeElement.id')).resolves.toBe('offenceCategory');
     await page.getByLabel('Offence category').selectOption('drug_trafficking');
     await page.keyboard.press('Tab');
-    await page.keyboard.type('Cocaine through the port of Antwerp');
+    await page.keyboard.type(`Cocaine through the port of Antwerp, case ${CASE_WORD}`);
     await page.getByLabel('Information sought').focus();
     await page.keyboard.type('Known addresses of the subject');
     await page.keyboard.press('Tab');
@@ -194,7 +196,11 @@ describe('the operator console in a real browser', () => {
     await checkPage(page, '05-request-history');
 
     await page.getByRole('link', { name: 'Requests', exact: true }).click();
+    await page.getByLabel('Search text and subject names').fill(CASE_WORD);
+    await page.getByLabel('Direction').selectOption('outbound');
+    await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: `Request ${deliveredRequest.slice(0, 8)}` }).waitFor();
+    await expect(page.getByRole('link', { name: /^Request [0-9a-f]{8}$/ }).count()).resolves.toBe(1);
     await checkPage(page, '06-requests');
   });
 

@@ -318,7 +318,13 @@ describe('hostile input', () => {
                 d.data.offset === e.offset,
             ),
           );
-          return matches.every(Boolean) ? matches : undefined;
+          const missing = expected.filter((_, i) => !matches[i]);
+          if (missing.length > 0) {
+            throw new Error(
+              `missing ${missing.map((m) => `${m.topic} / ${m.name} / ${m.source}`).join('; ')}`,
+            );
+          }
+          return matches;
         },
         `${expected.length} dead letters`,
         120_000,

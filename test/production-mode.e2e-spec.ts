@@ -74,20 +74,39 @@ describe('production mode', () => {
       },
       'PARTNER_KEYS',
     ],
+    [
+      'channel-adapters',
+      { PARTNER_KEY_SEED: randomBytes(32).toString('base64') },
+      'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE',
+    ],
     ['exchange-log', {}, 'LOG_SIGNING_KEY or LOG_SIGNING_KEY_FILE'],
+    ['exchange-log', { LOG_SIGNING_KEY: logKey.signerKey }, 'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE'],
     ['router', { ROUTER_DATABASE_URL: undefined, DATABASE_URL: undefined }, 'ROUTER_DATABASE_URL'],
     ['router', {}, 'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE'],
   ];
 
-  it.each(refusals)('%s refuses to start without its secret (%j) naming %s', async (name, extra, setting) => {
-    const { code, lines } = await run(name, { ...production, ...extra });
-    expect(code).not.toBe(0);
-    expect(code).not.toBeNull();
-    const refusal = lines.filter((l) => l.includes('production mode'));
-    expect(refusal).toHaveLength(1);
-    expect(refusal[0]).toContain(`${setting}:`);
-    expect(lines.join('\n')).not.toContain(DEV_SECRET);
-  });
+  // Titled by the settings given, never their values (the keys are secrets, even a test's).
+  const refusalCases = refusals.map(([name, extra, setting]) => ({
+    name,
+    given:
+      Object.entries(extra)
+        .map(([key, value]) => (value === undefined ? `${key} unset` : `${key} set`))
+        .join(', ') || 'no other setting',
+    extra,
+    setting,
+  }));
+  it.each(refusalCases)(
+    '$name ($given) refuses to start, naming $setting',
+    async ({ name, extra, setting }) => {
+      const { code, lines } = await run(name, { ...production, ...extra });
+      expect(code).not.toBe(0);
+      expect(code).not.toBeNull();
+      const refusal = lines.filter((l) => l.includes('production mode'));
+      expect(refusal).toHaveLength(1);
+      expect(refusal[0]).toContain(`${setting}:`);
+      expect(lines.join('\n')).not.toContain(DEV_SECRET);
+    },
+  );
 
   it('a malformed secret is named, never printed', async () => {
     const secret = 'short-secret-value';

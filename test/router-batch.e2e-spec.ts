@@ -12,7 +12,12 @@ import {
   type OutboxRelay,
   type RequestReceived,
 } from '@ixr/messaging';
-import { createDataSource } from '@ixr/persistence';
+import {
+  configureDataKeys,
+  createDataSource,
+  DataKeyVault,
+  DEVELOPMENT_DATA_KEY_MASTER,
+} from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
 import { ALL_CIRCUITS_CLOSED, defaultDirectory, defaultRuleset, evaluate } from '@ixr/routing';
 import { RouteRequestUseCase, type RoutingPolicy } from '../apps/router/src/route-request.usecase';
@@ -136,6 +141,8 @@ describe('the router batch on PostgreSQL', () => {
   beforeAll(async () => {
     dataSource = createDataSource({ url: testEnvironment().databaseUrl, poolSize: 4 });
     await dataSource.initialize();
+    // The routed events carry the body sealed (SPEC §10); this test's requests get their keys here.
+    configureDataKeys(new DataKeyVault(DEVELOPMENT_DATA_KEY_MASTER, true));
   });
   afterAll(async () => {
     // Its routed events must not reach the stacks of later suites (their rule-set hash is a fake

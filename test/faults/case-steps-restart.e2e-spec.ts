@@ -148,9 +148,8 @@ describe('fault injection: case steps while the router restarts', () => {
           [ids],
         );
         const byKind = Object.fromEntries(rows.map((r) => [r.kind, r.n]));
-        return Object.keys(byKind).length === 3 && Object.values(byKind).every((n) => n >= CASES)
-          ? byKind
-          : undefined;
+        if (Object.keys(byKind).length === 3 && Object.values(byKind).every((n) => n >= CASES)) return byKind;
+        throw new Error(`logged so far ${JSON.stringify(byKind)}`);
       },
       'every step in the log',
       120_000,

@@ -104,10 +104,14 @@ describe('partner outages: circuits, fallbacks, dead letters', () => {
         (await metric(adaptersMetrics, 'ixr_circuit_state', { channel: 'siena', destination: 'NL' })) === 2,
       'the siena/NL circuit open',
     );
-    const { rows: shared } = await pool.query(
-      `SELECT state FROM circuit_states WHERE channel = 'siena' AND destination = 'NL'`,
-    );
-    expect(shared.map((r: { state: string }) => r.state)).toContain('open');
+    // The adapters report the change to the shared table just after it happens: wait for it.
+    const shared = await waitFor(async () => {
+      const { rows } = await pool.query<{ state: string }>(
+        `SELECT state FROM circuit_states WHERE channel = 'siena' AND destination = 'NL'`,
+      );
+      return rows.some((r) => r.state === 'open') ? rows : undefined;
+    }, 'the open siena/NL circuit reported to circuit_states');
+    expect(shared.map((r) => r.state)).toContain('open');
 
     // New requests to NL now take the directory's fallback (siena → interpol, no liaison post for NL).
     const rerouted = await waitFor(async () => {

@@ -63,6 +63,14 @@ describe('personal data in events (SPEC §10)', () => {
     expect(restore(parsed)).toEqual(sealed);
   });
 
+  it('copies nothing of an event without sealed fields, however deep (hostile input stays the handler’s to refuse)', () => {
+    const deep = JSON.parse(`${'['.repeat(20_000)}1${']'.repeat(20_000)}`) as unknown;
+    const audit = { kind: 'consulted', requestId: null, details: { deep } };
+    expect(withStandIns(TOPICS.auditRecorded, audit).checkable).toBe(audit);
+    const withRequest = { ...audit, requestId };
+    expect(withStandIns(TOPICS.auditRecorded, withRequest).checkable).toBe(withRequest);
+  });
+
   it('shows a view clear where the key remains and `erased` where it is gone', async () => {
     const sealed = await sealPersonalData(TOPICS.requestReceived, received, keyFor);
     const entry = { kind: 'received', details: { body: (sealed as typeof received).body } };

@@ -119,33 +119,39 @@ export function personalFieldsOf(
   }
 }
 
-function parentOf(root: Data, path: readonly string[]): Data | undefined {
+const isObject = (data: unknown): data is Data =>
+  data !== null && typeof data === 'object' && !Array.isArray(data);
+
+/** The value at `path`, read without copying anything (events may be large or deep). */
+function valueAt(root: Data, path: readonly string[]): unknown {
   let node: unknown = root;
-  for (const step of path.slice(0, -1)) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Data)[step];
+  for (const step of path) {
+    if (!isObject(node)) return undefined;
+    node = node[step];
   }
-  return node !== null && typeof node === 'object' ? (node as Data) : undefined;
+  return node;
 }
 
-/** Visits each personal field present in an event's data (a deep copy is the caller's). */
-function eachPresent(
+/** `root` with `value` at `path`: only the objects along the path are copied. */
+function setAt(root: Data, path: readonly string[], value: unknown): Data {
+  const [head, ...rest] = path;
+  const child = root[head];
+  return { ...root, [head]: rest.length === 0 ? value : setAt(isObject(child) ? child : {}, rest, value) };
+}
+
+/** The personal fields present in an event's data, and the key they belong under. */
+function present(
   topic: string,
-  data: Data,
-  visit: (parent: Data, name: string, field: PersonalField) => void,
-) {
-  const found = personalFieldsOf(topic, data);
-  if (!found) return null;
-  for (const field of found.fields) {
-    const parent = parentOf(data, field.path);
-    const name = field.path[field.path.length - 1];
-    if (parent && parent[name] !== undefined) visit(parent, name, field);
-  }
-  return found.keyId;
+  data: unknown,
+): { keyId: string; found: (PersonalField & { value: unknown })[] } | null {
+  if (!isObject(data)) return null;
+  const fields = personalFieldsOf(topic, data);
+  if (!fields) return null;
+  const found = fields.fields
+    .map((field) => ({ ...field, value: valueAt(data, field.path) }))
+    .filter((f) => f.value !== undefined);
+  return { keyId: fields.keyId, found };
 }
-
-const copy = (data: unknown): Data => structuredClone(data) as Data;
-const isObject = (data: unknown): data is Data => data !== null && typeof data === 'object';
 
 /** Seals every clear personal field of an event's data (values already sealed stay as they are). */
 export async function sealPersonalData(
@@ -153,16 +159,11 @@ export async function sealPersonalData(
   data: unknown,
   keyFor: (keyId: string) => Promise<Buffer>,
 ): Promise<unknown> {
-  if (!isObject(data)) return data;
-  const result = copy(data);
-  const pending: { parent: Data; name: string }[] = [];
-  const keyId = eachPresent(topic, result, (parent, name) => {
-    if (!isSealed(parent[name])) pending.push({ parent, name });
-  });
-  if (keyId === null || pending.length === 0) return data;
-  const key = await keyFor(keyId);
-  for (const { parent, name } of pending) parent[name] = sealValue(key, keyId, parent[name]);
-  return result;
+  const fields = present(topic, data);
+  const pending = fields?.found.filter((f) => !isSealed(f.value)) ?? [];
+  if (!fields || pending.length === 0) return data;
+  const key = await keyFor(fields.keyId);
+  return pending.reduce((acc, f) => setAt(acc, f.path, sealValue(key, fields.keyId, f.value)), data as Data);
 }
 
 /** The key of a request is gone: its personal data was erased (SPEC §10). */
@@ -176,21 +177,17 @@ export async function openPersonalData(
   data: unknown,
   keyFor: (keyId: string) => Promise<Buffer | null>,
 ): Promise<unknown> {
-  if (!isObject(data)) return data;
-  const result = copy(data);
-  const pending: { parent: Data; name: string; token: string }[] = [];
-  eachPresent(topic, result, (parent, name) => {
-    const value = parent[name];
-    if (isSealed(value)) pending.push({ parent, name, token: value });
-  });
-  if (pending.length === 0) return data;
+  const sealed = present(topic, data)?.found.filter((f) => isSealed(f.value)) ?? [];
+  if (sealed.length === 0) return data;
   const keys = new Map<string, Buffer | null>();
-  for (const { parent, name, token } of pending) {
+  let result = data as Data;
+  for (const field of sealed) {
+    const token = field.value as string;
     const keyId = sealedKeyId(token);
     if (!keys.has(keyId)) keys.set(keyId, await keyFor(keyId));
     const key = keys.get(keyId);
     if (!key) throw new PersonalDataErasedError(`the personal data of ${keyId} was erased: its key is gone`);
-    parent[name] = openValue(key, token);
+    result = setAt(result, field.path, openValue(key, token));
   }
   return result;
 }
@@ -204,26 +201,12 @@ export function withStandIns(
   topic: string,
   data: unknown,
 ): { checkable: unknown; restore: (parsed: unknown) => unknown } {
-  if (!isObject(data)) return { checkable: data, restore: (parsed) => parsed };
-  const checkable = copy(data);
-  const sealed: { path: readonly string[]; token: string }[] = [];
-  eachPresent(topic, checkable, (parent, name, field) => {
-    const value = parent[name];
-    if (!isSealed(value)) return;
-    sealed.push({ path: field.path, token: value });
-    parent[name] = structuredClone(field.standIn);
-  });
+  const sealed = present(topic, data)?.found.filter((f) => isSealed(f.value)) ?? [];
+  if (sealed.length === 0) return { checkable: data, restore: (parsed) => parsed };
   return {
-    checkable,
-    restore: (parsed) => {
-      if (sealed.length === 0) return parsed;
-      const result = copy(parsed);
-      for (const { path, token } of sealed) {
-        const parent = parentOf(result, path);
-        if (parent) parent[path[path.length - 1]] = token;
-      }
-      return result;
-    },
+    checkable: sealed.reduce((acc, f) => setAt(acc, f.path, structuredClone(f.standIn)), data as Data),
+    restore: (parsed) =>
+      isObject(parsed) ? sealed.reduce((acc, f) => setAt(acc, f.path, f.value), parsed) : parsed,
   };
 }
 

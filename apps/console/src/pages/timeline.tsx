@@ -16,6 +16,7 @@ interface Entry extends ProvenEntry {
   kind?: string;
   at?: string;
   recordedAt?: string;
+  time?: string;
   actor?: { person?: string; unit?: string; role?: string };
   channel?: string;
   justification?: string;
@@ -198,7 +199,8 @@ export function TimelinePanel({ requestId }: { requestId: string }) {
                   #{entry.epoch ? `${entry.epoch}.` : ''}
                   {entry.seq}
                 </span>{' '}
-                <strong>{entry.kind ?? 'entry'}</strong> <span>{entry.recordedAt ?? entry.at ?? ''}</span>
+                <strong>{entry.kind ?? 'entry'}</strong>{' '}
+                <span>{entry.time ?? entry.recordedAt ?? entry.at ?? ''}</span>
                 {entry.actor && (
                   <span>
                     {' '}
