@@ -127,7 +127,23 @@ describe('log integrity', () => {
     }
 
     // The writer resumes; the waiting request is delivered, each delivery once, nothing lost.
-    await waitFor(async () => (await status(after)) === 'delivered', 'the waiting request delivered', 60_000);
+    // The delivery rows are the adapters' own record; the request view follows them through events.
+    await waitFor(
+      async () => {
+        const { rows } = await stack.db.query<{ status: string }>(
+          'SELECT status FROM deliveries WHERE request_id = $1',
+          [after],
+        );
+        return rows.length > 0 && rows.every((d) => d.status === 'delivered');
+      },
+      'the waiting request delivered',
+      120_000,
+    );
+    await waitFor(
+      async () => (await status(after)) === 'delivered',
+      'the waiting request shown delivered',
+      60_000,
+    );
     expect((await logHealth()).status).toBe(200);
     const { rows: deliveries } = await stack.db.query<{ request_id: string; status: string }>(
       `SELECT request_id, status FROM deliveries WHERE request_id = ANY($1::uuid[])`,
