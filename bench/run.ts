@@ -16,8 +16,7 @@ import { DEV_SECRET, signDevToken } from '@ixr/auth';
 import { sampleRequestBody } from '@ixr/domain';
 import { ensureKafka } from '../scripts/dev/kafka';
 import { repoRoot } from '../scripts/dev/paths';
-import { loginOf } from '@ixr/persistence';
-import { ensurePostgres, recreateDatabase, withLogin } from '../scripts/dev/postgres';
+import { ensurePostgres, onDatabase, recreateDatabase, serviceDatabaseEnv } from '../scripts/dev/postgres';
 import {
   crossServiceEnv,
   DEFAULT_PORTS,
@@ -53,12 +52,12 @@ async function main(): Promise<void> {
   url.pathname = `/${benchDatabaseName()}`;
   const databaseUrl = url.toString();
   await recreateDatabase(databaseUrl);
-  const serviceDatabaseUrl = withLogin(databaseUrl, loginOf(postgres.serviceUrl));
-  await prepare(databaseUrl, serviceDatabaseUrl, brokers.split(','), say);
+  const serviceDatabaseUrls = onDatabase(postgres.serviceUrls, databaseUrl);
+  await prepare(databaseUrl, serviceDatabaseUrls, brokers.split(','), say);
 
   const services: ServiceProcess[] = [];
   const env = {
-    SERVICE_DATABASE_URL: serviceDatabaseUrl,
+    ...serviceDatabaseEnv(serviceDatabaseUrls),
     KAFKA_BROKERS: brokers,
     LOG_LEVEL: 'warn',
     // The load comes from one unit: lift its rate limit so the benchmark measures the pipeline.

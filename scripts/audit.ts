@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@ixr/domain';
 import { type BundleReport, type BundleScope, parseVerifierKey, verifyBundle } from '@ixr/exchange-log';
-import { DataKeyVault, enqueueOutbox, createDataSource, parseDataKeyMaster } from '@ixr/persistence';
+import { createDataSource, DataKeyVault, enqueueOutbox, loginOf, parseDataKeyMaster } from '@ixr/persistence';
+import { serviceDatabaseUrls } from './dev/postgres';
 import { checkDevelopmentDefaults } from '@ixr/platform';
 import { auditMessage, type AuditFacts } from '../apps/intake-api/src/audit/audit-recorder';
 import {
@@ -256,10 +257,19 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** The read goes into the exchange log like any other audited step (through the outbox). */
+/** The intake's login, whose relay publishes what this CLI puts in the outbox (README "Database logins"). */
+function intakeLogin(): string {
+  return loginOf(serviceDatabaseUrls(process.env.DATABASE_URL ?? '').intake).user;
+}
+
+/** The read goes into the exchange log like any other audited step (through the intake's outbox relay). */
 async function recordRead(dataSource: DataSource, actor: Actor, facts: AuditFacts): Promise<void> {
   await dataSource.transaction((manager) =>
-    enqueueOutbox(manager, [auditMessage(actor, facts, new Date(), randomUUID(), 'ixr/audit-cli')]),
+    enqueueOutbox(
+      manager,
+      [auditMessage(actor, facts, new Date(), randomUUID(), 'ixr/audit-cli')],
+      intakeLogin(),
+    ),
   );
 }
 

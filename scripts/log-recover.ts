@@ -17,7 +17,8 @@ import {
   parseVerifierKey,
   verifyCheckpoint,
 } from '@ixr/exchange-log';
-import { createDataSource, enqueueOutbox } from '@ixr/persistence';
+import { createDataSource, enqueueOutbox, loginOf } from '@ixr/persistence';
+import { serviceDatabaseUrls } from './dev/postgres';
 import { auditMessage } from '../apps/intake-api/src/audit/audit-recorder';
 import type { EntryFacts } from '../apps/exchange-log/src/log-entry';
 import { treeStore } from '../apps/exchange-log/src/tree.store';
@@ -350,21 +351,28 @@ async function restoreCheckpoint(manager: EntityManager, trusted: Trusted): Prom
   );
 }
 
-/** The recovery itself is recorded: appended by the writer once it resumes. */
+/**
+ * The recovery itself is recorded: appended by the writer once it resumes. The command runs as the
+ * owner; the outbox row is the intake's (its relay publishes audit records), named by its login.
+ */
 async function recordRecovery(
   manager: EntityManager,
   justification: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await enqueueOutbox(manager, [
-    auditMessage(
-      { person: `os:${process.env.USER ?? 'unknown'}`, unit: 'IXR-OPERATIONS', role: 'admin' },
-      { kind: 'consulted', requestId: null, justification, details },
-      new Date(),
-      randomUUID(),
-      'ixr/log-recover',
-    ),
-  ]);
+  await enqueueOutbox(
+    manager,
+    [
+      auditMessage(
+        { person: `os:${process.env.USER ?? 'unknown'}`, unit: 'IXR-OPERATIONS', role: 'admin' },
+        { kind: 'consulted', requestId: null, justification, details },
+        new Date(),
+        randomUUID(),
+        'ixr/log-recover',
+      ),
+    ],
+    loginOf(serviceDatabaseUrls(process.env.DATABASE_URL ?? '').intake).user,
+  );
 }
 
 interface CopiedEntry {

@@ -6,18 +6,29 @@ import {
   kafkaSecurityEnv,
   kafkaSecurityOptions,
 } from '@ixr/messaging';
-import { createDataSource, ensureServiceLogin, loginOf, runMigrations } from '@ixr/persistence';
+import {
+  applyTableGrants,
+  createDataSource,
+  ensureServiceLogins,
+  loginOf,
+  OWNING_SERVICES,
+  runMigrations,
+  type OwningService,
+  type ServiceLogin,
+} from '@ixr/persistence';
 import { createLogger, loadConfig } from '@ixr/platform';
-import { serviceDatabaseUrl } from './dev/postgres';
+import { serviceDatabaseUrls, type ServiceUrls } from './dev/postgres';
 
 /**
  * Prepares a database and a Kafka cluster for IXR: applies pending migrations as the owner
- * (`databaseUrl`), creates the services' login role of `serviceUrl` if missing, and creates missing
- * topics. `npm run migrate` (DATABASE_URL, SERVICE_DATABASE_URL and KAFKA_BROKERS from the environment).
+ * (`databaseUrl`), creates each service's login (of `serviceUrls`) if missing and grants it exactly
+ * its tables (TABLES in libs/persistence/src/table-owners.ts), and creates missing topics.
+ * `npm run migrate` (DATABASE_URL, INTAKE_/ROUTER_/ADAPTERS_/LOG_DATABASE_URL and KAFKA_BROKERS
+ * from the environment).
  */
 export async function prepare(
   databaseUrl: string,
-  serviceUrl: string,
+  serviceUrls: ServiceUrls,
   brokers: string[],
   log: (line: string) => void,
 ): Promise<void> {
@@ -26,7 +37,13 @@ export async function prepare(
   try {
     const applied = await runMigrations(dataSource);
     log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
-    log(await ensureServiceLogin(dataSource, loginOf(serviceUrl)));
+    const logins = {} as Record<OwningService, ServiceLogin>;
+    for (const service of OWNING_SERVICES) logins[service] = loginOf(serviceUrls[service]);
+    for (const line of await ensureServiceLogins(dataSource, logins)) log(line);
+    const names = {} as Record<OwningService, string>;
+    for (const service of OWNING_SERVICES) names[service] = logins[service].user;
+    await applyTableGrants(dataSource, names);
+    log('each service granted exactly its tables (README "Table owners")');
   } finally {
     await dataSource.destroy();
   }
@@ -49,7 +66,7 @@ if (require.main === module) {
     process.stderr.write('DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/ixr)\n');
     process.exit(2);
   }
-  prepare(url, serviceDatabaseUrl(url), brokers, (line) => process.stdout.write(`${line}\n`)).catch(
+  prepare(url, serviceDatabaseUrls(url), brokers, (line) => process.stdout.write(`${line}\n`)).catch(
     (error: unknown) => {
       process.stderr.write(`migrate failed: ${(error as Error).message}\n`);
       process.exit(1);

@@ -1,5 +1,5 @@
 import { ensureKafka, stopKafka } from './dev/kafka';
-import { ensurePostgres } from './dev/postgres';
+import { ensurePostgres, serviceDatabaseEnv } from './dev/postgres';
 import {
   crossServiceEnv,
   DEFAULT_PORTS,
@@ -20,11 +20,11 @@ async function main(): Promise<void> {
   const say = (line: string): void => void process.stdout.write(`[stack] ${line}\n`);
   const kafka = ensureKafka();
   const postgres = await ensurePostgres(say);
-  await prepare(postgres.url, postgres.serviceUrl, kafka.brokers.split(','), say);
+  await prepare(postgres.url, postgres.serviceUrls, kafka.brokers.split(','), say);
 
-  // The services connect as their own login (member of ixr_service), never as the owner.
+  // Each service connects as its own login, never as the owner.
   const env = {
-    SERVICE_DATABASE_URL: postgres.serviceUrl,
+    ...serviceDatabaseEnv(postgres.serviceUrls),
     KAFKA_BROKERS: kafka.brokers,
     ...crossServiceEnv(),
   };

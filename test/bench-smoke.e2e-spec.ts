@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serviceDatabaseEnv } from '../scripts/dev/postgres';
 import { testEnvironment } from './support/test-env';
 
 /** The benchmark still runs end to end (a small N); it asserts no speed — speed is never a test. */
 describe('benchmark smoke run', () => {
   it('drives requests through the stack and writes the results file with the agreed keys', () => {
     const root = join(__dirname, '..');
-    const { brokers, databaseUrl, serviceDatabaseUrl } = testEnvironment();
+    const { brokers, databaseUrl, serviceDatabaseUrls } = testEnvironment();
     const run = spawnSync(
       process.execPath,
       [
@@ -25,8 +26,8 @@ describe('benchmark smoke run', () => {
           ...process.env,
           KAFKA_BROKERS: brokers,
           DATABASE_URL: databaseUrl,
-          // The services' login as the suite set it up (with its password on the embedded server).
-          SERVICE_DATABASE_URL: serviceDatabaseUrl,
+          // The services' logins as the suite set them up (with their passwords on the embedded server).
+          ...serviceDatabaseEnv(serviceDatabaseUrls),
         },
         encoding: 'utf8',
         timeout: 300_000,

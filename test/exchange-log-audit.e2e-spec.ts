@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_SECRET, signDevToken, type Role } from '@ixr/auth';
 import { leafHash, signingKeyFromSeed, verifyCheckpoint, verifyInclusion } from '@ixr/exchange-log';
-import { canonicalJson, sha256Hex } from '@ixr/routing';
+import { canonicalDocument, sha256Hex } from '@ixr/routing';
 import { startServiceProcess, waitHealthy } from '../scripts/dev/services';
 import { repoRoot } from '../scripts/dev/paths';
 import { api, requestBody } from './support/api';
@@ -300,7 +300,7 @@ describe('exchange log audit on a running system', () => {
     forged.countries.NL.euMember = false;
     await stack.db.query('UPDATE directory_versions SET document = $1, hash = $2 WHERE version = $3', [
       JSON.stringify(forged),
-      sha256Hex(canonicalJson(forged)),
+      sha256Hex(canonicalDocument(forged)),
       version,
     ]);
     try {

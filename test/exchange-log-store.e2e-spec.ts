@@ -13,7 +13,13 @@ import {
   verifyCheckpoint,
   verifyInclusion,
 } from '@ixr/exchange-log';
-import { createDataSource, runMigrations } from '@ixr/persistence';
+import {
+  applyTableGrants,
+  createDataSource,
+  loginOf,
+  OWNING_SERVICES,
+  runMigrations,
+} from '@ixr/persistence';
 import { ExchangeLogMerkle1764390000001 } from '../libs/persistence/src/migrations/1764390000001-exchange-log-merkle';
 import { Clock } from '@ixr/platform';
 import { CheckpointSigner } from '../apps/exchange-log/src/checkpoint.signer';
@@ -45,6 +51,14 @@ async function migratedDatabase(url: string): Promise<DataSource> {
   const dataSource = createDataSource({ url, poolSize: 4, applicationName: 'ixr-log-e2e' });
   await dataSource.initialize();
   await runMigrations(dataSource);
+  const { serviceDatabaseUrls } = testEnvironment();
+  await applyTableGrants(
+    dataSource,
+    Object.fromEntries(OWNING_SERVICES.map((s) => [s, loginOf(serviceDatabaseUrls[s]).user])) as Record<
+      (typeof OWNING_SERVICES)[number],
+      string
+    >,
+  );
   return dataSource;
 }
 
@@ -318,28 +332,28 @@ describe('exchange log store: writer, tree, checkpoints, append-only', () => {
       expect((await verify(dataSource)).ok).toBe(true);
     });
 
-    it('the services role holds no UPDATE, DELETE or TRUNCATE grant on the log tables', async () => {
-      const grants = await dataSource.query<{ table_name: string; privilege_type: string }[]>(
-        `SELECT table_name, privilege_type FROM information_schema.role_table_grants
-          WHERE grantee = 'ixr_service' AND table_name = ANY($1) ORDER BY 1, 2`,
-        [tables],
-      );
+    it("only the log's login may append to the log tables, the intake may read them, nobody change them", async () => {
+      const { serviceDatabaseUrls } = testEnvironment();
+      const grantsOf = async (service: keyof typeof serviceDatabaseUrls, table: string) => {
+        const grants = await dataSource.query<{ privilege_type: string }[]>(
+          `SELECT privilege_type FROM information_schema.role_table_grants
+            WHERE grantee = $1 AND table_name = $2 ORDER BY 1`,
+          [new URL(serviceDatabaseUrls[service]).username, table],
+        );
+        return grants.map((g) => g.privilege_type);
+      };
       for (const table of tables) {
-        expect(grants.filter((g) => g.table_name === table).map((g) => g.privilege_type)).toEqual([
-          'INSERT',
-          'SELECT',
-        ]);
+        expect(await grantsOf('log', table)).toEqual(['INSERT', 'SELECT']);
+        expect(await grantsOf('intake', table)).toEqual(['SELECT']);
+        expect(await grantsOf('router', table)).toEqual([]);
+        expect(await grantsOf('adapters', table)).toEqual([]);
       }
-      const operational = await dataSource.query<{ privilege_type: string }[]>(
-        `SELECT privilege_type FROM information_schema.role_table_grants
-          WHERE grantee = 'ixr_service' AND table_name = 'outbox' ORDER BY 1`,
-      );
-      expect(operational.map((g) => g.privilege_type)).toEqual(['DELETE', 'INSERT', 'SELECT', 'UPDATE']);
+      expect(await grantsOf('router', 'outbox')).toEqual(['DELETE', 'INSERT', 'SELECT', 'UPDATE']);
     });
 
     it('a service connected with that role appends, and is refused any change, triggers off or not', async () => {
-      // The services' own login (a member of ixr_service, set up by the suite with its password).
-      const login = new URL(testEnvironment().serviceDatabaseUrl);
+      // The log writer's own login (set up by the suite with its password).
+      const login = new URL(testEnvironment().serviceDatabaseUrls.log);
       const url = new URL(databaseUrl('store'));
       url.username = login.username;
       url.password = login.password;

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loginOf } from '@ixr/persistence';
-import { recreateDatabase, withLogin } from '../scripts/dev/postgres';
+import { onDatabase, recreateDatabase, serviceDatabaseEnv, type ServiceUrls } from '../scripts/dev/postgres';
 import { repoRoot } from '../scripts/dev/paths';
 import { prepare } from '../scripts/migrate';
 import { checkpointEpoch, leafHash, verifyCheckpoint, verifyInclusion } from '@ixr/exchange-log';
@@ -33,11 +32,11 @@ function run(
  * Its own database: the suite leaves the log in epoch 1, which the other suites sharing the test
  * database do not expect.
  */
-function epochDatabase(): { owner: string; service: string } {
-  const { databaseUrl, serviceDatabaseUrl } = testEnvironment();
+function epochDatabase(): { owner: string; services: ServiceUrls } {
+  const { databaseUrl, serviceDatabaseUrls } = testEnvironment();
   const owner = new URL(databaseUrl);
   owner.pathname = '/ixr_test_epoch';
-  return { owner: owner.toString(), service: withLogin(owner.toString(), loginOf(serviceDatabaseUrl)) };
+  return { owner: owner.toString(), services: onDatabase(serviceDatabaseUrls, owner.toString()) };
 }
 
 /**
@@ -52,7 +51,7 @@ describe('a new log epoch when the lost entries cannot be restored', () => {
   const checkpointFile = join(mkdtempSync(join(tmpdir(), 'ixr-log-checkpoint-')), 'checkpoint');
   const stack = new TestStack({
     DATABASE_URL: db.owner,
-    SERVICE_DATABASE_URL: db.service,
+    ...serviceDatabaseEnv(db.services),
     CHECKPOINT_INTERVAL_MS: '300',
     LOG_CHECKPOINT_FILE: checkpointFile,
   });
@@ -61,7 +60,7 @@ describe('a new log epoch when the lost entries cannot be restored', () => {
 
   beforeAll(async () => {
     await recreateDatabase(db.owner);
-    await prepare(db.owner, db.service, testEnvironment().brokers.split(','), () => undefined);
+    await prepare(db.owner, db.services, testEnvironment().brokers.split(','), () => undefined);
     await stack.start();
     intake = stack.url('intake-api', '');
     requester = await tokenFor('PZ-5340', ['requester']);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@ixr/auth';
 import { startServiceProcess, waitHealthy, type ServiceProcess } from '../scripts/dev/services';
 import { tokenFor } from './support/api';
+import { serviceDatabaseEnv } from '../scripts/dev/postgres';
 import { testEnvironment } from './support/test-env';
 
 interface Operation {
@@ -15,14 +16,14 @@ interface Operation {
  * roles") must happen exactly for the roles the document leaves out.
  */
 describe('OpenAPI roles match the guard', () => {
-  const { serviceDatabaseUrl, brokers } = testEnvironment();
+  const { serviceDatabaseUrls, brokers } = testEnvironment();
   let intake: ServiceProcess;
   let base: string;
 
   beforeAll(async () => {
     intake = startServiceProcess(
       'intake-api',
-      { SERVICE_DATABASE_URL: serviceDatabaseUrl, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' },
+      { ...serviceDatabaseEnv(serviceDatabaseUrls), KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' },
       () => undefined,
     );
     await waitHealthy(intake);

@@ -4,6 +4,7 @@ import { DEV_SECRET, signDevToken } from '@ixr/auth';
 import { generateSigningKey } from '@ixr/exchange-log';
 import { DEV_PARTNER_KEY_SEED, derivePartnerKey } from '@ixr/messaging';
 import { startServiceProcess, waitHealthy, type ServiceName } from '../scripts/dev/services';
+import { serviceDatabaseEnv } from '../scripts/dev/postgres';
 import { testEnvironment } from './support/test-env';
 
 /**
@@ -12,9 +13,9 @@ import { testEnvironment } from './support/test-env';
  * each default is announced once.
  */
 describe('production mode', () => {
-  const { serviceDatabaseUrl, brokers } = testEnvironment();
+  const { serviceDatabaseUrls, brokers } = testEnvironment();
   const base: NodeJS.ProcessEnv = {
-    SERVICE_DATABASE_URL: serviceDatabaseUrl,
+    ...serviceDatabaseEnv(serviceDatabaseUrls),
     KAFKA_BROKERS: brokers,
     LOG_LEVEL: 'warn',
     // The test runner's own environment must not lend a secret to the services.
@@ -80,7 +81,7 @@ describe('production mode', () => {
     ],
     ['exchange-log', {}, 'LOG_SIGNING_KEY or LOG_SIGNING_KEY_FILE'],
     ['exchange-log', { LOG_SIGNING_KEY: logKey.signerKey }, 'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE'],
-    ['router', { SERVICE_DATABASE_URL: undefined, DATABASE_URL: undefined }, 'SERVICE_DATABASE_URL'],
+    ['router', { ROUTER_DATABASE_URL: undefined, DATABASE_URL: undefined }, 'ROUTER_DATABASE_URL'],
     ['router', {}, 'DATA_KEY_MASTER or DATA_KEY_MASTER_FILE'],
   ];
 

@@ -1,10 +1,16 @@
 import { Client } from 'pg';
 import {
-  assertAppendOnlyConnection,
+  assertServiceConnection,
   createDataSource,
   LOG_TABLES,
   loginOf,
-  SERVICE_ROLE,
+  OWNING_SERVICES,
+  privilegesOf,
+  SERVICE_APPS,
+  SERVICE_LOGINS,
+  TABLES,
+  type OwningService,
+  type TableName,
 } from '@ixr/persistence';
 import { withLogin } from '../scripts/dev/postgres';
 import { DEFAULT_PORTS, startServiceProcess } from '../scripts/dev/services';
@@ -12,29 +18,54 @@ import { api, requestBody, tokenFor } from './support/api';
 import { TestStack, waitFor } from './support/stack';
 import { testEnvironment } from './support/test-env';
 
+const WRITES = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'] as const;
+
 /**
- * Append-only enforced by the database (issue 4, point 3) holds only if the running services
- * connect as a login that can append and nothing more: a member of ixr_service, never the owner
- * of the log tables nor a superuser. The stack runs as in production (its own login); the owner's
- * connection is the tests' only.
+ * One login per service (SPEC §6, issue 11): each service connects as its own login, granted
+ * exactly the tables of its row in TABLES; every write beyond them is refused by PostgreSQL
+ * (42501), and a service whose login holds more than its grants does not start.
  */
-describe('the services connect as their own login, which may only append to the log', () => {
+describe('each service connects as its own login, granted exactly its tables', () => {
   const stack = new TestStack();
-  const { databaseUrl, serviceDatabaseUrl } = testEnvironment();
-  const serviceLogin = loginOf(serviceDatabaseUrl).user;
-  // The partner simulator plays the foreign partners: it has no database connection.
-  const DATABASE_SERVICES = ['intake-api', 'router', 'channel-adapters', 'exchange-log'] as const;
-  const COLUMN: Record<string, string> = {
-    exchange_log: 'entry',
-    exchange_log_nodes: 'hash',
-    exchange_log_checkpoints: 'note',
-    exchange_log_keys: 'vkey',
-  };
+  const { databaseUrl, serviceDatabaseUrls } = testEnvironment();
 
   beforeAll(() => stack.start());
   afterAll(() => stack.stop());
 
-  it('a request goes through the whole pipeline with every service connected as that login', async () => {
+  async function asService<T>(service: OwningService, work: (client: Client) => Promise<T>): Promise<T> {
+    const client = new Client({ connectionString: serviceDatabaseUrls[service] });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /**
+   * A statement of each kind that needs no other privilege than its own (the permission check comes
+   * before any row), in a transaction rolled back whatever happens.
+   */
+  async function statement(write: (typeof WRITES)[number], table: string): Promise<string> {
+    const { rows } = await stack.db.query<{ column: string }>(
+      `SELECT column_name AS column FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER'
+        ORDER BY ordinal_position LIMIT 1`,
+      [table],
+    );
+    switch (write) {
+      case 'INSERT':
+        return `INSERT INTO ${table} DEFAULT VALUES`;
+      case 'UPDATE':
+        return `UPDATE ${table} SET "${rows[0].column}" = DEFAULT WHERE false`;
+      case 'DELETE':
+        return `DELETE FROM ${table} WHERE false`;
+      case 'TRUNCATE':
+        return `TRUNCATE ${table}`;
+    }
+  }
+
+  it('a request goes through the whole pipeline with every service connected as its own login', async () => {
     const requester = await tokenFor('PZ-5339', ['requester']);
     const submitted = await api<{ id: string }>(stack.url('intake-api', ''), 'POST', '/v1/requests', {
       token: requester,
@@ -53,75 +84,94 @@ describe('the services connect as their own login, which may only append to the 
       const { rows } = await stack.db.query<{ app: string; login: string }>(
         `SELECT DISTINCT application_name AS app, usename AS login FROM pg_stat_activity
           WHERE datname = current_database() AND application_name = ANY($1) ORDER BY 1, 2`,
-        [DATABASE_SERVICES.map((name) => `ixr-${name}`)],
+        [OWNING_SERVICES.map((service) => `ixr-${SERVICE_APPS[service]}`)],
       );
-      return new Set(rows.map((r) => r.app)).size === DATABASE_SERVICES.length ? rows : undefined;
+      return new Set(rows.map((r) => r.app)).size === OWNING_SERVICES.length ? rows : undefined;
     }, 'a database session of every service');
     expect(sessions).toEqual(
-      [...DATABASE_SERVICES].sort().map((name) => ({ app: `ixr-${name}`, login: serviceLogin })),
+      OWNING_SERVICES.map((service) => ({
+        app: `ixr-${SERVICE_APPS[service]}`,
+        login: loginOf(serviceDatabaseUrls[service]).user,
+      })).sort((a, b) => a.app.localeCompare(b.app)),
     );
-
-    const { rows } = await stack.db.query<{ superuser: boolean; member: boolean; owner: string }>(
-      `SELECT r.rolsuper AS superuser, pg_has_role(r.oid, $2, 'MEMBER') AS member,
-              (SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'exchange_log') AS owner
-         FROM pg_roles r WHERE r.rolname = $1`,
-      [serviceLogin, SERVICE_ROLE],
-    );
-    expect(rows).toEqual([{ superuser: false, member: true, owner: expect.any(String) }]);
-    expect(rows[0].owner).not.toBe(serviceLogin);
-  });
-
-  it('as that login, UPDATE, DELETE and TRUNCATE of the log tables are refused: permission denied', async () => {
-    const client = new Client({ connectionString: serviceDatabaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ entries: string }>(
-        'SELECT count(*) AS entries FROM exchange_log',
-      );
-      expect(Number(rows[0].entries)).toBeGreaterThan(0);
-      for (const table of LOG_TABLES) {
-        for (const sql of [
-          `UPDATE ${table} SET ${COLUMN[table]} = ${COLUMN[table]}`,
-          `DELETE FROM ${table}`,
-          `TRUNCATE ${table}`,
-        ]) {
-          await expect(client.query(sql)).rejects.toMatchObject({
-            code: '42501',
-            message: `permission denied for table ${table}`,
-          });
-        }
-      }
-    } finally {
-      await client.end();
+    for (const service of OWNING_SERVICES) {
+      expect(loginOf(serviceDatabaseUrls[service]).user).toBe(SERVICE_LOGINS[service]);
     }
   });
 
-  it('ixr_service may read and write every other table, and use every sequence', async () => {
-    const { rows } = await stack.db.query<{ name: string }>(
-      `SELECT c.relname AS name FROM pg_class c
-        WHERE c.relnamespace = 'public'::regnamespace AND c.relname <> ALL($1)
-          AND c.relname NOT LIKE 'typeorm_migrations%'
-          AND CASE c.relkind
-                WHEN 'r' THEN NOT (has_table_privilege($2, c.oid, 'SELECT') AND has_table_privilege($2, c.oid, 'INSERT')
-                                   AND has_table_privilege($2, c.oid, 'UPDATE') AND has_table_privilege($2, c.oid, 'DELETE'))
-                WHEN 'S' THEN NOT has_sequence_privilege($2, c.oid, 'USAGE')
-                ELSE false
-              END
-        ORDER BY 1`,
-      [LOG_TABLES, SERVICE_ROLE],
+  it.each(OWNING_SERVICES)('as %s, every write beyond its grants is refused with 42501', async (service) => {
+    const allowed = privilegesOf(service);
+    const refused: string[] = [];
+    await asService(service, async (client) => {
+      for (const table of Object.keys(TABLES) as TableName[]) {
+        for (const write of WRITES) {
+          if (write !== 'TRUNCATE' && allowed.get(table)?.has(write)) continue;
+          const sql = await statement(write, table);
+          await client.query('BEGIN');
+          try {
+            await expect(client.query(sql)).rejects.toMatchObject({
+              code: '42501',
+              message: `permission denied for table ${table}`,
+            });
+            refused.push(`${write} ${table}`);
+          } finally {
+            await client.query('ROLLBACK');
+          }
+        }
+      }
+    });
+    // TRUNCATE everywhere, and at least the other services' tables: the check above ran for each.
+    expect(refused.length).toBeGreaterThanOrEqual(Object.keys(TABLES).length);
+    for (const table of LOG_TABLES) {
+      for (const write of ['UPDATE', 'DELETE', 'TRUNCATE']) expect(refused).toContain(`${write} ${table}`);
+      if (service !== 'log') expect(refused).toContain(`INSERT ${table}`);
+    }
+  });
+
+  it('a table a service does not read is refused to it as well', async () => {
+    await asService('router', async (client) => {
+      await expect(client.query('SELECT 1 FROM exchange_log LIMIT 1')).rejects.toMatchObject({
+        code: '42501',
+      });
+      await expect(client.query('SELECT 1 FROM work_requests LIMIT 1')).rejects.toMatchObject({
+        code: '42501',
+      });
+    });
+    await asService('adapters', (client) =>
+      expect(client.query('SELECT 1 FROM requests LIMIT 1')).rejects.toMatchObject({ code: '42501' }),
     );
-    expect(rows).toEqual([]);
-    const { rows: tables } = await stack.db.query<{ n: string }>(
-      `SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'`,
+  });
+
+  it("the outbox is every service's, but each login sees and writes only its own rows", async () => {
+    const marker = `login-e2e-${process.pid}`;
+    await asService('intake', (client) =>
+      client.query(`INSERT INTO outbox (topic, key, value) VALUES ('ixr.none', $1, '{}')`, [marker]),
     );
-    expect(Number(tables[0].n)).toBeGreaterThan(LOG_TABLES.length + 5);
+    try {
+      const { rows } = await stack.db.query<{ writer: string }>('SELECT writer FROM outbox WHERE key = $1', [
+        marker,
+      ]);
+      expect(rows).toEqual([{ writer: SERVICE_LOGINS.intake }]);
+      await asService('router', async (client) => {
+        const seen = await client.query('SELECT 1 FROM outbox WHERE key = $1', [marker]);
+        expect(seen.rowCount).toBe(0);
+        await expect(
+          client.query(`INSERT INTO outbox (topic, key, value, writer) VALUES ('ixr.none', $1, '{}', $2)`, [
+            marker,
+            SERVICE_LOGINS.intake,
+          ]),
+        ).rejects.toMatchObject({ code: '42501' });
+      });
+    } finally {
+      await stack.db.query('DELETE FROM outbox WHERE key = $1', [marker]);
+    }
   });
 
   it("a service given the owner's connection refuses to start, and says why", async () => {
     const output: string[] = [];
     const refused = startServiceProcess(
       'router',
-      { ...stack.env, SERVICE_DATABASE_URL: databaseUrl },
+      { ...stack.env, ROUTER_DATABASE_URL: databaseUrl },
       (_name, line) => output.push(line),
       DEFAULT_PORTS.router + 50,
     );
@@ -136,34 +186,38 @@ describe('the services connect as their own login, which may only append to the 
     const owner = loginOf(databaseUrl).user;
     expect(output.join('\n')).toMatch(
       new RegExp(
-        `router failed to start: the database login "${owner}" could change the exchange log ` +
-          `\\((it is a superuser|it owns exchange_log)`,
+        `router failed to start: the database login "${owner}" holds more than the grants of the router ` +
+          `service \\((it is a superuser|it owns the database|it owns)`,
       ),
     );
   });
 
-  it('a member of ixr_service granted more than append on a log table is refused as well', async () => {
+  it('a login holding one privilege more than its grants is refused, naming it', async () => {
     const widened = `ixr_e2e_widened_${process.pid}`;
-    await stack.db.query(`CREATE ROLE ${widened} LOGIN PASSWORD 'e2e' IN ROLE ${SERVICE_ROLE}`);
+    await stack.db.query(`CREATE ROLE ${widened} LOGIN PASSWORD 'e2e'`);
+    for (const [table, privileges] of privilegesOf('router')) {
+      await stack.db.query(`GRANT ${[...privileges].join(', ')} ON ${table} TO ${widened}`);
+    }
     await stack.db.query(`GRANT DELETE ON exchange_log_checkpoints TO ${widened}`);
     const check = async (url: string) => {
       const dataSource = createDataSource({ url, poolSize: 1, applicationName: 'ixr-e2e-login-check' });
       await dataSource.initialize();
       try {
-        return await assertAppendOnlyConnection(dataSource);
+        return await assertServiceConnection(dataSource, 'router');
       } finally {
         await dataSource.destroy();
       }
     };
     try {
       await expect(check(withLogin(databaseUrl, { user: widened, password: 'e2e' }))).rejects.toThrow(
-        `the database login "${widened}" could change the exchange log ` +
-          '(it holds UPDATE, DELETE or TRUNCATE on exchange_log_checkpoints)',
+        `the database login "${widened}" holds more than the grants of the router service ` +
+          '(DELETE on exchange_log_checkpoints)',
       );
-      await expect(check(serviceDatabaseUrl)).resolves.toEqual({
-        login: serviceLogin,
-        memberOfServiceRole: true,
+      await stack.db.query(`REVOKE DELETE ON exchange_log_checkpoints FROM ${widened}`);
+      await expect(check(withLogin(databaseUrl, { user: widened, password: 'e2e' }))).resolves.toEqual({
+        login: widened,
       });
+      await expect(check(serviceDatabaseUrls.router)).resolves.toEqual({ login: SERVICE_LOGINS.router });
     } finally {
       await stack.db.query(`DROP OWNED BY ${widened}`);
       await stack.db.query(`DROP ROLE ${widened}`);

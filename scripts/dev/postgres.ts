@@ -2,14 +2,21 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DEFAULT_SERVICE_LOGIN, type ServiceLogin } from '@ixr/persistence';
+import {
+  loginOf,
+  OWNING_SERVICES,
+  SERVICE_DATABASE_URL_VARIABLES,
+  SERVICE_LOGINS,
+  type OwningService,
+  type ServiceLogin,
+} from '@ixr/persistence';
 import { repoRoot } from './paths';
 
 export interface RunningPostgres {
   /** The owner's connection: migrations, tests' checks, tools. */
   url: string;
-  /** The services' connection: a login member of ixr_service (README "The exchange log and its audit"). */
-  serviceUrl: string;
+  /** Each service's connection, as its own login (README "Database logins"). */
+  serviceUrls: ServiceUrls;
   /** Stops the embedded server if this call started it; a no-op otherwise. */
   stop(): Promise<void>;
 }
@@ -23,7 +30,7 @@ export async function ensurePostgres(log: (line: string) => void): Promise<Runni
     log(`using PostgreSQL at ${redact(process.env.DATABASE_URL)}`);
     await ensureDatabase(process.env.DATABASE_URL);
     const url = process.env.DATABASE_URL;
-    return { url, serviceUrl: serviceDatabaseUrl(url), stop: () => Promise.resolve() };
+    return { url, serviceUrls: serviceDatabaseUrls(url), stop: () => Promise.resolve() };
   }
   const port = Number(process.env.EMBEDDED_PG_PORT ?? 5433);
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/ixr`;
@@ -32,7 +39,7 @@ export async function ensurePostgres(log: (line: string) => void): Promise<Runni
     await ensureDatabase(url);
     return {
       url,
-      serviceUrl: serviceDatabaseUrl(url, EMBEDDED_SERVICE_PASSWORD),
+      serviceUrls: serviceDatabaseUrls(url, true),
       stop: () => Promise.resolve(),
     };
   }
@@ -60,7 +67,7 @@ export async function ensurePostgres(log: (line: string) => void): Promise<Runni
   await ensureDatabase(url);
   return {
     url,
-    serviceUrl: serviceDatabaseUrl(url, EMBEDDED_SERVICE_PASSWORD),
+    serviceUrls: serviceDatabaseUrls(url, true),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -68,16 +75,37 @@ export async function ensurePostgres(log: (line: string) => void): Promise<Runni
   };
 }
 
-/** The embedded server authenticates by password; like its `postgres` user, a development one. */
-const EMBEDDED_SERVICE_PASSWORD = 'ixr_app';
+export type ServiceUrls = Record<OwningService, string>;
 
 /**
- * The services' connection: SERVICE_DATABASE_URL when set, else the owner's URL as the login role
- * ixr_app (no password unless given: a server that trusts local connections needs none).
+ * Each service's connection: its variable (INTAKE_DATABASE_URL, ROUTER_DATABASE_URL, …) when set,
+ * else the owner's server and database as the service's own login (ixr_intake, ixr_router, …),
+ * without a password (a server that trusts local connections needs none) or, for the embedded
+ * server, which asks for one, with a development password: the login's name.
  */
-export function serviceDatabaseUrl(ownerUrl: string, password = ''): string {
-  if (process.env.SERVICE_DATABASE_URL) return process.env.SERVICE_DATABASE_URL;
-  return withLogin(ownerUrl, { user: DEFAULT_SERVICE_LOGIN, password });
+export function serviceDatabaseUrls(ownerUrl: string, developmentPasswords = false): ServiceUrls {
+  const urls = {} as ServiceUrls;
+  for (const service of OWNING_SERVICES) {
+    const user = SERVICE_LOGINS[service];
+    urls[service] =
+      process.env[SERVICE_DATABASE_URL_VARIABLES[service]] ??
+      withLogin(ownerUrl, { user, password: developmentPasswords ? user : '' });
+  }
+  return urls;
+}
+
+/** The same connections on another database of the server (the tests' and the benchmark's). */
+export function onDatabase(urls: ServiceUrls, databaseUrl: string): ServiceUrls {
+  const moved = {} as ServiceUrls;
+  for (const service of OWNING_SERVICES) moved[service] = withLogin(databaseUrl, loginOf(urls[service]));
+  return moved;
+}
+
+/** The environment that hands each service its connection (one environment holds all four). */
+export function serviceDatabaseEnv(urls: ServiceUrls): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const service of OWNING_SERVICES) env[SERVICE_DATABASE_URL_VARIABLES[service]] = urls[service];
+  return env;
 }
 
 /** The same server and database as another login: the services' URL for a database of its own. */

@@ -4,8 +4,7 @@ import { register } from 'tsconfig-paths';
 // Jest's moduleNameMapper does not apply to global setup: resolve the @ixr/* aliases here.
 register({ baseUrl: join(__dirname, '..', '..'), paths: { '@ixr/*': ['libs/*/src'] } });
 import { ensureKafka } from '../../scripts/dev/kafka';
-import { loginOf } from '@ixr/persistence';
-import { ensurePostgres, recreateDatabase, withLogin } from '../../scripts/dev/postgres';
+import { ensurePostgres, onDatabase, recreateDatabase } from '../../scripts/dev/postgres';
 import { prepare } from '../../scripts/migrate';
 import { resetTopics } from './kafka-reset';
 import { saveTestEnvironment, testDatabaseUrl } from './test-env';
@@ -21,10 +20,10 @@ export default async function globalSetup(): Promise<void> {
   const { brokers } = ensureKafka();
   const postgres = await ensurePostgres(log);
   const databaseUrl = testDatabaseUrl(postgres.url);
-  // The services of the suites connect to the test database as the services' login.
-  const serviceDatabaseUrl = withLogin(databaseUrl, loginOf(postgres.serviceUrl));
+  // The services of the suites connect to the test database, each as its own login.
+  const serviceDatabaseUrls = onDatabase(postgres.serviceUrls, databaseUrl);
   await recreateDatabase(databaseUrl);
   await resetTopics(brokers.split(','));
-  await prepare(databaseUrl, serviceDatabaseUrl, brokers.split(','), log);
-  saveTestEnvironment({ databaseUrl, serviceDatabaseUrl, brokers });
+  await prepare(databaseUrl, serviceDatabaseUrls, brokers.split(','), log);
+  saveTestEnvironment({ databaseUrl, serviceDatabaseUrls, brokers });
 }

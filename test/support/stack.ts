@@ -10,6 +10,7 @@ import {
   type ServiceName,
   type ServiceProcess,
 } from '../../scripts/dev/services';
+import { serviceDatabaseEnv } from '../../scripts/dev/postgres';
 import { testEnvironment } from './test-env';
 
 /**
@@ -25,11 +26,11 @@ export class TestStack {
   db!: Client;
 
   constructor(extraEnv: NodeJS.ProcessEnv = {}) {
-    const { databaseUrl, serviceDatabaseUrl, brokers } = testEnvironment();
+    const { databaseUrl, serviceDatabaseUrls, brokers } = testEnvironment();
     this.env = {
-      // DATABASE_URL is the owner's, for the tests' own queries; the services use their login.
+      // DATABASE_URL is the owner's, for the tests' own queries; each service uses its own login.
       DATABASE_URL: databaseUrl,
-      SERVICE_DATABASE_URL: serviceDatabaseUrl,
+      ...serviceDatabaseEnv(serviceDatabaseUrls),
       KAFKA_BROKERS: brokers,
       LOG_LEVEL: 'warn',
       ...crossServiceEnv(),

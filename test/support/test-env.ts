@@ -1,12 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServiceUrls } from '../../scripts/dev/postgres';
 
 /** What the global setup prepared, shared with the test files through a small JSON file. */
 export interface TestEnvironment {
   /** The owner's connection: what the tests check and tamper with. */
   databaseUrl: string;
-  /** The services' connection: a login member of ixr_service, on the same database. */
-  serviceDatabaseUrl: string;
+  /** Each service's connection, as its own login, on the same database. */
+  serviceDatabaseUrls: ServiceUrls;
   brokers: string;
 }
 

@@ -2,7 +2,6 @@ import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   TOPICS,
-  type DeadLetter,
   type DeliveryDispatched,
   type EventEnvelope,
   type KafkaEventContext,
@@ -11,7 +10,6 @@ import {
 } from '@ixr/messaging';
 import { eraseOwnRows } from '@ixr/persistence';
 import { DataSource } from 'typeorm';
-import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeliverUseCase } from './delivery/deliver.usecase';
 import { SendReplyUseCase } from './replies/send-reply.usecase';
 
@@ -20,7 +18,6 @@ export class AdaptersController {
   constructor(
     @Inject(DeliverUseCase) private readonly deliver: DeliverUseCase,
     @Inject(SendReplyUseCase) private readonly replies: SendReplyUseCase,
-    @Inject(DeadLetterRecorder) private readonly deadLetters: DeadLetterRecorder,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
@@ -38,15 +35,9 @@ export class AdaptersController {
     return this.replies.execute(event, ctx);
   }
 
-  /** Dead letters of every service land in PostgreSQL, for operators to list and re-drive. */
-  @EventPattern(TOPICS.deadLetter, { batch: true })
-  onDeadLetters(@Payload() events: EventEnvelope<DeadLetter>[]): Promise<void> {
-    return this.deadLetters.record(events);
-  }
-
   /**
-   * An erasure (SPEC §10): the adapters' own rows of the request go — parked sends (sealed, and
-   * unsendable now that the key is gone) and the payloads of its dead letters.
+   * An erasure (SPEC §10): the adapters' own rows of the request go — its parked sends (sealed,
+   * and unsendable now that the key is gone).
    */
   @EventPattern(TOPICS.requestErased)
   async onErased(@Payload() event: EventEnvelope<RequestErased>): Promise<void> {
@@ -54,8 +45,5 @@ export class AdaptersController {
   }
 }
 
-const ADAPTERS_ERASURE = [
-  `DELETE FROM send_retries WHERE key = $1`,
-  `UPDATE dead_letters SET payload = convert_to('{"erased":true}', 'UTF8'), error_message = 'erased (SPEC §10)'
-    WHERE key = $1`,
-];
+/** The adapters' own table only: dead letters are the intake's, which clears them in the erasure. */
+const ADAPTERS_ERASURE = [`DELETE FROM send_retries WHERE key = $1`];

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AdaptersController } from './adapters.controller';
-import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeliverUseCase } from './delivery/deliver.usecase';
 import { SendReplyUseCase } from './replies/send-reply.usecase';
 
@@ -9,7 +8,6 @@ import { SendReplyUseCase } from './replies/send-reply.usecase';
 export interface AdaptersModuleOptions {
   deliver: DeliverUseCase;
   replies: SendReplyUseCase;
-  deadLetters: DeadLetterRecorder;
   dataSource: DataSource;
 }
 
@@ -22,7 +20,6 @@ export class AdaptersModule {
       providers: [
         { provide: DeliverUseCase, useValue: options.deliver },
         { provide: SendReplyUseCase, useValue: options.replies },
-        { provide: DeadLetterRecorder, useValue: options.deadLetters },
         { provide: DataSource, useValue: options.dataSource },
       ],
     };

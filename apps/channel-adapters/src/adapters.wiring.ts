@@ -9,7 +9,6 @@ import { PartnerHttpClient } from './adapters/partner-http.client';
 import { CircuitBreakers } from './circuits/circuit-breakers';
 import { CircuitStateReporter } from './circuits/circuit-state.reporter';
 import type { AdaptersConfig } from './config';
-import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { DeliverUseCase } from './delivery/deliver.usecase';
 import { GuardedSend } from './delivery/guarded-send';
 import { SendLedger } from './delivery/send-ledger';
@@ -26,6 +25,8 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
   const ids = new IdGenerator();
   const reporter = new CircuitStateReporter(
     dataSource,
+    infra.publisher,
+    ids,
     `channel-adapters-${process.pid}-${randomUUID().slice(0, 8)}`,
     logger,
     config.CIRCUIT_REPORT_MS,
@@ -73,7 +74,6 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
   return {
     deliver: new DeliverUseCase(adapters, deliveries),
     replies: new SendReplyUseCase(adapters, sender('replies'), deliveries),
-    deadLetters: new DeadLetterRecorder(dataSource),
     dataSource,
     inbound: new InboundReceiver(
       dataSource,

@@ -1,16 +1,7 @@
 import { z } from 'zod';
-import {
-  checkKafkaSecurityEnv,
-  DEV_PARTNER_KEY_SEED,
-  derivePartnerKey,
-  kafkaSecurityEnv,
-} from '@ixr/messaging';
-import {
-  databaseDevelopmentDefault,
-  dataKeyMasterDevelopmentDefault,
-  type DevelopmentDefault,
-  env,
-} from '@ixr/platform';
+import { DEV_PARTNER_KEY_SEED, derivePartnerKey } from '@ixr/messaging';
+import { dataKeyMasterDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import { checkServiceConfig, serviceConfigShape, serviceDatabaseDefault } from '@ixr/runtime';
 
 const partnerKeys = z
   .string()
@@ -36,15 +27,7 @@ const partnerKeys = z
 
 export const adaptersConfigSchema = z
   .object({
-    PORT: env.port(3002),
-    HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(),
-    SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
-    DATA_KEY_MASTER: env.dataKeyMaster(),
-    DB_POOL_SIZE: env.positiveInt(10),
-    KAFKA_BROKERS: env.brokers(),
-    ...kafkaSecurityEnv,
-    LOG_LEVEL: env.logLevel(),
+    ...serviceConfigShape('adapters', { port: 3002 }),
     /**
      * The base of the directory's relative partner endpoints (`/partners/siena/{destination}`);
      * locally the partner simulator. Absolute endpoints in the directory ignore it.
@@ -90,7 +73,7 @@ export const adaptersConfigSchema = z
     INBOUND_MAX_SKEW_SECONDS: env.positiveInt(300),
     CONSUMER_CONCURRENCY: env.positiveInt(6),
   })
-  .superRefine(checkKafkaSecurityEnv);
+  .superRefine(checkServiceConfig);
 export type AdaptersConfig = z.infer<typeof adaptersConfigSchema>;
 
 /** What the adapters fall back to outside production mode (refused in it: SPEC §6). */
@@ -118,7 +101,7 @@ export function adaptersDevelopmentDefaults(
       applies: derivedFromPublicSeed.length > 0,
       what: `keys derived from the public development seed (${derivedFromPublicSeed.map(([p]) => p).join(', ')})`,
     },
-    databaseDevelopmentDefault(environment),
+    serviceDatabaseDefault('adapters', environment),
     dataKeyMasterDevelopmentDefault(environment),
   ];
 }

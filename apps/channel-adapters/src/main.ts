@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DEFAULT_RETRY_POLICY, KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { checkDevelopmentDefaults, loadConfig, withSecretFiles } from '@ixr/platform';
-import { createInfrastructure, startService } from '@ixr/runtime';
+import { createInfrastructure, serviceDatabaseUrl, startService } from '@ixr/runtime';
 import { AdaptersModule } from './adapters.module';
 import { wireAdapters } from './adapters.wiring';
 import { adaptersConfigSchema, adaptersDevelopmentDefaults } from './config';
@@ -18,7 +18,7 @@ async function bootstrap(): Promise<void> {
   const infra = await createInfrastructure({
     service: 'channel-adapters',
     logLevel: config.LOG_LEVEL,
-    databaseUrl: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,
+    databaseUrl: serviceDatabaseUrl('adapters', config),
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,

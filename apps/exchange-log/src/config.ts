@@ -1,25 +1,12 @@
 import { z } from 'zod';
-import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import {
-  databaseDevelopmentDefault,
-  dataKeyMasterDevelopmentDefault,
-  type DevelopmentDefault,
-  env,
-} from '@ixr/platform';
+import { dataKeyMasterDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import { checkServiceConfig, serviceConfigShape, serviceDatabaseDefault } from '@ixr/runtime';
 
 const optionalText = z.string().trim().min(1).optional();
 
 export const exchangeLogConfigSchema = z
   .object({
-    PORT: env.port(3003),
-    HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(),
-    SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
-    DATA_KEY_MASTER: env.dataKeyMaster(),
-    DB_POOL_SIZE: env.positiveInt(5),
-    KAFKA_BROKERS: env.brokers(),
-    ...kafkaSecurityEnv,
-    LOG_LEVEL: env.logLevel(),
+    ...serviceConfigShape('log', { port: 3003, dbPoolSize: 5 }),
     CONSUMER_CONCURRENCY: env.positiveInt(6),
     /** The log's name in its checkpoints (C2SP origin), also the name of its signing key. */
     LOG_ORIGIN: z
@@ -41,7 +28,7 @@ export const exchangeLogConfigSchema = z
     /** ...and, when the log grew, every T milliseconds. */
     CHECKPOINT_INTERVAL_MS: env.positiveInt(5000),
   })
-  .superRefine(checkKafkaSecurityEnv);
+  .superRefine(checkServiceConfig);
 export type ExchangeLogConfig = z.infer<typeof exchangeLogConfigSchema>;
 
 /** What the log writer falls back to outside production mode (refused in it: SPEC §6). */
@@ -55,7 +42,7 @@ export function exchangeLogDevelopmentDefaults(
       applies: config.LOG_SIGNING_KEY === undefined && config.LOG_SIGNING_KEY_FILE === undefined,
       what: `a development checkpoint key generated on disk (${config.LOG_DEV_KEY_FILE})`,
     },
-    databaseDevelopmentDefault(environment),
+    serviceDatabaseDefault('log', environment),
     dataKeyMasterDevelopmentDefault(environment),
   ];
 }

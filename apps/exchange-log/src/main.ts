@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadSignerKey } from '@ixr/exchange-log';
 import { isDependencyUnavailable, KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
 import { withSecretFiles, checkDevelopmentDefaults, loadConfig } from '@ixr/platform';
-import { createInfrastructure, startService } from '@ixr/runtime';
+import { createInfrastructure, serviceDatabaseUrl, startService } from '@ixr/runtime';
 import { CheckpointScheduler } from './checkpoint.scheduler';
 import { CheckpointSigner } from './checkpoint.signer';
 import { exchangeLogConfigSchema, exchangeLogDevelopmentDefaults } from './config';
@@ -33,7 +33,7 @@ async function bootstrap(): Promise<void> {
   const infra = await createInfrastructure({
     service: 'exchange-log',
     logLevel: config.LOG_LEVEL,
-    databaseUrl: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,
+    databaseUrl: serviceDatabaseUrl('log', config),
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_SECRET, JWT_ALGORITHMS } from '@ixr/auth';
-import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
-import {
-  databaseDevelopmentDefault,
-  dataKeyMasterDevelopmentDefault,
-  type DevelopmentDefault,
-  env,
-} from '@ixr/platform';
+import { dataKeyMasterDevelopmentDefault, type DevelopmentDefault, env } from '@ixr/platform';
+import { checkServiceConfig, serviceConfigShape, serviceDatabaseDefault } from '@ixr/runtime';
 import { parseRateLimitOverrides, type RateLimit } from './auth/rate-limiter';
 
 const algorithms = z
@@ -29,15 +24,7 @@ const rateLimitOverrides = z
 
 export const intakeConfigSchema = z
   .object({
-    PORT: env.port(3000),
-    HOST: z.string().default('127.0.0.1'),
-    DATABASE_URL: env.databaseUrl(),
-    SERVICE_DATABASE_URL: env.serviceDatabaseUrl(),
-    DATA_KEY_MASTER: env.dataKeyMaster(),
-    DB_POOL_SIZE: env.positiveInt(10),
-    KAFKA_BROKERS: env.brokers(),
-    ...kafkaSecurityEnv,
-    LOG_LEVEL: env.logLevel(),
+    ...serviceConfigShape('intake', { port: 3000 }),
     /** HS256 (local default) or RS256 and/or ES256 with a JWKS (README "Tokens"). */
     JWT_ALGORITHMS: algorithms,
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRET),
@@ -84,7 +71,7 @@ export const intakeConfigSchema = z
     /** The built operator console (default: dist/console beside the compiled services). */
     CONSOLE_DIR: z.string().min(1).optional(),
   })
-  .superRefine(checkKafkaSecurityEnv)
+  .superRefine(checkServiceConfig)
   .superRefine((value, ctx) => {
     const asymmetric = value.JWT_ALGORITHMS.some((a) => a !== 'HS256');
     if (asymmetric && value.JWT_ALGORITHMS.includes('HS256')) {
@@ -123,7 +110,7 @@ export function intakeDevelopmentDefaults(
       applies: config.JWT_ALGORITHMS.includes('HS256') && config.JWT_SECRET === DEV_SECRET,
       what: 'the development token secret published in the repository',
     },
-    databaseDevelopmentDefault(environment),
+    serviceDatabaseDefault('intake', environment),
     dataKeyMasterDevelopmentDefault(environment),
   ];
 }

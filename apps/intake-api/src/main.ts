@@ -3,9 +3,10 @@ import { KafkaTransport, kafkaSecurityOptions, type EventEnvelope } from '@ixr/m
 import { createTokenVerifier } from '@ixr/auth';
 import { checkDevelopmentDefaults, isProductionMode, loadConfig, withSecretFiles } from '@ixr/platform';
 import { partnerAddressPolicy } from '@ixr/routing';
-import { createInfrastructure, startService } from '@ixr/runtime';
+import { createInfrastructure, serviceDatabaseUrl, startService } from '@ixr/runtime';
 import { RateLimiter } from './auth/rate-limiter';
 import { auditDevelopmentDefaults } from './audit/audit.config';
+import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { intakeConfigSchema, intakeDevelopmentDefaults } from './config';
 import { answerFrameworkError } from './http/error.filter';
 import { installHttpErrorHandling } from './http/http-setup';
@@ -27,7 +28,7 @@ async function bootstrap(): Promise<void> {
   const infra = await createInfrastructure({
     service: 'intake-api',
     logLevel: config.LOG_LEVEL,
-    databaseUrl: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,
+    databaseUrl: serviceDatabaseUrl('intake', config),
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
@@ -72,11 +73,12 @@ async function bootstrap(): Promise<void> {
     partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
     personalData: { mode: 'sealed' },
   });
-  for (const [topic, handle, extras] of projector.handlers()) {
+  const deadLetters = new DeadLetterRecorder(infra.dataSource);
+  for (const [topic, handle, extras] of [...projector.handlers(), ...deadLetters.handlers()]) {
     transport.addHandler(topic, (event: EventEnvelope) => handle(event), true, extras);
   }
   const events = new EventStreamHub(infra.dataSource, {
-    connectionString: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,
+    connectionString: serviceDatabaseUrl('intake', config),
     heartbeatMs: config.EVENTS_HEARTBEAT_MS,
     logger: infra.logger,
   });

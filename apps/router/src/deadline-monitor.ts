@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { createEnvelope, EVENT_TYPES, TOPICS, type DeadlineReached, type OutboxRelay } from '@ixr/messaging';
 import { enqueueOutbox } from '@ixr/persistence';
-import type { Clock, IdGenerator } from '@ixr/platform';
+import { PeriodicTask, type Clock, type IdGenerator } from '@ixr/platform';
 
 interface DueRow {
   request_id: string;
@@ -20,9 +20,6 @@ interface DueRow {
  * outbox in the same transaction, so several routers never announce one twice.
  */
 export class DeadlineMonitor {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
@@ -32,21 +29,19 @@ export class DeadlineMonitor {
     private readonly options: { intervalMs: number; spocUnit: string },
   ) {}
 
+  private task?: PeriodicTask;
+
   start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick()
-        .catch((error: unknown) => {
-          this.logger.warn({ err: error }, 'deadline monitor tick failed; will retry');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, this.options.intervalMs);
-    this.timer.unref();
+    this.task ??= new PeriodicTask(
+      this.options.intervalMs,
+      () => this.tick(),
+      (error) => this.logger.warn({ err: error }, 'deadline monitor tick failed; will retry'),
+    );
+    this.task.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Announces every milestone due now; returns how many. */

@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
 import { withSecretFiles, checkDevelopmentDefaults, Clock, IdGenerator, loadConfig } from '@ixr/platform';
 import { DeadlineMonitor } from './deadline-monitor';
-import { createInfrastructure, startService } from '@ixr/runtime';
+import { createInfrastructure, serviceDatabaseUrl, startService } from '@ixr/runtime';
 import { routerConfigSchema, routerDevelopmentDefaults } from './config';
 import { RoutingConfigStore } from '@ixr/persistence';
-import { CircuitHealthReader } from './circuits/circuit-health.reader';
+import { CircuitEventsConsumer, CircuitHealth } from './circuits/circuit-health';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import { databaseRoutingPolicy } from './routing-policy';
 import { RouterModule } from './router.module';
@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
   const infra = await createInfrastructure({
     service: 'router',
     logLevel: config.LOG_LEVEL,
-    databaseUrl: config.SERVICE_DATABASE_URL ?? config.DATABASE_URL,
+    databaseUrl: serviceDatabaseUrl('router', config),
     dbPoolSize: config.DB_POOL_SIZE,
     kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
     outbox: true,
@@ -49,11 +49,9 @@ async function bootstrap(): Promise<void> {
       spocUnit: config.SPOC_UNIT,
     },
   );
-  const circuits = new CircuitHealthReader(infra.dataSource, infra.logger, {
-    refreshMs: config.CIRCUIT_REFRESH_MS,
-    staleMs: config.CIRCUIT_STALE_MS,
-  });
-  await circuits.refresh();
+  const circuits = new CircuitHealth(infra.logger, config.CIRCUIT_STALE_MS);
+  const circuitEvents = new CircuitEventsConsumer(infra.kafka, circuits, infra.logger);
+  await circuitEvents.start();
   const inbound = new HandleInboundUseCase(
     infra.dataSource,
     infra.relay!,
@@ -73,12 +71,9 @@ async function bootstrap(): Promise<void> {
     port: config.PORT,
     host: config.HOST,
     transport,
-    onStarted: () => {
-      monitor.start();
-      circuits.start();
-    },
+    onStarted: () => monitor.start(),
     onStopping: async () => {
-      circuits.stop();
+      await circuitEvents.stop();
       await monitor.stop();
     },
   });

@@ -63,9 +63,10 @@ describe('AsyncAPI document (docs/asyncapi.json)', () => {
     for (const app of readdirSync(join(root, 'apps'))) {
       for (const file of sourceFiles(join(root, 'apps', app, 'src'))) {
         for (const match of readFileSync(file, 'utf8').matchAll(
-          /(?:@EventPattern|\bconsume(?:Batches)?)\(TOPICS\.(\w+)/g,
+          // A handler, or a consumer of its own (the router's circuit events: every instance all of them).
+          /(?:@EventPattern|\bconsume(?:Batches)?)\(TOPICS\.(\w+)|\bsubscribe\(\{ topic: TOPICS\.(\w+)/g,
         )) {
-          const topic = TOPICS[match[1] as keyof typeof TOPICS];
+          const topic = TOPICS[(match[1] ?? match[2]) as keyof typeof TOPICS];
           if (!consumed.has(topic)) consumed.set(topic, new Set());
           consumed.get(topic)!.add(app);
         }

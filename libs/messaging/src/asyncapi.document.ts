@@ -24,6 +24,8 @@ const DESCRIPTIONS: Record<TopicKey, string> = {
     'A message on a request that a unit or the SPOC sends a partner (SPEC §8), queued with its row: the exchange log records it, then releases it as ixr.replies.dispatched; the router suspends or resumes the deadline on clarifications.',
   requestErased:
     "A request's personal data was erased (SPEC §10): its data key is deleted, so its sealed data on every topic and in every log entry is unreadable; each service clears what it holds of the request in its own tables.",
+  circuitChanged:
+    "A channel adapter's circuit breaker for one partner changed state, or is still open or half-open (re-announced on every report tick): the router routes around open circuits and ignores a state not re-announced within CIRCUIT_STALE_MS.",
   deadLetter: 'A message no consumer could handle (invalid, or failing beyond its retries), with the reason.',
 };
 

@@ -164,6 +164,19 @@ export const deadlineReachedSchema = z.object({
   notify: z.array(id),
 });
 
+export const circuitChangedSchema = z.object({
+  channel: z.string().min(1).max(40),
+  destination: z.string().min(1).max(64),
+  /** The adapter instance whose breaker it is (each instance has its own). */
+  instance: z.string().min(1).max(200),
+  state: z.enum(['closed', 'open', 'half_open']),
+  /** When the breaker entered this state. */
+  since: isoTime,
+  /** When the adapter announced it: a state not re-announced within the router's bound is stale. */
+  reportedAt: isoTime,
+  reason: z.string().max(500),
+});
+
 export const deadLetterSchema = z.object({
   originalTopic: z.string(),
   partition: z.number().int(),
@@ -375,6 +388,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.replyDispatched]: replyDispatchedSchema,
   [TOPICS.caseMessageQueued]: caseMessageQueuedSchema,
   [TOPICS.requestErased]: requestErasedSchema,
+  [TOPICS.circuitChanged]: circuitChangedSchema,
   [TOPICS.deadLetter]: deadLetterSchema,
 } as const satisfies Record<Topic, z.ZodType>;
 
@@ -394,6 +408,7 @@ export type PartnerRequest = z.infer<typeof partnerRequestSchema>;
 export type PartnerAnswer = z.infer<typeof partnerAnswerSchema>;
 export type ReplyDispatched = TopicData<typeof TOPICS.replyDispatched>;
 export type CaseMessageQueued = TopicData<typeof TOPICS.caseMessageQueued>;
+export type CircuitChanged = TopicData<typeof TOPICS.circuitChanged>;
 export type PartnerRefusal = z.infer<typeof partnerRefusalSchema>;
 export type PartnerClarification = z.infer<typeof partnerClarificationSchema>;
 export type PartnerClarificationAnswer = z.infer<typeof partnerClarificationAnswerSchema>;

@@ -19,7 +19,8 @@ export const TOPIC_PARTIES = {
   [TOPICS.replyDispatched]: { send: ['exchange-log'], receive: ['channel-adapters'] },
   [TOPICS.caseMessageQueued]: { send: ['intake-api'], receive: ['exchange-log', 'router'] },
   [TOPICS.requestErased]: { send: ['intake-api'], receive: ['router', 'channel-adapters', 'exchange-log'] },
-  [TOPICS.deadLetter]: { send: [], receive: ['channel-adapters'] },
+  [TOPICS.circuitChanged]: { send: ['channel-adapters'], receive: ['router'] },
+  [TOPICS.deadLetter]: { send: [], receive: ['intake-api'] },
 } as const satisfies Record<Topic, { send: readonly ServiceName[]; receive: readonly ServiceName[] }>;
 
 /** Every consuming service dead-letters what it cannot handle (libs/messaging KafkaTransport). */

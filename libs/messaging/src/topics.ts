@@ -28,6 +28,11 @@ export const TOPICS = {
    * each service clears what it holds of the request in its own tables.
    */
   requestErased: 'ixr.requests.erased',
+  /**
+   * A channel adapter's circuit breaker for one partner changed state (or, while not closed, is
+   * still in it: re-announced on every report tick). The router routes around open circuits.
+   */
+  circuitChanged: 'ixr.circuits.changed',
   deadLetter: 'ixr.dead-letter',
 } as const;
 
@@ -46,6 +51,7 @@ export const EVENT_TYPES = {
   [TOPICS.replyDispatched]: 'ixr.reply.dispatched',
   [TOPICS.caseMessageQueued]: 'ixr.case-message.queued',
   [TOPICS.requestErased]: 'ixr.request.erased',
+  [TOPICS.circuitChanged]: 'ixr.circuit.changed',
   [TOPICS.deadLetter]: 'ixr.dead-letter',
 } as const satisfies Record<Topic, string>;
 
@@ -69,5 +75,7 @@ export const TOPIC_RETENTION_MS = {
   [TOPICS.replyDispatched]: 7 * DAY_MS,
   [TOPICS.caseMessageQueued]: 7 * DAY_MS,
   [TOPICS.requestErased]: 7 * DAY_MS,
+  // Circuit states are re-announced on every report tick while not closed: a day is plenty.
+  [TOPICS.circuitChanged]: DAY_MS,
   [TOPICS.deadLetter]: 30 * DAY_MS,
 } as const satisfies Record<Topic, number>;

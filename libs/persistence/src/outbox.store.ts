@@ -17,22 +17,28 @@ interface OutboxRow {
 
 /**
  * Adds messages to the outbox inside the caller's transaction. Personal data in them is sealed
- * under its request's data key first (SPEC §10): no outbox row and no event holds it clear.
+ * under its request's data key first (SPEC §10): no outbox row and no event holds it clear. Each
+ * service relays only the rows its own login wrote (row-level security on `writer`); a tool
+ * connected as the owner (the audit CLI, log recovery) names the login of the service whose relay
+ * is to publish them.
  */
 export async function enqueueOutbox(
   manager: EntityManager,
   messages: readonly OutgoingMessage[],
+  relayedBy?: string,
 ): Promise<void> {
   if (messages.length === 0) return;
   const values: string[] = [];
   const params: string[] = [];
+  const writer = relayedBy === undefined ? 'current_user' : `$${messages.length * 3 + 1}`;
   let i = 0;
   for (const m of messages) {
-    values.push(`($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`);
+    values.push(`($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3}, ${writer})`);
     params.push(m.topic, m.key, await sealEventValue(manager, m.topic, m.value));
     i++;
   }
-  await manager.query(`INSERT INTO outbox (topic, key, value) VALUES ${values.join(', ')}`, params);
+  if (relayedBy !== undefined) params.push(relayedBy);
+  await manager.query(`INSERT INTO outbox (topic, key, value, writer) VALUES ${values.join(', ')}`, params);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { PeriodicTask } from '@ixr/platform';
 import { parseDirectory, parseRuleset, type Directory, type Ruleset } from '@ixr/routing';
 
 export interface ActiveRoutingConfig {
@@ -110,11 +111,9 @@ export class RoutingConfigStore {
 
   /** Re-reads the config every `intervalMs` until stopped; failures keep the last good config. */
   startRefreshing(intervalMs: number, onError: (error: unknown) => void): () => void {
-    const timer = setInterval(() => {
-      this.refresh().catch(onError);
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    const task = new PeriodicTask(intervalMs, () => this.refresh(), onError);
+    task.start();
+    return () => void task.stop();
   }
 
   /** A rule set by version (any status), for simulation and replay. */

@@ -1,87 +1,101 @@
 import type { DataSource } from 'typeorm';
-import { assertAppendOnlyConnection, LOG_TABLES } from './service-role';
+import { assertServiceConnection, LOG_TABLES } from './service-role';
+import { privilegesOf, type OwningService } from './table-owners';
 
-/** What the catalogue says about the login and the log tables; the e2e suite asks a real server. */
-function catalogue(
-  login: {
-    login: string;
-    superuser: boolean;
-    member: boolean | null;
-    createrole?: boolean;
-    databaseOwner?: boolean;
-    schemaOwner?: boolean;
-  },
-  tables: { name: string; owner: string; owned: boolean; changeable: boolean }[],
-): DataSource {
+interface Login {
+  login: string;
+  superuser?: boolean;
+  createrole?: boolean;
+  bypassrls?: boolean;
+  databaseOwner?: boolean;
+  schemaOwner?: boolean;
+  memberOf?: string[] | null;
+}
+type Held = { name: string; owned: boolean; privilege: string };
+
+/** What the catalogue says about the login and its privileges; the e2e suite asks a real server. */
+function catalogue(login: Login, held: Held[]): DataSource {
+  const facts = {
+    superuser: false,
+    createrole: false,
+    bypassrls: false,
+    databaseOwner: false,
+    schemaOwner: false,
+    memberOf: null,
+    ...login,
+  };
   return {
-    query: (sql: string) => Promise.resolve(sql.includes('FROM pg_class') ? tables : [login]),
+    query: (sql: string) => Promise.resolve(sql.includes('CROSS JOIN unnest') ? held : [facts]),
   } as unknown as DataSource;
 }
 
-const appendOnly = (name: string) => ({ name, owner: 'ixr', owned: false, changeable: false });
+/** Exactly the grants of a service, as the catalogue would list them. */
+function grantsOf(service: OwningService): Held[] {
+  return [...privilegesOf(service)].flatMap(([name, privileges]) =>
+    [...privileges].map((privilege) => ({ name, owned: false, privilege })),
+  );
+}
 
-describe('assertAppendOnlyConnection', () => {
-  it('accepts a login that may only append, and says whether it is a member of ixr_service', async () => {
-    const tables = LOG_TABLES.map(appendOnly);
-    await expect(
-      assertAppendOnlyConnection(catalogue({ login: 'ixr_app', superuser: false, member: true }, tables)),
-    ).resolves.toEqual({ login: 'ixr_app', memberOfServiceRole: true });
-    await expect(
-      assertAppendOnlyConnection(catalogue({ login: 'other', superuser: false, member: null }, tables)),
-    ).resolves.toEqual({ login: 'other', memberOfServiceRole: false });
+describe('assertServiceConnection', () => {
+  it('accepts a login holding exactly its service grants', async () => {
+    for (const service of ['intake', 'router', 'adapters', 'log'] as const) {
+      await expect(
+        assertServiceConnection(catalogue({ login: `ixr_${service}` }, grantsOf(service)), service),
+      ).resolves.toEqual({ login: `ixr_${service}` });
+    }
   });
 
-  it('refuses a login that owns the database or the schema, or may create roles', async () => {
-    const tables = LOG_TABLES.map(appendOnly);
-    await expect(
-      assertAppendOnlyConnection(
-        catalogue(
-          { login: 'ixr_app', superuser: false, member: true, databaseOwner: true, schemaOwner: true },
-          tables,
-        ),
-      ),
-    ).rejects.toThrow('the database login "ixr_app" could change the exchange log (it owns the database)');
-    await expect(
-      assertAppendOnlyConnection(
-        catalogue({ login: 'ixr_app', superuser: false, member: true, schemaOwner: true }, tables),
-      ),
-    ).rejects.toThrow('(it owns the schema public)');
-    await expect(
-      assertAppendOnlyConnection(
-        catalogue({ login: 'ixr_app', superuser: false, member: true, createrole: true }, tables),
-      ),
-    ).rejects.toThrow('(it may create roles (CREATEROLE))');
+  it('refuses a login holding one privilege more than its grants, naming it', async () => {
+    const held = [...grantsOf('intake'), { name: 'exchange_log', owned: false, privilege: 'INSERT' }];
+    await expect(assertServiceConnection(catalogue({ login: 'ixr_intake' }, held), 'intake')).rejects.toThrow(
+      'the database login "ixr_intake" holds more than the grants of the intake service (INSERT on exchange_log)',
+    );
+    const router = [
+      ...grantsOf('router'),
+      { name: 'deadline_milestones', owned: false, privilege: 'TRUNCATE' },
+    ];
+    await expect(assertServiceConnection(catalogue({ login: 'r' }, router), 'router')).rejects.toThrow(
+      '(TRUNCATE on deadline_milestones)',
+    );
   });
 
-  it('refuses a superuser', async () => {
-    await expect(
-      assertAppendOnlyConnection(
-        catalogue({ login: 'postgres', superuser: true, member: true }, LOG_TABLES.map(appendOnly)),
-      ),
-    ).rejects.toThrow('the database login "postgres" could change the exchange log (it is a superuser)');
+  it('refuses the log writer any UPDATE or DELETE of its own append-only tables', async () => {
+    for (const table of LOG_TABLES) {
+      const held = [...grantsOf('log'), { name: table, owned: false, privilege: 'DELETE' }];
+      await expect(assertServiceConnection(catalogue({ login: 'ixr_log' }, held), 'log')).rejects.toThrow(
+        `(DELETE on ${table})`,
+      );
+    }
   });
 
-  it('refuses the owner of a log table, and a login with more than append, naming each table', async () => {
-    const tables = LOG_TABLES.map(appendOnly);
-    tables[0] = { name: 'exchange_log', owner: 'ixr', owned: true, changeable: true };
-    tables[2] = { ...tables[2], changeable: true };
-    await expect(
-      assertAppendOnlyConnection(catalogue({ login: 'ixr', superuser: false, member: false }, tables)),
-    ).rejects.toMatchObject({
-      code: 'PERSISTENCE.PRIVILEGED_SERVICE_CONNECTION',
-      message: expect.stringContaining(
-        `(it owns exchange_log (as "ixr"); it holds UPDATE, DELETE or TRUNCATE on ${LOG_TABLES[2]})`,
-      ) as unknown,
-    });
+  it('refuses a superuser, an owner, a member of another role, CREATEROLE and BYPASSRLS', async () => {
+    const refused = async (login: Login, held: Held[], reason: string) =>
+      expect(assertServiceConnection(catalogue(login, held), 'router')).rejects.toThrow(reason);
+    await refused({ login: 'postgres', superuser: true }, grantsOf('router'), '(it is a superuser)');
+    await refused(
+      { login: 'x', databaseOwner: true, schemaOwner: true },
+      grantsOf('router'),
+      '(it owns the database)',
+    );
+    await refused({ login: 'x', schemaOwner: true }, grantsOf('router'), '(it owns the schema public)');
+    await refused(
+      { login: 'x', memberOf: ['ixr_service'] },
+      grantsOf('router'),
+      '(it is a member of ixr_service)',
+    );
+    await refused({ login: 'x', createrole: true }, grantsOf('router'), '(it may create roles (CREATEROLE))');
+    await refused({ login: 'x', bypassrls: true }, grantsOf('router'), 'BYPASSRLS');
+    await refused(
+      { login: 'ixr' },
+      [...grantsOf('router'), { name: 'exchange_log', owned: true, privilege: 'SELECT' }],
+      '(it owns exchange_log)',
+    );
   });
 
-  it('refuses to vouch for a database whose log tables do not exist yet', async () => {
-    await expect(
-      assertAppendOnlyConnection(
-        catalogue({ login: 'ixr_app', superuser: false, member: true }, [appendOnly('exchange_log')]),
-      ),
-    ).rejects.toThrow(
-      'the tables exchange_log_nodes, exchange_log_checkpoints, exchange_log_keys do not exist: apply the migrations first (npm run migrate)',
+  it('refuses a login lacking its grants: the migrations have not run', async () => {
+    const held = grantsOf('adapters').filter((g) => g.name !== 'send_retries');
+    await expect(assertServiceConnection(catalogue({ login: 'a' }, held), 'adapters')).rejects.toThrow(
+      'the database login "a" lacks the grants of the adapters service on send_retries: apply the migrations first (npm run migrate)',
     );
   });
 });

@@ -37,12 +37,13 @@ export const env = {
       .transform((s) => s.split(',').map((b) => b.trim()))
       .pipe(z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected host:port[,host:port...]')).min(1)),
   /** The services' default is the login role that `npm run migrate` creates for them (README). */
-  databaseUrl: () =>
+  /** The local development database, as the service's own login. */
+  databaseUrl: (login: string) =>
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
-      .default('postgres://ixr_app@127.0.0.1:5432/ixr'),
-  /** Wins over DATABASE_URL in the services, so that one environment can hold both connections. */
+      .default(`postgres://${login}@127.0.0.1:5432/ixr`),
+  /** A service's own connection (INTAKE_DATABASE_URL, …): wins over DATABASE_URL, so one environment holds all. */
   serviceDatabaseUrl: () =>
     z
       .string()

@@ -9,3 +9,4 @@ export * from './production-mode';
 export * from './unicode-text';
 export * from './listener-timeouts';
 export * from './ops-access';
+export * from './periodic-task';

@@ -34,9 +34,13 @@ describe('checkDevelopmentDefaults', () => {
   });
 
   it('the database default applies only when neither connection is set', () => {
-    expect(databaseDevelopmentDefault({}).applies).toBe(true);
-    expect(databaseDevelopmentDefault({ SERVICE_DATABASE_URL: 'postgres://x@h/db' }).applies).toBe(false);
-    expect(databaseDevelopmentDefault({ DATABASE_URL: 'postgres://x@h/db' }).applies).toBe(false);
+    const of = (environment: NodeJS.ProcessEnv) =>
+      databaseDevelopmentDefault(environment, 'ROUTER_DATABASE_URL', 'ixr_router');
+    expect(of({}).applies).toBe(true);
+    expect(of({}).what).toBe('the local development database (postgres://ixr_router@127.0.0.1:5432/ixr)');
+    expect(of({ ROUTER_DATABASE_URL: 'postgres://x@h/db' }).applies).toBe(false);
+    expect(of({ SERVICE_DATABASE_URL: 'postgres://x@h/db' }).applies).toBe(true);
+    expect(of({ DATABASE_URL: 'postgres://x@h/db' }).applies).toBe(false);
   });
 });
 

@@ -51,11 +51,15 @@ export function checkDevelopmentDefaults(
 }
 
 /** Every service: the default connection is the local development database, without a password. */
-export function databaseDevelopmentDefault(environment: NodeJS.ProcessEnv): DevelopmentDefault {
+export function databaseDevelopmentDefault(
+  environment: NodeJS.ProcessEnv,
+  variable: string,
+  login: string,
+): DevelopmentDefault {
   return {
-    setting: 'SERVICE_DATABASE_URL',
-    applies: !environment.SERVICE_DATABASE_URL && !environment.DATABASE_URL,
-    what: 'the local development database (postgres://ixr_app@127.0.0.1:5432/ixr)',
+    setting: variable,
+    applies: !environment[variable] && !environment.DATABASE_URL,
+    what: `the local development database (postgres://${login}@127.0.0.1:5432/ixr)`,
   };
 }
 

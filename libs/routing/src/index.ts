@@ -114,8 +114,7 @@ export {
   type LoadedRuleset,
   type LoadRulesetResult,
 } from './ruleset.loader';
-export { rulesetHash, sha256Hex, type HashHex } from './ruleset-hash';
-export { canonicalJson } from './canonical-json';
+export { canonicalDocument, rulesetHash, sha256Hex, type HashHex } from './ruleset-hash';
 export { RoutingError, ROUTING_ERROR_CODES, type RoutingErrorCode } from './routing.error';
 export type { PathIssue } from './path';
 export { INTERPOL_LANGUAGES, languageIssues, type LanguageIssue } from './languages';

@@ -10,12 +10,13 @@ import {
   type KafkaConnectionOptions,
 } from '@ixr/messaging';
 import {
-  assertAppendOnlyConnection,
+  assertServiceConnection,
   configureDataKeys,
   createDataSource,
   DataKeyVault,
   parseDataKeyMaster,
   PostgresOutboxSource,
+  serviceOfApp,
 } from '@ixr/persistence';
 import { createLogger, createMetricsRegistry, type HealthIndicator } from '@ixr/platform';
 
@@ -74,7 +75,7 @@ export async function createInfrastructure(options: InfrastructureOptions): Prom
     onStatement: () => statements.inc(),
   });
   await initializeWithRetry(dataSource, logger);
-  await checkDatabaseLogin(dataSource, logger);
+  await checkDatabaseLogin(dataSource, options.service, logger);
   const kafka = createKafka({ ...options.kafka, clientId: `ixr-${options.service}` }, logger);
   const publisher = new EventPublisher(kafka);
   const relay = options.outbox
@@ -121,17 +122,14 @@ async function initializeWithRetry(dataSource: DataSource, logger: Logger, attem
   }
 }
 
-/** A login that could rewrite the log stops the boot (the error names it and the fix). */
-async function checkDatabaseLogin(dataSource: DataSource, logger: Logger): Promise<void> {
+/** A login holding more than its service's grants stops the boot (the error names it and the fix). */
+async function checkDatabaseLogin(dataSource: DataSource, app: string, logger: Logger): Promise<void> {
+  const service = serviceOfApp(app);
+  if (!service)
+    throw new Error(`${app} has no table grants (TABLES in libs/persistence): it has no database`);
   try {
-    const role = await assertAppendOnlyConnection(dataSource);
-    if (role.memberOfServiceRole) logger.info({ login: role.login }, 'database login checked');
-    else {
-      logger.warn(
-        { login: role.login },
-        'the database login is not a member of ixr_service: it may lack grants on the operational tables',
-      );
-    }
+    const { login } = await assertServiceConnection(dataSource, service);
+    logger.info({ login }, 'database login checked: exactly the grants of this service');
   } catch (error) {
     await dataSource.destroy();
     throw error;

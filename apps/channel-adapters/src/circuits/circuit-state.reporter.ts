@@ -1,22 +1,35 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import {
+  createEnvelope,
+  EVENT_TYPES,
+  TOPICS,
+  type CircuitChanged,
+  type EventPublisher,
+} from '@ixr/messaging';
+import { PeriodicTask, type IdGenerator } from '@ixr/platform';
 import type { CircuitChange } from './circuit-breakers';
 
 /**
- * Shares this instance's circuit states with the router through PostgreSQL (`circuit_states`, one
- * row per partner and adapter instance). Changes are written at once, in order; states other than
- * closed are re-stamped on every tick, so the router can ignore those of an instance that died
- * (kill -9) once they are older than its staleness bound. A failed write is retried on the next tick.
+ * Shares this instance's circuit states. The router learns them from events
+ * (`ixr.circuits.changed`, keyed by channel/partner so each circuit's events stay in order): every
+ * change at once, and states other than closed again on every tick, so that the router can ignore
+ * those of an instance that died (kill -9) once they are older than its staleness bound. This
+ * service's own record of them is the table `circuit_states` (one row per partner and instance),
+ * which the intake only reads (the console's channel health), the router never. A failed write or publish is retried on the next tick.
  */
 export class CircuitStateReporter {
   private readonly latest = new Map<string, CircuitChange>();
   private readonly unsaved = new Set<string>();
-  private timer?: NodeJS.Timeout;
+  private readonly unannounced = new Set<string>();
+  private ticks?: PeriodicTask;
   private flushing?: Promise<void>;
   private stopped = false;
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly publisher: Pick<EventPublisher, 'publishEnvelopes'>,
+    private readonly ids: IdGenerator,
     private readonly instance: string,
     private readonly logger: Logger,
     private readonly intervalMs: number,
@@ -31,34 +44,86 @@ export class CircuitStateReporter {
     } else {
       this.logger.info(change, `circuit closed: ${change.channel} partner ${change.destination}`);
     }
-    // Once stopping, this instance's rows are gone and stay gone.
+    // Once stopping, this instance's circuits are closed for good (announced by stop()).
     if (this.stopped) return;
     this.unsaved.add(key);
+    this.unannounced.add(key);
     void this.flush();
   };
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.intervalMs);
-    this.timer.unref();
+    this.ticks ??= new PeriodicTask(
+      this.intervalMs,
+      () => this.flush(true),
+      (error) => this.logger.warn({ err: error }, 'circuit state tick failed'),
+    );
+    this.ticks.start();
   }
 
-  /** Stops reporting and removes this instance's rows: its breakers die with it. */
+  /** Stops reporting: its breakers die with it, so its circuits are announced closed and its rows removed. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    await this.ticks?.stop();
     await this.flushing;
+    const open = [...this.latest.values()].filter((c) => c.state !== 'closed');
+    const now = new Date();
+    await this.announce(
+      open.map((c) => ({ ...c, state: 'closed', at: now, reason: 'adapter instance stopped' })),
+    ).catch((error: unknown) => this.logger.warn({ err: error }, 'could not announce circuits closed'));
     await this.dataSource
       .query(`DELETE FROM circuit_states WHERE instance = $1`, [this.instance])
       .catch((error: unknown) => this.logger.warn({ err: error }, 'could not remove circuit states'));
   }
 
-  flush(): Promise<void> {
-    this.flushing ??= this.write().then((ok) => {
+  /** Writes and announces the changes not yet shared; on a tick, re-announces every state but closed. */
+  flush(tick = false): Promise<void> {
+    this.flushing ??= this.share(tick).then((ok) => {
       this.flushing = undefined;
       // Changes that came during the write go out now, not a tick later.
-      if (ok && this.unsaved.size > 0) return this.flush();
+      if (ok && (this.unsaved.size > 0 || this.unannounced.size > 0)) return this.flush();
     });
     return this.flushing;
+  }
+
+  private async share(tick: boolean): Promise<boolean> {
+    const saved = await this.write();
+    const keys = new Set(this.unannounced);
+    if (tick) for (const [key, c] of this.latest) if (c.state !== 'closed') keys.add(key);
+    this.unannounced.clear();
+    try {
+      await this.announce([...keys].map((key) => this.latest.get(key)!));
+      return saved;
+    } catch (error) {
+      for (const key of keys) this.unannounced.add(key);
+      this.logger.warn({ err: error }, 'could not announce circuit states; will retry');
+      return false;
+    }
+  }
+
+  private async announce(changes: CircuitChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const reportedAt = new Date().toISOString();
+    await this.publisher.publishEnvelopes(
+      TOPICS.circuitChanged,
+      changes.map((c) =>
+        createEnvelope<CircuitChanged>({
+          id: this.ids.uuid(),
+          type: EVENT_TYPES[TOPICS.circuitChanged],
+          source: 'ixr/channel-adapters',
+          time: reportedAt,
+          subject: `${c.channel}/${c.destination}`,
+          data: {
+            channel: c.channel,
+            destination: c.destination,
+            instance: this.instance,
+            state: c.state,
+            since: c.at.toISOString(),
+            reportedAt,
+            reason: c.reason.slice(0, 500),
+          },
+        }),
+      ),
+    );
   }
 
   private async write(): Promise<boolean> {
@@ -81,7 +146,7 @@ export class CircuitStateReporter {
       return true;
     } catch (error) {
       for (const c of changes) this.unsaved.add(`${c.channel}/${c.destination}`);
-      this.logger.warn({ err: error }, 'could not share circuit states; will retry');
+      this.logger.warn({ err: error }, 'could not record circuit states; will retry');
       return false;
     }
   }

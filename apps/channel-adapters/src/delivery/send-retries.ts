@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
+import { PeriodicTask } from '@ixr/platform';
 import type { OutboxRelay } from '@ixr/messaging';
 import { enqueueOutbox, sealEventValue } from '@ixr/persistence';
 
@@ -97,9 +98,6 @@ export class SendRetries {
  * new event id per round.
  */
 export class SendRetryScheduler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
@@ -107,21 +105,19 @@ export class SendRetryScheduler {
     private readonly intervalMs: number,
   ) {}
 
+  private task?: PeriodicTask;
+
   start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick()
-        .catch((error: unknown) => {
-          this.logger.warn({ err: error }, 'send retry scheduler tick failed; will retry');
-          return 0;
-        })
-        .finally(() => (this.running = undefined));
-    }, this.intervalMs);
-    this.timer.unref();
+    this.task ??= new PeriodicTask(
+      this.intervalMs,
+      () => this.tick(),
+      (error) => this.logger.warn({ err: error }, 'send retry scheduler tick failed; will retry'),
+    );
+    this.task.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   async tick(limit = 200): Promise<number> {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/comm
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@ixr/domain';
+import { PeriodicTask } from '@ixr/platform';
 import { AuditRecorder } from '../audit/audit-recorder';
 import { APP_LOGGER } from '../http/app-logger';
 import { toDependencyError } from '../http/dependency-errors';
@@ -32,7 +33,7 @@ export interface AccessFacts {
 @Injectable()
 export class AccessRecorder implements OnModuleDestroy {
   private readonly windows: DenialWindows<Denial>;
-  private readonly timer: NodeJS.Timeout;
+  private readonly summaries: PeriodicTask;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -41,15 +42,16 @@ export class AccessRecorder implements OnModuleDestroy {
     @Optional() @Inject(DENIAL_WINDOW_MS) windowMs: number = 60_000,
   ) {
     this.windows = new DenialWindows(windowMs);
-    this.timer = setInterval(
-      () => void this.summarise(this.windows.closeExpired(new Date())),
+    this.summaries = new PeriodicTask(
       Math.max(100, Math.min(windowMs / 4, 5000)),
+      () => this.summarise(this.windows.closeExpired(new Date())),
+      (error) => this.logger.warn({ err: error }, 'could not summarise access denials'),
     );
-    this.timer.unref();
+    this.summaries.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
+    await this.summaries.stop();
     await this.summarise(this.windows.closeAll());
   }
 

@@ -152,6 +152,12 @@ export class DataProtectionService {
       await m.query(`UPDATE replies SET text = '', last_error = NULL WHERE request_id = $1`, [requestId]);
       // An assignment's reason is an operator's free text: it may name the subject.
       await m.query(`UPDATE assignments SET reason = '' WHERE request_id = $1`, [requestId]);
+      // Dead letters are the intake's (every service's land here): their payloads go.
+      await m.query(
+        `UPDATE dead_letters SET payload = convert_to('{"erased":true}', 'UTF8'), error_message = 'erased (SPEC §10)'
+          WHERE key = $1`,
+        [requestId],
+      );
       await m.query(
         `INSERT INTO erasures (request_id, erased_at, erased_by, unit, reason, justification)
          VALUES ($1, $2, $3, $4, $5, $6)`,

@@ -4,7 +4,7 @@ import type { Actor, RoutingDecision } from '@ixr/domain';
 import { outboundRequestBodySchema, toValidationIssues } from '@ixr/domain';
 import {
   ALL_CIRCUITS_CLOSED,
-  canonicalJson,
+  canonicalDocument,
   evaluate,
   loadRuleset,
   parseDirectory,
@@ -248,7 +248,7 @@ export class RoutingAdminService {
           ];
     });
     if (unsafe.length > 0) throw new ValidationFailedError('the directory is invalid', unsafe);
-    const hash = sha256Hex(canonicalJson(directory));
+    const hash = sha256Hex(canonicalDocument(directory));
     await this.guard(() =>
       this.dataSource.transaction(async (manager) => {
         const inserted: unknown[] = await manager.query(

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { PeriodicTask } from '@ixr/platform';
 import { WORK_FEED_CHANNEL } from './work-feed.writer';
 
 export const EVENT_STREAM_HUB = Symbol('EVENT_STREAM_HUB');
@@ -39,7 +40,7 @@ const PAGE = 200;
 export class EventStreamHub {
   private readonly streams = new Set<Stream>();
   private listener?: Client;
-  private heartbeat?: NodeJS.Timeout;
+  private heartbeat?: PeriodicTask;
   private reconnect?: NodeJS.Timeout;
   private closed = false;
 
@@ -49,19 +50,24 @@ export class EventStreamHub {
   ) {}
 
   async start(): Promise<void> {
-    this.heartbeat = setInterval(() => {
-      for (const stream of this.streams) {
-        stream.out.write(': heartbeat\n\n');
-        this.pump(stream);
-      }
-    }, this.options.heartbeatMs);
-    this.heartbeat.unref();
+    this.heartbeat = new PeriodicTask(
+      this.options.heartbeatMs,
+      () => {
+        for (const stream of this.streams) {
+          stream.out.write(': heartbeat\n\n');
+          this.pump(stream);
+        }
+        return Promise.resolve();
+      },
+      (error) => this.options.logger.warn({ err: error }, 'status stream heartbeat failed'),
+    );
+    this.heartbeat.start();
     await this.listen();
   }
 
   async stop(): Promise<void> {
     this.closed = true;
-    clearInterval(this.heartbeat);
+    await this.heartbeat?.stop();
     clearTimeout(this.reconnect);
     for (const stream of this.streams) stream.out.end();
     this.streams.clear();

@@ -18,7 +18,7 @@ const CONSUMER = 'intake-work';
 export type TopicHandler = [string, (event: EventEnvelope) => Promise<void>, { batch: true }?];
 
 /** A handler of a topic's events a batch at a time (`{ batch: true }` of the transport). */
-function consumeBatches<T>(
+export function consumeBatches<T>(
   topic: string,
   handle: (events: EventEnvelope<T>[]) => Promise<void>,
 ): TopicHandler {

@@ -14,7 +14,7 @@ import {
 import { enqueueOutbox, markProcessed, type RoutingConfigStore } from '@ixr/persistence';
 import type { Clock, IdGenerator } from '@ixr/platform';
 import {
-  canonicalJson,
+  canonicalDocument,
   deadlineMilestones,
   resolveInboundAnswer,
   routeInbound,
@@ -118,7 +118,7 @@ export class HandleInboundUseCase {
           partner.person,
           message.missionType,
           JSON.stringify(message),
-          sha256Hex(canonicalJson(message)),
+          sha256Hex(canonicalDocument(message)),
           message.messageId,
           receivedAt,
           decision.deadline.at,

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { defaultDirectory, defaultRuleset, rulesetHash, sha256Hex, canonicalJson } from '@ixr/routing';
+import { defaultDirectory, defaultRuleset, rulesetHash, sha256Hex, canonicalDocument } from '@ixr/routing';
 
 /**
  * Rule sets and directory versions as data (issue: rule-set lifecycle), and the deadline
@@ -54,7 +54,7 @@ export class RoutingConfig1764380000000 implements MigrationInterface {
     await q.query(
       `INSERT INTO directory_versions (version, hash, document, changed_by, justification)
        VALUES ($1, $2, $3, 'system:migration', 'seed directory shipped with IXR')`,
-      [directory.version, sha256Hex(canonicalJson(directory)), JSON.stringify(directory)],
+      [directory.version, sha256Hex(canonicalDocument(directory)), JSON.stringify(directory)],
     );
   }
 

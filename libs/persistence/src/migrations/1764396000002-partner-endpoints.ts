@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { canonicalJson, defaultDirectory, sha256Hex } from '@ixr/routing';
+import { canonicalDocument, defaultDirectory, sha256Hex } from '@ixr/routing';
 
 /**
  * Partner endpoints move into the directory (issue #5: per channel and destination). A database
@@ -24,7 +24,7 @@ export class PartnerEndpoints1764396000002 implements MigrationInterface {
     await q.query(
       `INSERT INTO directory_versions (version, hash, document, changed_by, justification)
        VALUES ($1, $2, $3, 'system:migration', 'partner endpoints moved into the directory')`,
-      [document.version, sha256Hex(canonicalJson(document)), JSON.stringify(document)],
+      [document.version, sha256Hex(canonicalDocument(document)), JSON.stringify(document)],
     );
   }
 

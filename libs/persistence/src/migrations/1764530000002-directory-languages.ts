@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { canonicalJson, defaultDirectory, sha256Hex } from '@ixr/routing';
+import { canonicalDocument, defaultDirectory, sha256Hex } from '@ixr/routing';
 
 /**
  * The directory holds each state's accepted languages (Directive 2023/977 Art 11; SPEC §8). A
@@ -29,7 +29,7 @@ export class DirectoryLanguages1764530000002 implements MigrationInterface {
     await q.query(
       `INSERT INTO directory_versions (version, hash, document, changed_by, justification)
        VALUES ($1, $2, $3, 'system:migration', 'accepted languages added to the directory (Art 11)')`,
-      [document.version, sha256Hex(canonicalJson(document)), JSON.stringify(document)],
+      [document.version, sha256Hex(canonicalDocument(document)), JSON.stringify(document)],
     );
   }
 

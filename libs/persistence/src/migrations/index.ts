@@ -14,6 +14,7 @@ import { Statistics1764540000001 } from './1764540000001-statistics';
 import { DataProtection1764540000002 } from './1764540000002-data-protection';
 import { DataKeys1764550000001 } from './1764550000001-data-keys';
 import { ExchangeLogEpochs1764550000002 } from './1764550000002-exchange-log-epochs';
+import { ServiceLogins1764600000001 } from './1764600000001-service-logins';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   DataProtection1764540000002,
   DataKeys1764550000001,
   ExchangeLogEpochs1764550000002,
+  ServiceLogins1764600000001,
 ];

@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { DeadLetter, EventEnvelope } from '@ixr/messaging';
+import { TOPICS, type DeadLetter, type EventEnvelope } from '@ixr/messaging';
+import { consumeBatches, type TopicHandler } from '../work/work-projector';
 
 /**
- * Keeps every dead letter in PostgreSQL, where operators list and re-drive them through the API.
- * One row per failing service and message (a message two services failed on gives two rows);
- * recording the same dead letter again changes nothing.
+ * Keeps every dead letter in PostgreSQL (`dead_letters`, the intake's table), where operators list
+ * and re-drive them through the API. One row per failing service and message (a message two
+ * services failed on gives two rows); recording the same dead letter again changes nothing.
  */
 export class DeadLetterRecorder {
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The dead-letter topic of every service, a batch at a time. */
+  handlers(): TopicHandler[] {
+    return [consumeBatches(TOPICS.deadLetter, (events: EventEnvelope<DeadLetter>[]) => this.record(events))];
+  }
 
   async record(events: readonly EventEnvelope<DeadLetter>[]): Promise<void> {
     if (events.length === 0) return;

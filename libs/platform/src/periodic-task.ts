@@ -1,0 +1,42 @@
+/**
+ * The one way the services run periodic work: a task every `intervalMs`, never two runs of it at
+ * once (a tick that finds the previous run still going is skipped), a failure handed to `onError`
+ * and the next tick tried as usual, and a stop that waits for the run in progress. The timer does
+ * not keep the process alive.
+ */
+export class PeriodicTask {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly task: () => Promise<unknown>,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
+      throw new Error(`a periodic task needs an interval above 0 ms, got ${intervalMs}`);
+    }
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.runNow(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Runs the task now, or returns the run in progress. */
+  runNow(): Promise<void> {
+    this.running ??= this.task()
+      .then(() => undefined)
+      .catch((error: unknown) => this.onError(error))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Stops the timer and waits for the run in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}
