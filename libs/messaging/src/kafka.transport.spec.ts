@@ -48,6 +48,9 @@ function until(check: () => boolean, ms = 5000): Promise<void> {
   });
 }
 
+/** The longest wait before a crashed consumer is replaced (KafkaTransport.replaceConsumer). */
+const REPLACEMENT_DELAY_MAX_MS = 10_000;
+
 describe('KafkaTransport consumers', () => {
   let created: FakeConsumer[];
   let transport: KafkaTransport;
@@ -75,7 +78,10 @@ describe('KafkaTransport consumers', () => {
       ),
     );
   });
-  afterEach(() => transport.close());
+  afterEach(async () => {
+    jest.useRealTimers();
+    await transport.close();
+  });
 
   it('is ready once its consumer joined the group', () => {
     expect(transport.isReady()).toBe(false);
@@ -93,16 +99,29 @@ describe('KafkaTransport consumers', () => {
     expect(transport.isReady()).toBe(true);
   });
 
+  // The replacement waits on a timer (0.5 s to 10 s): fake timers let the whole longest delay pass
+  // at once, so "nothing was replaced" is shown without sleeping.
   it('leaves a crash kafkajs restarts itself to kafkajs', async () => {
+    jest.useFakeTimers();
     created[0].crash(true);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await jest.advanceTimersByTimeAsync(REPLACEMENT_DELAY_MAX_MS);
     expect(created).toHaveLength(1);
   });
 
+  it('replaces a consumer once the delay has passed, not before', async () => {
+    jest.useFakeTimers();
+    created[0].crash(false);
+    await jest.advanceTimersByTimeAsync(400);
+    expect(created).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(REPLACEMENT_DELAY_MAX_MS);
+    expect(created).toHaveLength(2);
+  });
+
   it('replaces nothing once closing', async () => {
+    jest.useFakeTimers();
     created[0].crash(false);
     await transport.close();
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await jest.advanceTimersByTimeAsync(REPLACEMENT_DELAY_MAX_MS);
     expect(created).toHaveLength(1);
   });
 });
