@@ -193,3 +193,18 @@ export function PageHeading({ children, title }: { children: ComponentChildren; 
     </h1>
   );
 }
+
+/** A table's column headings (plain text, `scope="col"` for screen readers). */
+export function Columns({ names }: { names: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {names.map((name) => (
+          <th scope="col" key={name}>
+            {name}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

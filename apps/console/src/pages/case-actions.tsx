@@ -69,24 +69,15 @@ export function CaseActions({
             )}
           </Step>
           {open && (
-            <Step
+            <TextStep
               id="clarify"
               title="Ask the partner for clarification"
               button="Ask for clarification"
-              send={(v) => post(`/v1/requests/${view.id}/clarifications`, { question: v.question })}
+              field="clarify-question"
+              label="Question"
+              send={(question) => post(`/v1/requests/${view.id}/clarifications`, { question })}
               onDone={onDone}
-              initial={{ question: '' }}
-            >
-              {(v, set) => (
-                <TextField
-                  id="clarify-question"
-                  label="Question"
-                  value={v.question}
-                  onInput={(x) => set('question', x)}
-                  area
-                />
-              )}
-            </Step>
+            />
           )}
           {open && (
             <Step
@@ -170,53 +161,60 @@ export function CaseActions({
       )}
       {!inbound &&
         questions.map((q) => (
-          <Step
+          <TextStep
             key={q.id}
             id={`answer-${q.id}`}
             title={`Answer the question of ${q.partner}: “${q.text}”`}
             button="Send answer"
-            send={(v) =>
-              post(`/v1/requests/${view.id}/clarifications`, { inReplyTo: q.id, answer: v.answer })
-            }
+            field={`answer-text-${q.id}`}
+            label="Answer"
+            send={(answer) => post(`/v1/requests/${view.id}/clarifications`, { inReplyTo: q.id, answer })}
             onDone={onDone}
-            initial={{ answer: '' }}
-          >
-            {(v, set) => (
-              <TextField
-                id={`answer-text-${q.id}`}
-                label="Answer"
-                value={v.answer}
-                onInput={(x) => set('answer', x)}
-                area
-              />
-            )}
-          </Step>
+          />
         ))}
       {!inbound && open && (
-        <Step
+        <TextStep
           id="withdraw"
           title="Withdraw the request"
           button="Withdraw request"
-          send={(v) => post(`/v1/requests/${view.id}/withdraw`, { reason: v.reason })}
+          field="withdraw-reason"
+          label="Withdrawal reason"
+          send={(reason) => post(`/v1/requests/${view.id}/withdraw`, { reason })}
           onDone={onDone}
-          initial={{ reason: '' }}
-        >
-          {(v, set) => (
-            <TextField
-              id="withdraw-reason"
-              label="Withdrawal reason"
-              value={v.reason}
-              onInput={(x) => set('reason', x)}
-              area
-            />
-          )}
-        </Step>
+        />
       )}
     </section>
   );
 }
 
 type Values = Record<string, string>;
+
+/** A step whose only input is one text (a question, an answer, a reason). */
+function TextStep(props: {
+  id: string;
+  title: string;
+  button: string;
+  /** The text area's element id. */
+  field: string;
+  label: string;
+  send: (text: string) => Promise<unknown>;
+  onDone: () => void;
+}) {
+  return (
+    <Step
+      id={props.id}
+      title={props.title}
+      button={props.button}
+      send={(v) => props.send(v.text)}
+      onDone={props.onDone}
+      initial={{ text: '' }}
+    >
+      {(v, set) => (
+        <TextField id={props.field} label={props.label} value={v.text} onInput={(x) => set('text', x)} area />
+      )}
+    </Step>
+  );
+}
 
 function Step(props: {
   id: string;

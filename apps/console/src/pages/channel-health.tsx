@@ -1,5 +1,5 @@
 import { get } from '../api';
-import { ErrorNotice, Loading, PageHeading, Status, Time, useAsync } from '../ui';
+import { Columns, ErrorNotice, Loading, PageHeading, Status, Time, useAsync } from '../ui';
 
 interface Health {
   at: string;
@@ -41,15 +41,7 @@ export function ChannelHealthPage() {
           ) : (
             <table>
               <caption>Circuit state per channel and partner, as the adapters report it</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Channel</th>
-                  <th scope="col">Partner</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
+              <Columns names={['Channel', 'Partner', 'State', 'Since', 'Reason']} />
               <tbody>
                 {health.data.circuits.map((c) => (
                   <tr key={`${c.channel}-${c.destination}`} class={c.state === 'closed' ? '' : 'overdue'}>
@@ -73,14 +65,7 @@ export function ChannelHealthPage() {
           ) : (
             <table>
               <caption>Deliveries sent on a fallback route (Art 13(2)(c))</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Channel</th>
-                  <th scope="col">Destination</th>
-                  <th scope="col">Deliveries</th>
-                  <th scope="col">Last</th>
-                </tr>
-              </thead>
+              <Columns names={['Channel', 'Destination', 'Deliveries', 'Last']} />
               <tbody>
                 {health.data.fallbacks.map((f) => (
                   <tr key={`${f.channel}-${f.destination}`}>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, post } from '../api';
-import { ErrorNotice, Loading, PageHeading, Success, Time, useAsync } from '../ui';
+import { Columns, ErrorNotice, Loading, PageHeading, Success, Time, useAsync } from '../ui';
 
 interface DueReview {
   requestId: string;
@@ -43,15 +43,7 @@ export function DataProtectionPage() {
       {list.data && list.data.reviews.length > 0 && (
         <table>
           <caption>Requests whose review is due, most overdue first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Request</th>
-              <th scope="col">Direction</th>
-              <th scope="col">Exchange ended</th>
-              <th scope="col">Review due</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
+          <Columns names={['Request', 'Direction', 'Exchange ended', 'Review due', 'Action']} />
           <tbody>
             {list.data.reviews.map((r) => (
               <tr key={r.requestId}>

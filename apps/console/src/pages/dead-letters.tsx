@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, post } from '../api';
-import { ErrorNotice, Loading, PageHeading, Success, Time, useAsync } from '../ui';
+import { Columns, ErrorNotice, Loading, PageHeading, Success, Time, useAsync } from '../ui';
 
 interface DeadLetter {
   id: string;
@@ -63,16 +63,7 @@ export function DeadLettersPage() {
       {list.data && list.data.deadLetters.length > 0 && (
         <table>
           <caption>Messages no consumer could handle</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Topic</th>
-              <th scope="col">Failed in</th>
-              <th scope="col">Error</th>
-              <th scope="col">Request</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
+          <Columns names={['When', 'Topic', 'Failed in', 'Error', 'Request', 'Action']} />
           <tbody>
             {list.data.deadLetters.map((d) => (
               <tr key={d.id}>

@@ -1,5 +1,5 @@
 import { get } from '../api';
-import { ErrorNotice, Loading, PageHeading, useAsync } from '../ui';
+import { Columns, ErrorNotice, Loading, PageHeading, useAsync } from '../ui';
 
 interface Directory {
   version: string;
@@ -26,14 +26,7 @@ export function DirectoryPage() {
           <h2>Contact points</h2>
           <table>
             <caption>National contact points and the offence themes they take</caption>
-            <thead>
-              <tr>
-                <th scope="col">Unit</th>
-                <th scope="col">Name</th>
-                <th scope="col">Themes</th>
-                <th scope="col">Regions</th>
-              </tr>
-            </thead>
+            <Columns names={['Unit', 'Name', 'Themes', 'Regions']} />
             <tbody>
               {d.contactPoints.map((c) => (
                 <tr key={c.id}>
@@ -48,13 +41,7 @@ export function DirectoryPage() {
           <h2>Liaison posts</h2>
           <table>
             <caption>Belgian liaison officers abroad</caption>
-            <thead>
-              <tr>
-                <th scope="col">Post</th>
-                <th scope="col">City</th>
-                <th scope="col">Accredited for</th>
-              </tr>
-            </thead>
+            <Columns names={['Post', 'City', 'Accredited for']} />
             <tbody>
               {d.liaisonPosts.map((p) => (
                 <tr key={p.id}>
@@ -78,16 +65,7 @@ export function DirectoryPage() {
           <h2>States and their languages</h2>
           <table>
             <caption>Languages each state accepts (Art 11), EU membership, Schengen and Prüm</caption>
-            <thead>
-              <tr>
-                <th scope="col">Code</th>
-                <th scope="col">State</th>
-                <th scope="col">Languages</th>
-                <th scope="col">EU</th>
-                <th scope="col">Schengen</th>
-                <th scope="col">Prüm</th>
-              </tr>
-            </thead>
+            <Columns names={['Code', 'State', 'Languages', 'EU', 'Schengen', 'Prüm']} />
             <tbody>
               {Object.entries(d.countries).map(([code, c]) => (
                 <tr key={code}>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, post } from '../api';
 import { events, type InboxItem } from '../events';
 import type { Claims } from '../session';
-import { ErrorNotice, Loading, PageHeading, Time, useAsync } from '../ui';
+import { Columns, ErrorNotice, Loading, PageHeading, Time, useAsync } from '../ui';
 
 /** `GET /v1/inbox`: what waits for the unit, newest first; new items arrive live over the event stream. */
 export function InboxPage({ claims }: { claims: Claims }) {
@@ -49,15 +49,7 @@ export function InboxPage({ claims }: { claims: Claims }) {
       {items.length > 0 && (
         <table>
           <caption>Inbox items, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">What</th>
-              <th scope="col">Summary</th>
-              <th scope="col">Request</th>
-              <th scope="col">Read</th>
-            </tr>
-          </thead>
+          <Columns names={['When', 'What', 'Summary', 'Request', 'Read']} />
           <tbody>
             {items.map((item) => (
               <tr key={item.id} class={item.readAt ? 'read' : 'unread'}>

@@ -9,7 +9,7 @@ import { OFFENCE_CATEGORIES } from '../../../../libs/domain/src/offence';
 import { ISO_COUNTRY_CODES } from '../../../../libs/domain/src/iso-codes';
 import { ApiError, post } from '../api';
 import { hasRole, type Claims } from '../session';
-import { ErrorNotice, Field, PageHeading } from '../ui';
+import { Columns, ErrorNotice, Field, PageHeading } from '../ui';
 
 interface Form {
   missionType: string;
@@ -333,14 +333,7 @@ export function NewRequestPage({ claims }: { claims: Claims }) {
           <h2 id="preview-heading">Routing preview (rule set {preview.rulesetVersion})</h2>
           <table>
             <caption class="visually-hidden">Routes the request would take</caption>
-            <thead>
-              <tr>
-                <th scope="col">Channel</th>
-                <th scope="col">Destination</th>
-                <th scope="col">Role</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
+            <Columns names={['Channel', 'Destination', 'Role', 'Reason']} />
             <tbody>
               {preview.routes.map((r) => (
                 <tr key={`${r.channel}-${r.destination}-${r.role}`}>

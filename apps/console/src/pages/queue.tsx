@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, post } from '../api';
 import { events } from '../events';
-import { ErrorNotice, Loading, PageHeading, Status, Success, Time, useAsync } from '../ui';
+import { Columns, ErrorNotice, Loading, PageHeading, Status, Success, Time, useAsync } from '../ui';
 import type { ListItem } from './requests';
 
 interface QueueItem extends ListItem {
@@ -57,18 +57,9 @@ export function QueuePage() {
       {page.data && page.data.items.length > 0 && (
         <table class="queue">
           <caption>Open work, earliest deadline first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Due</th>
-              <th scope="col">Request</th>
-              <th scope="col">Direction</th>
-              <th scope="col">Status</th>
-              <th scope="col">Unit</th>
-              <th scope="col">Countries</th>
-              <th scope="col">Offence</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
+          <Columns
+            names={['Due', 'Request', 'Direction', 'Status', 'Unit', 'Countries', 'Offence', 'Action']}
+          />
           <tbody>
             {page.data.items.map((item) => {
               const urgency = item.overdue

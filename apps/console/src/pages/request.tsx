@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api';
 import { events } from '../events';
 import { hasRole, type Claims } from '../session';
-import { ErrorNotice, Loading, PageHeading, Status, Time, useAsync } from '../ui';
+import { Columns, ErrorNotice, Loading, PageHeading, Status, Time, useAsync } from '../ui';
 import { CaseActions } from './case-actions';
 import { TimelinePanel } from './timeline';
 import type { RequestView } from './request-view';
@@ -137,15 +137,7 @@ function Overview({ view }: { view: RequestView }) {
         <>
           <table>
             <caption>Routes chosen by rule set {view.decision.rulesetVersion}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Channel</th>
-                <th scope="col">Destination</th>
-                <th scope="col">Role</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
+            <Columns names={['Channel', 'Destination', 'Role', 'Rule', 'Reason']} />
             <tbody>
               {view.decision.routes.map((route) => (
                 <tr key={`${route.channel}-${route.destination}-${route.role}`}>
@@ -171,16 +163,7 @@ function Overview({ view }: { view: RequestView }) {
       ) : (
         <table>
           <caption>Each route's delivery to its partner</caption>
-          <thead>
-            <tr>
-              <th scope="col">Channel</th>
-              <th scope="col">Destination</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Completed</th>
-            </tr>
-          </thead>
+          <Columns names={['Channel', 'Destination', 'Role', 'Status', 'Attempts', 'Completed']} />
           <tbody>
             {view.deliveries.map((d) => (
               <tr key={d.id}>

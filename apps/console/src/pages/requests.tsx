@@ -4,7 +4,7 @@ import { REQUEST_STATUSES } from '../../../../libs/domain/src/status';
 import { UNIT_LEVELS } from '../../../../libs/domain/src/request';
 import { get, query } from '../api';
 import { hasRole, type Claims } from '../session';
-import { ErrorNotice, Loading, PageHeading, Status, Time, useAsync } from '../ui';
+import { Columns, ErrorNotice, Loading, PageHeading, Status, Time, useAsync } from '../ui';
 
 export interface ListItem {
   id: string;
@@ -126,18 +126,9 @@ export function RequestTable({ items, caption }: { items: readonly ListItem[]; c
   return (
     <table>
       <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Request</th>
-          <th scope="col">Direction</th>
-          <th scope="col">Status</th>
-          <th scope="col">Unit</th>
-          <th scope="col">Countries</th>
-          <th scope="col">Offence</th>
-          <th scope="col">Deadline</th>
-          <th scope="col">Received</th>
-        </tr>
-      </thead>
+      <Columns
+        names={['Request', 'Direction', 'Status', 'Unit', 'Countries', 'Offence', 'Deadline', 'Received']}
+      />
       <tbody>
         {items.map((item) => (
           <tr key={item.id}>

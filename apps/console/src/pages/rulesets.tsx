@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { sampleRequestBody } from '../../../../libs/domain/src/sample-request';
 import { get, post } from '../api';
 import { hasRole, type Claims } from '../session';
-import { ErrorNotice, Loading, PageHeading, Status, Success, Time, useAsync } from '../ui';
+import { Columns, ErrorNotice, Loading, PageHeading, Status, Success, Time, useAsync } from '../ui';
 
 interface Summary {
   version: string;
@@ -57,15 +57,7 @@ export function RulesetsPage({ claims }: { claims: Claims }) {
         <>
           <table>
             <caption>Every rule set with its status</caption>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Activated</th>
-                <th scope="col">Hash</th>
-              </tr>
-            </thead>
+            <Columns names={['Version', 'Status', 'Created', 'Activated', 'Hash']} />
             <tbody>
               {rulesets.map((r) => (
                 <tr key={r.version}>
