@@ -33,7 +33,7 @@ import { cpuSnapshot, cpuWindow, type CpuWindow } from './machine-cpu';
 import { summariseProfile, type ProfileSummary } from './profile';
 
 const USAGE =
-  'usage: npm run bench -- [--requests N] [--concurrency C] [--smoke] [--no-ceiling] [--no-record] [--profile SERVICE] [--rate R]';
+  'usage: npm run bench -- [--requests N] [--concurrency C] [--smoke] [--no-ceiling] [--no-record] [--profile SERVICE] [--rate R] [--idle SECONDS]';
 
 /**
  * End-to-end benchmark: drives N requests at concurrency C through the public API of a stack it
@@ -105,11 +105,12 @@ async function main(): Promise<void> {
       body: () => body,
     });
     await waitComplete(db, say, 0);
+    const pids = new Map(services.map((s) => [s.child.pid ?? -1, s.name as string]));
+    const idle = args.idleSeconds ? await measureIdle(args.idleSeconds, pids, say) : null;
     const baseline = await counts(db);
     const workBefore = await postgresWork(db, ownQueries);
     const statementsBefore = await statementCounts(services);
 
-    const pids = new Map(services.map((s) => [s.child.pid ?? -1, s.name as string]));
     const cpuBefore = cpuSnapshot([...pids.keys()]);
     const load = await submitAll({
       url: intakeUrl(),
@@ -195,6 +196,7 @@ async function main(): Promise<void> {
       ceiling: ceiling ?? null,
       services: Object.fromEntries(services.map((s, i) => [s.name, usage[i]])),
       maxRssMb: Math.max(...usage.map((u) => u.peakRssMb)),
+      idle,
       errors: Object.fromEntries(load.errors),
       smoke: args.smoke,
     };
@@ -219,6 +221,48 @@ async function main(): Promise<void> {
     for (const service of [...services].reverse()) await service.stop();
     await postgres.stop();
   }
+}
+
+/**
+ * The stack's CPU with no request at all, over `seconds` once the warm-up has drained: each
+ * service, PostgreSQL (every `postgres` process on the machine) and the Kafka broker, as a share of
+ * one core. Polling shows here; work woken by events does not.
+ */
+async function measureIdle(
+  seconds: number,
+  pids: Map<number, string>,
+  say: (l: string) => void,
+): Promise<IdleFigures> {
+  say(`idle: measuring the stack's CPU for ${seconds} s with no request …`);
+  const before = cpuSnapshot([...pids.keys()]);
+  // A measurement window, not a wait for an event: nothing is expected to happen.
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const window = cpuWindow(before, cpuSnapshot([...pids.keys()]), pids);
+  const share = (cpuSeconds: number): number => round((cpuSeconds / window.wallSeconds) * 100, 2);
+  const servicesSeconds = Object.values(window.services).reduce((a, b) => a + b, 0);
+  const figures: IdleFigures = {
+    seconds: window.wallSeconds,
+    percentOfOneCore: {
+      total: share(servicesSeconds + window.postgresSeconds + window.kafkaSeconds),
+      services: Object.fromEntries(Object.entries(window.services).map(([name, s]) => [name, share(s)])),
+      postgres: share(window.postgresSeconds),
+      kafka: share(window.kafkaSeconds),
+    },
+  };
+  say(
+    `idle: ${figures.percentOfOneCore.total} % of one core in all (${JSON.stringify(figures.percentOfOneCore)})`,
+  );
+  return figures;
+}
+
+interface IdleFigures {
+  seconds: number;
+  percentOfOneCore: {
+    total: number;
+    services: Record<string, number>;
+    postgres: number;
+    kafka: number;
+  };
 }
 
 function reportProfile(service: string, profile: ProfileSummary, say: (l: string) => void): void {
@@ -407,6 +451,7 @@ type Result = Record<string, unknown> & {
   cpu: CpuWindow & { msPerRequest: Record<string, number> };
   latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
   services: Record<string, { cpuSeconds: number; peakRssMb: number }>;
+  idle: IdleFigures | null;
 };
 
 function report(result: Result, say: (l: string) => void): void {
@@ -465,6 +510,11 @@ function appendBenchmarks(
     `| services (CPU s, peak RSS MB) | ${Object.entries(result.services)
       .map(([n, u]) => `${n} ${u.cpuSeconds} s / ${u.peakRssMb} MB`)
       .join('; ')} |`,
+    ...(result.idle
+      ? [
+          `| idle, no request (${result.idle.seconds} s), % of one core | ${result.idle.percentOfOneCore.total} in all: ${JSON.stringify(result.idle.percentOfOneCore)} |`,
+        ]
+      : []),
     '',
   ];
   if (profiled && profile) {
@@ -488,6 +538,7 @@ function parseOptions(): {
   record: boolean;
   profile: ServiceName | undefined;
   rate: number | undefined;
+  idleSeconds: number | undefined;
 } {
   let values;
   try {
@@ -500,6 +551,7 @@ function parseOptions(): {
         'no-record': { type: 'boolean', default: false },
         profile: { type: 'string' },
         rate: { type: 'string' },
+        idle: { type: 'string' },
       },
       strict: true,
     }));
@@ -527,8 +579,17 @@ function parseOptions(): {
     process.stderr.write(`--rate must be a number of requests per second from 0 to 100000\n${USAGE}\n`);
     process.exit(2);
   }
+  const idleSeconds = values.idle === undefined ? undefined : Number(values.idle);
+  if (
+    idleSeconds !== undefined &&
+    !(Number.isInteger(idleSeconds) && idleSeconds >= 1 && idleSeconds <= 3600)
+  ) {
+    process.stderr.write(`--idle must be a whole number of seconds from 1 to 3600\n${USAGE}\n`);
+    process.exit(2);
+  }
   return {
     rate,
+    idleSeconds,
     profile: profile as ServiceName | undefined,
     requests,
     concurrency,

@@ -6,7 +6,7 @@ import { testEnvironment } from './support/test-env';
 
 /** The benchmark still runs end to end (a small N); it asserts no speed — speed is never a test. */
 describe('benchmark smoke run', () => {
-  it('drives requests through the stack and writes the results file with the agreed keys', () => {
+  it('measures the idle stack, drives requests through it and writes the results file with the agreed keys', () => {
     const root = join(__dirname, '..');
     const { brokers, databaseUrl, serviceDatabaseUrls } = testEnvironment();
     const run = spawnSync(
@@ -19,6 +19,8 @@ describe('benchmark smoke run', () => {
         '--no-record',
         '--requests',
         '60',
+        '--idle',
+        '2',
       ],
       {
         cwd: root,
@@ -53,5 +55,16 @@ describe('benchmark smoke run', () => {
       expect(typeof result[key]).toBe('number');
     }
     expect(result.requests).toBe(60);
+    // --idle: the stack's CPU with no request, per service and in all, as a share of one core.
+    const idle = result.idle as { seconds: number; percentOfOneCore: Record<string, unknown> };
+    expect(idle.seconds).toBeGreaterThanOrEqual(2);
+    expect(typeof idle.percentOfOneCore.total).toBe('number');
+    expect(Object.keys(idle.percentOfOneCore.services as object).sort()).toEqual([
+      'channel-adapters',
+      'exchange-log',
+      'intake-api',
+      'partner-simulator',
+      'router',
+    ]);
   });
 });
