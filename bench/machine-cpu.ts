@@ -12,6 +12,8 @@ export interface CpuSnapshot {
   kafka: number;
   /** Per process id, for the services measured by their pid. */
   byPid: Map<number, number>;
+  /** Per process id, every `postgres` process and the Kafka broker (a window counts only these). */
+  infra: Map<number, { kind: 'postgres' | 'kafka'; seconds: number }>;
 }
 
 export interface CpuWindow {
@@ -26,9 +28,21 @@ export interface CpuWindow {
 
 const TICKS_PER_SECOND = 100;
 
-/** Reads /proc (Linux); elsewhere every figure stays 0. */
-export function cpuSnapshot(pids: number[]): CpuSnapshot {
-  const snapshot: CpuSnapshot = { at: Date.now(), busy: 0, idle: 0, postgres: 0, kafka: 0, byPid: new Map() };
+/**
+ * Reads /proc (Linux); elsewhere every figure stays 0. With `postgresDatabase`, PostgreSQL backends
+ * serving another database (another suite on the same server) are left out; the server's own
+ * processes (checkpointer, WAL writer, …) count.
+ */
+export function cpuSnapshot(pids: number[], postgresDatabase?: string): CpuSnapshot {
+  const snapshot: CpuSnapshot = {
+    at: Date.now(),
+    busy: 0,
+    idle: 0,
+    postgres: 0,
+    kafka: 0,
+    byPid: new Map(),
+    infra: new Map(),
+  };
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
@@ -45,13 +59,23 @@ export function cpuSnapshot(pids: number[]): CpuSnapshot {
     const cpu = processCpu(pid);
     if (cpu === undefined) continue;
     if (wanted.has(pid)) snapshot.byPid.set(pid, cpu.seconds);
-    if (cpu.comm === 'postgres') snapshot.postgres += cpu.seconds;
-    else if (cpu.comm === 'java' && isKafkaBroker(pid)) snapshot.kafka += cpu.seconds;
+    if (cpu.comm === 'postgres') {
+      if (postgresDatabase && !servesDatabase(pid, postgresDatabase)) continue;
+      snapshot.postgres += cpu.seconds;
+      snapshot.infra.set(pid, { kind: 'postgres', seconds: cpu.seconds });
+    } else if (cpu.comm === 'java' && isKafkaBroker(pid)) {
+      snapshot.kafka += cpu.seconds;
+      snapshot.infra.set(pid, { kind: 'kafka', seconds: cpu.seconds });
+    }
   }
   return snapshot;
 }
 
-/** What happened between two snapshots; processes that ended in between are not counted. */
+/**
+ * What happened between two snapshots, process by process: a process that started in between counts
+ * whole, one that ended in between is not counted (its last seconds are unknown) — so backends that
+ * come and go never make a figure negative.
+ */
 export function cpuWindow(before: CpuSnapshot, after: CpuSnapshot, names: Map<number, string>): CpuWindow {
   const busy = after.busy - before.busy;
   const idle = after.idle - before.idle;
@@ -59,11 +83,16 @@ export function cpuWindow(before: CpuSnapshot, after: CpuSnapshot, names: Map<nu
   for (const [pid, name] of names) {
     services[name] = round((after.byPid.get(pid) ?? 0) - (before.byPid.get(pid) ?? 0));
   }
+  const infra = { postgres: 0, kafka: 0 };
+  for (const [pid, now] of after.infra) {
+    const then = before.infra.get(pid);
+    infra[now.kind] += now.seconds - (then?.kind === now.kind ? then.seconds : 0);
+  }
   return {
     wallSeconds: round((after.at - before.at) / 1000),
     machineBusy: busy + idle > 0 ? round(busy / (busy + idle), 3) : 0,
-    postgresSeconds: round(after.postgres - before.postgres),
-    kafkaSeconds: round(after.kafka - before.kafka),
+    postgresSeconds: round(infra.postgres),
+    kafkaSeconds: round(infra.kafka),
     services,
   };
 }
@@ -76,6 +105,17 @@ function processCpu(pid: number): { comm: string; seconds: number } | undefined 
     return { comm, seconds: (Number(rest[11]) + Number(rest[12])) / TICKS_PER_SECOND };
   } catch {
     return undefined;
+  }
+}
+
+/** A backend's title is `postgres: [cluster: ]user database host(port) …`; other processes serve all. */
+function servesDatabase(pid: number, database: string): boolean {
+  try {
+    const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    const backend = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])/.exec(title);
+    return backend === null || backend[1] === database;
+  } catch {
+    return false;
   }
 }
 

@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     const workBefore = await postgresWork(db, ownQueries);
     const statementsBefore = await statementCounts(services);
 
-    const cpuBefore = cpuSnapshot([...pids.keys()]);
+    const cpuBefore = cpuSnapshot([...pids.keys()], benchDatabaseName());
     const load = await submitAll({
       url: intakeUrl(),
       token,
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     });
     if (load.errors.size > 0) say(`non-202 answers: ${JSON.stringify(Object.fromEntries(load.errors))}`);
     const drainedAt = await waitComplete(db, say, load.submissions.length + baseline.requests);
-    const cpu = cpuWindow(cpuBefore, cpuSnapshot([...pids.keys()]), pids);
+    const cpu = cpuWindow(cpuBefore, cpuSnapshot([...pids.keys()], benchDatabaseName()), pids);
     const work = perRequestWork(workBefore, await postgresWork(db, ownQueries), load.submissions.length);
     const statements = perRequestWork(
       statementsBefore,
@@ -234,10 +234,10 @@ async function measureIdle(
   say: (l: string) => void,
 ): Promise<IdleFigures> {
   say(`idle: measuring the stack's CPU for ${seconds} s with no request …`);
-  const before = cpuSnapshot([...pids.keys()]);
+  const before = cpuSnapshot([...pids.keys()], benchDatabaseName());
   // A measurement window, not a wait for an event: nothing is expected to happen.
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const window = cpuWindow(before, cpuSnapshot([...pids.keys()]), pids);
+  const window = cpuWindow(before, cpuSnapshot([...pids.keys()], benchDatabaseName()), pids);
   const share = (cpuSeconds: number): number => round((cpuSeconds / window.wallSeconds) * 100, 2);
   const servicesSeconds = Object.values(window.services).reduce((a, b) => a + b, 0);
   const figures: IdleFigures = {
