@@ -35,7 +35,8 @@ export const intakeConfigSchema = z
     JWT_AUDIENCE: z.string().min(1).default(DEV_AUDIENCE),
     /** Largest accepted request body, in bytes (413 beyond). */
     BODY_LIMIT_BYTES: env.positiveInt(256 * 1024),
-    RULESET_REFRESH_MS: env.positiveInt(2000),
+    /** Safety-net re-read of the rule set and directory (a change is announced by the database). */
+    RULESET_REFRESH_MS: env.positiveInt(60_000),
     /**
      * Requests per second a unit may make, sustained, and the burst it may spend at once (429 with
      * Retry-After beyond). The burst absorbs a script submitting a batch; the rate stops a runaway.

@@ -56,8 +56,10 @@ async function bootstrap(): Promise<void> {
   );
   const routingConfig = new RoutingConfigStore(infra.dataSource);
   await routingConfig.refresh();
-  routingConfig.startRefreshing(config.RULESET_REFRESH_MS, (error) =>
-    infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
+  routingConfig.startRefreshing(
+    config.RULESET_REFRESH_MS,
+    (error) => infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
+    infra.wakeups,
   );
   // The work surfaces (SPEC §7) follow the pipeline's events. The handlers are attached to the
   // transport directly rather than as @EventPattern methods: the API's global guard, interceptor

@@ -11,8 +11,11 @@ export const routerConfigSchema = z
       .regex(/^[A-Z0-9][A-Z0-9_-]{0,63}$/)
       .default('CGI-SPOC'),
     CONSUMER_CONCURRENCY: env.positiveInt(6),
-    /** How often the active rule set and directory are re-read (an activation applies within this). */
-    RULESET_REFRESH_MS: env.positiveInt(2000),
+    /**
+     * The rule set and directory are re-read when the database announces a change (LISTEN/NOTIFY);
+     * this is the safety net's interval, for a notification lost with its connection.
+     */
+    RULESET_REFRESH_MS: env.positiveInt(60_000),
     /** How often due deadline milestones are looked for. */
     DEADLINE_SCAN_MS: env.positiveInt(1000),
     /** A circuit state not re-announced for this long belongs to a dead adapter and is ignored. */

@@ -35,8 +35,10 @@ async function bootstrap(): Promise<void> {
   });
   const routingConfig = new RoutingConfigStore(infra.dataSource);
   await routingConfig.refresh();
-  routingConfig.startRefreshing(config.RULESET_REFRESH_MS, (error) =>
-    infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
+  routingConfig.startRefreshing(
+    config.RULESET_REFRESH_MS,
+    (error) => infra.logger.error({ err: error }, 'could not refresh the rule set; keeping the previous one'),
+    infra.wakeups,
   );
   const monitor = new DeadlineMonitor(
     infra.dataSource,

@@ -8,3 +8,4 @@ export * from './routing-config.store';
 export * from './service-role';
 export * from './table-owners';
 export * from './erasure';
+export * from './database-wakeups';

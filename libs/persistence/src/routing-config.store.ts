@@ -1,3 +1,4 @@
+import { WAKEUP_CHANNELS, type DatabaseWakeups } from './database-wakeups';
 import type { DataSource } from 'typeorm';
 import { PeriodicTask } from '@ixr/platform';
 import { parseDirectory, parseRuleset, type Directory, type Ruleset } from '@ixr/routing';
@@ -109,10 +110,18 @@ export class RoutingConfigStore {
     return config;
   }
 
-  /** Re-reads the config every `intervalMs` until stopped; failures keep the last good config. */
-  startRefreshing(intervalMs: number, onError: (error: unknown) => void): () => void {
+  /**
+   * Re-reads the config when the database announces a change of rule sets or directory versions
+   * (`wakeups`), and every `intervalMs` as a safety net; failures keep the last good config.
+   */
+  startRefreshing(
+    intervalMs: number,
+    onError: (error: unknown) => void,
+    wakeups?: DatabaseWakeups,
+  ): () => void {
     const task = new PeriodicTask(intervalMs, () => this.refresh(), onError);
     task.start();
+    wakeups?.on(WAKEUP_CHANNELS.routingConfig, () => task.wake());
     return () => void task.stop();
   }
 

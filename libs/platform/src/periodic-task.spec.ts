@@ -36,6 +36,36 @@ describe('PeriodicTask', () => {
     expect(runs).toBe(3);
   });
 
+  it('runs at once when woken, and once more after a run that was going when woken', async () => {
+    let runs = 0;
+    const releases: (() => void)[] = [];
+    const task = new PeriodicTask(
+      60_000,
+      () => {
+        runs += 1;
+        return new Promise<void>((resolve) => releases.push(resolve));
+      },
+      () => undefined,
+    );
+    task.start();
+    task.wake();
+    expect(runs).toBe(1);
+    // Two wakes while the first run goes on (it may have read before the change): one more run.
+    task.wake();
+    task.wake();
+    expect(runs).toBe(1);
+    releases[0]();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(2);
+    releases[1]();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(2);
+    await task.stop();
+    task.wake();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(2);
+  });
+
   it('refuses an interval that is not above 0', () => {
     expect(
       () =>

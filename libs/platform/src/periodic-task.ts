@@ -7,6 +7,7 @@
 export class PeriodicTask {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private again?: Promise<void>;
 
   constructor(
     private readonly intervalMs: number,
@@ -33,10 +34,29 @@ export class PeriodicTask {
     return this.running;
   }
 
+  /**
+   * Something changed: runs the task now, or — when a run is in progress, which may have read
+   * before the change — once more right after it. Several wakes during one run give one more run;
+   * a task not started, or stopped, ignores it.
+   */
+  wake(): void {
+    if (!this.timer) return; // not started, or stopped
+    if (!this.running) {
+      void this.runNow();
+      return;
+    }
+    if (this.again) return;
+    this.again = this.running.then(() => {
+      this.again = undefined;
+      if (this.timer) return this.runNow();
+    });
+  }
+
   /** Stops the timer and waits for the run in progress. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.again;
     await this.running;
   }
 }

@@ -13,10 +13,12 @@ import {
   assertServiceConnection,
   configureDataKeys,
   createDataSource,
+  DatabaseWakeups,
   DataKeyVault,
   parseDataKeyMaster,
   PostgresOutboxSource,
   serviceOfApp,
+  WAKEUP_CHANNELS,
 } from '@ixr/persistence';
 import { createLogger, createMetricsRegistry, type HealthIndicator } from '@ixr/platform';
 
@@ -35,6 +37,9 @@ export interface InfrastructureOptions {
   dataKeys: { master: string | undefined; createsKeys: boolean };
 }
 
+/** How often a relay looks for outbox rows that no notification announced. */
+const OUTBOX_SAFETY_POLL_MS = 30_000;
+
 /** The outside-world parts a service is made of, built once in main.ts and injected everywhere. */
 export interface Infrastructure {
   service: string;
@@ -46,6 +51,8 @@ export interface Infrastructure {
   kafka: Kafka;
   publisher: EventPublisher;
   relay?: OutboxRelay;
+  /** Work woken by PostgreSQL notifications (LISTEN/NOTIFY) instead of polling. */
+  wakeups: DatabaseWakeups;
   indicators: HealthIndicator[];
   close(): Promise<void>;
 }
@@ -78,9 +85,20 @@ export async function createInfrastructure(options: InfrastructureOptions): Prom
   await checkDatabaseLogin(dataSource, options.service, logger);
   const kafka = createKafka({ ...options.kafka, clientId: `ixr-${options.service}` }, logger);
   const publisher = new EventPublisher(kafka);
+  const wakeups = new DatabaseWakeups({
+    url: options.databaseUrl,
+    applicationName: `ixr-${options.service}`,
+    logger,
+  });
+  await wakeups.start();
+  // The relay is woken by the commit of its own outbox rows (a trigger notifies the writer's
+  // channel); the poll is only a safety net for a notification lost with its connection.
   const relay = options.outbox
-    ? new OutboxRelay(new PostgresOutboxSource(dataSource), publisher, logger)
+    ? new OutboxRelay(new PostgresOutboxSource(dataSource), publisher, logger, {
+        idleMs: OUTBOX_SAFETY_POLL_MS,
+      })
     : undefined;
+  if (relay) wakeups.on(WAKEUP_CHANNELS.outbox(await wakeups.login()), () => relay.nudge());
   const kafkaHealth = new KafkaHealth(kafka);
   const database: HealthIndicator = {
     name: 'postgres',
@@ -97,9 +115,11 @@ export async function createInfrastructure(options: InfrastructureOptions): Prom
     kafka,
     publisher,
     relay,
+    wakeups,
     indicators: [database, kafkaHealth],
     close: async () => {
       await relay?.stop();
+      await wakeups.close();
       await publisher
         .disconnect()
         .catch((error: unknown) => logger.warn({ err: error }, 'producer close failed'));
