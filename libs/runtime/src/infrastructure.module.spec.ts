@@ -46,7 +46,10 @@ function fakeInfrastructure(withRelay: boolean): Infrastructure {
 describe('InfrastructureModule', () => {
   it("gives every module of the app the service's parts, without importing it", async () => {
     const infra = fakeInfrastructure(true);
-    const app = await NestFactory.createApplicationContext(rootWith(infra), { logger: false });
+    const app = await NestFactory.createApplicationContext(rootWith(infra), {
+      logger: false,
+      abortOnError: false,
+    });
     const parts = app.get(NeedsParts);
     expect(parts.dataSource).toBe(infra.dataSource);
     expect(parts.relay).toBe(infra.relay);
