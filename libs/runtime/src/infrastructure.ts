@@ -35,7 +35,7 @@ export interface InfrastructureOptions {
   dataKeys: { master: string | undefined; createsKeys: boolean };
 }
 
-/** The outside-world parts a service is made of, built once in main.ts and injected everywhere. */
+/** The outside-world parts a service is made of, built once by startService and injected everywhere (InfrastructureModule). */
 export interface Infrastructure {
   service: string;
   logger: Logger;
