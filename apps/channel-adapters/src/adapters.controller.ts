@@ -1,13 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import {
-  TOPICS,
-  type DeliveryDispatched,
-  type EventEnvelope,
-  type KafkaEventContext,
-  type ReplyDispatched,
-  type RequestErased,
-} from '@ixr/messaging';
+import { TOPICS, type KafkaEventContext, type TopicEvent } from '@ixr/messaging';
 import { eraseOwnRows } from '@ixr/persistence';
 import { DataSource } from 'typeorm';
 import { DeliverUseCase } from './delivery/deliver.usecase';
@@ -24,14 +17,17 @@ export class AdaptersController {
   /** In batches: one claim, calls side by side, one completing transaction per group of deliveries. */
   @EventPattern(TOPICS.deliveryDispatched, { batch: true })
   onDispatched(
-    @Payload() events: EventEnvelope<DeliveryDispatched>[],
+    @Payload() events: TopicEvent<typeof TOPICS.deliveryDispatched>[],
     @Ctx() ctx: KafkaEventContext,
   ): Promise<void> {
     return this.deliver.execute(events, ctx);
   }
 
   @EventPattern(TOPICS.replyDispatched)
-  onReply(@Payload() event: EventEnvelope<ReplyDispatched>, @Ctx() ctx: KafkaEventContext): Promise<void> {
+  onReply(
+    @Payload() event: TopicEvent<typeof TOPICS.replyDispatched>,
+    @Ctx() ctx: KafkaEventContext,
+  ): Promise<void> {
     return this.replies.execute(event, ctx);
   }
 
@@ -40,7 +36,7 @@ export class AdaptersController {
    * and unsendable now that the key is gone).
    */
   @EventPattern(TOPICS.requestErased)
-  async onErased(@Payload() event: EventEnvelope<RequestErased>): Promise<void> {
+  async onErased(@Payload() event: TopicEvent<typeof TOPICS.requestErased>): Promise<void> {
     await eraseOwnRows(this.dataSource, 'adapters-erasure', event, ADAPTERS_ERASURE);
   }
 }

@@ -17,7 +17,13 @@ import { InboundReceiver } from './inbound/inbound-receiver';
 import { PartnerKeys } from './inbound/partner-keys';
 import { SendReplyUseCase } from './replies/send-reply.usecase';
 
-/** The channel adapters' object graph, built once from configuration (STYLE §2: one place to swap parts). */
+export type AdapterParts = ReturnType<typeof wireAdapters>;
+
+/**
+ * The channel adapters' object graph, built once from configuration (STYLE §2: one place to swap
+ * parts) by the one factory provider of `AdaptersModule`: the breakers, their probe and the partner
+ * client refer to each other, which Nest's constructor injection cannot express.
+ */
 export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, directories: DirectorySource) {
   if (!infra.relay) throw new Error('the channel adapters need an outbox relay');
   const { dataSource, relay, logger, registry } = infra;
@@ -74,7 +80,6 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
   return {
     deliver: new DeliverUseCase(adapters, deliveries),
     replies: new SendReplyUseCase(adapters, sender('replies'), deliveries),
-    dataSource,
     inbound: new InboundReceiver(
       dataSource,
       relay,
@@ -84,15 +89,17 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
       ids,
       config.INBOUND_MAX_SKEW_SECONDS,
     ),
-    start: () => {
-      reporter.start();
-      scheduler.start();
-    },
-    // Before the consumers drain: in-flight sends still finish through their breakers; this
-    // instance's circuit rows go, since its breakers die with it.
-    stop: async () => {
-      await scheduler.stop();
-      await reporter.stop();
+    background: {
+      start: () => {
+        reporter.start();
+        scheduler.start();
+      },
+      // Before the consumers drain: in-flight sends still finish through their breakers; this
+      // instance's circuit rows go, since its breakers die with it.
+      stop: async () => {
+        await scheduler.stop();
+        await reporter.stop();
+      },
     },
   };
 }

@@ -1,16 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import {
-  TOPICS,
-  type AuditRecorded,
-  type CaseMessageQueued,
-  type DeadlineReached,
-  type DeliveryOutcome,
-  type EventEnvelope,
-  type RequestReceived,
-  type RequestErased,
-  type RequestRouted,
-} from '@ixr/messaging';
+import { TOPICS, type TopicEvent } from '@ixr/messaging';
 import { eraseOwnRows } from '@ixr/persistence';
 import { DataSource } from 'typeorm';
 import { DispatchReleaser } from './dispatch-releaser';
@@ -35,13 +25,13 @@ export class LogController {
   ) {}
 
   @EventPattern(TOPICS.requestReceived, { batch: true })
-  async onReceived(@Payload() events: EventEnvelope<RequestReceived>[]): Promise<void> {
+  async onReceived(@Payload() events: TopicEvent<typeof TOPICS.requestReceived>[]): Promise<void> {
     await this.writer.append(events.map((e) => receivedFacts(e.id, e.data)));
   }
 
   /** The decision and its dispatches are logged first; only then are the deliveries released. */
   @EventPattern(TOPICS.requestRouted, { batch: true })
-  async onRouted(@Payload() events: EventEnvelope<RequestRouted>[]): Promise<void> {
+  async onRouted(@Payload() events: TopicEvent<typeof TOPICS.requestRouted>[]): Promise<void> {
     const facts = events.flatMap((e) => routedFacts(e).all);
     await this.writer.append(facts, (manager, appended) => this.releaser.release(manager, events, appended));
     this.releaser.nudge();
@@ -49,7 +39,7 @@ export class LogController {
 
   /** A message to a partner on a request: logged first, then released to the adapters (SPEC §8). */
   @EventPattern(TOPICS.caseMessageQueued, { batch: true })
-  async onCaseMessage(@Payload() events: EventEnvelope<CaseMessageQueued>[]): Promise<void> {
+  async onCaseMessage(@Payload() events: TopicEvent<typeof TOPICS.caseMessageQueued>[]): Promise<void> {
     await this.writer.append(events.map(caseMessageFacts), (manager, appended) =>
       this.releaser.releaseCaseMessages(manager, events, appended),
     );
@@ -57,17 +47,17 @@ export class LogController {
   }
 
   @EventPattern(TOPICS.deliveryOutcome, { batch: true })
-  async onOutcome(@Payload() events: EventEnvelope<DeliveryOutcome>[]): Promise<void> {
+  async onOutcome(@Payload() events: TopicEvent<typeof TOPICS.deliveryOutcome>[]): Promise<void> {
     await this.writer.append(events.map(outcomeFacts));
   }
 
   @EventPattern(TOPICS.auditRecorded, { batch: true })
-  async onAudit(@Payload() events: EventEnvelope<AuditRecorded>[]): Promise<void> {
+  async onAudit(@Payload() events: TopicEvent<typeof TOPICS.auditRecorded>[]): Promise<void> {
     await this.writer.append(events.map(auditFacts));
   }
 
   @EventPattern(TOPICS.deadlineReached, { batch: true })
-  async onDeadline(@Payload() events: EventEnvelope<DeadlineReached>[]): Promise<void> {
+  async onDeadline(@Payload() events: TopicEvent<typeof TOPICS.deadlineReached>[]): Promise<void> {
     await this.writer.append(events.map(escalationFacts).filter((f): f is EntryFacts => f !== undefined));
   }
 
@@ -78,7 +68,7 @@ export class LogController {
    * erasure can be followed to its end. The `erased` entry itself comes with the audit event.
    */
   @EventPattern(TOPICS.requestErased)
-  async onErased(@Payload() event: EventEnvelope<RequestErased>): Promise<void> {
+  async onErased(@Payload() event: TopicEvent<typeof TOPICS.requestErased>): Promise<void> {
     await eraseOwnRows(this.dataSource, 'exchange-log-erasure', event, []);
   }
 }

@@ -1,12 +1,19 @@
+import { join } from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { TokenVerifier } from '@ixr/auth';
+import { createTokenVerifier, TokenVerifier } from '@ixr/auth';
 import { OutboxRelay } from '@ixr/messaging';
 import { DataKeyVault, RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
-import type { Infrastructure } from '@ixr/runtime';
-import type { PartnerAddressPolicy } from '@ixr/routing';
+import { partnerAddressPolicy } from '@ixr/routing';
+import { HTTP_SETUP, LOGGER, routingConfigProvider, serviceDatabaseUrl, type HttpSetup } from '@ixr/runtime';
+import type { IntakeConfig } from './config';
+import { readConsoleFiles, registerConsoleRoutes } from './console/console-files';
+import { installHttpErrorHandling } from './http/http-setup';
+import { activeRulesetDeadlinePolicy } from './requests/deadline-policy';
+import { workConsumerProviders } from './work/work-consumers';
 import { AccessRecorder, DENIAL_WINDOW_MS } from './auth/access-recorder';
 import { AuditorReadsInterceptor } from './auth/auditor-reads.interceptor';
 import { AuthGuard } from './auth/auth.guard';
@@ -41,29 +48,12 @@ import {
 import { PostgresRequestRows } from './requests/request-rows.store';
 import { RequestWriter } from './requests/request-writer';
 import { AssignRequestUseCase } from './work/assign-request.usecase';
-import { EVENT_STREAM_HUB, type EventStreamHub } from './work/event-stream.hub';
+import { EVENT_STREAM_HUB, EventStreamHub } from './work/event-stream.hub';
 import { EventTickets } from './work/event-tickets';
 import { InboxService } from './work/inbox.service';
 import { RequestListService } from './work/request-list.service';
 import { EventsController, InboxController, QueueController } from './work/work.controllers';
-import {
-  DEADLINE_POLICY,
-  SubmitRequestUseCase,
-  type DeadlinePolicy,
-} from './requests/submit-request.usecase';
-
-export interface IntakeModuleOptions {
-  infra: Infrastructure;
-  verifier: TokenVerifier;
-  rateLimiter: RateLimiter;
-  deadlines: DeadlinePolicy;
-  routingConfig: RoutingConfigStore;
-  events: EventStreamHub;
-  partnerAddresses: PartnerAddressPolicy;
-  denialWindowMs?: number;
-  /** When data-protection reviews fall due (SPEC §10). */
-  reviews: ReviewSchedule;
-}
+import { DEADLINE_POLICY, SubmitRequestUseCase } from './requests/submit-request.usecase';
 
 /** The API's controllers; the OpenAPI document is built from their decorators. */
 export const API_CONTROLLERS = [
@@ -88,8 +78,16 @@ export const API_VERSION = '1.0.0';
 
 @Module({})
 export class IntakeModule {
-  static forRoot(options: IntakeModuleOptions): DynamicModule {
-    if (!options.infra.relay) throw new Error('the intake API needs an outbox relay');
+  /** `productionMode`: partner addresses are held to the allowed hosts (SPEC §6). */
+  static forRoot(config: IntakeConfig, productionMode: boolean): DynamicModule {
+    const verifier = createTokenVerifier({
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      algorithms: config.JWT_ALGORITHMS,
+      secret: config.JWT_SECRET,
+      jwksFile: config.JWT_JWKS_FILE,
+      jwksUrl: config.JWT_JWKS_URL,
+    });
     const audit = auditApi();
     const controllers = [
       ...API_CONTROLLERS,
@@ -97,23 +95,63 @@ export class IntakeModule {
     ];
     const document = buildOpenApiDocument(controllers, {
       version: API_VERSION,
-      tokenAlgorithms: options.verifier.algorithms,
+      tokenAlgorithms: verifier.algorithms,
     });
+    const rateLimit = { perSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST };
     return {
       module: IntakeModule,
       controllers,
       providers: [
-        { provide: DataSource, useValue: options.infra.dataSource },
-        { provide: DataKeyVault, useValue: options.infra.dataKeys },
-        { provide: OutboxRelay, useValue: options.infra.relay },
-        { provide: TokenVerifier, useValue: options.verifier },
-        { provide: DEADLINE_POLICY, useValue: options.deadlines },
-        { provide: RoutingConfigStore, useValue: options.routingConfig },
-        { provide: RateLimiter, useValue: options.rateLimiter },
-        { provide: EVENT_STREAM_HUB, useValue: options.events },
-        { provide: PARTNER_ADDRESS_POLICY, useValue: options.partnerAddresses },
-        { provide: DENIAL_WINDOW_MS, useValue: options.denialWindowMs ?? 60_000 },
-        { provide: APP_LOGGER, useValue: options.infra.logger },
+        { provide: TokenVerifier, useValue: verifier },
+        {
+          provide: RateLimiter,
+          useFactory: (logger: Logger) => {
+            logger.info(
+              { algorithms: verifier.algorithms, rateLimit },
+              'token verification and rate limits configured',
+            );
+            return new RateLimiter(rateLimit, config.RATE_LIMIT_UNITS);
+          },
+          inject: [LOGGER],
+        },
+        routingConfigProvider({ refreshMs: config.RULESET_REFRESH_MS }),
+        {
+          provide: DEADLINE_POLICY,
+          useFactory: (routing: RoutingConfigStore) => activeRulesetDeadlinePolicy(routing),
+          inject: [RoutingConfigStore],
+        },
+        {
+          provide: EVENT_STREAM_HUB,
+          useFactory: (dataSource: DataSource, logger: Logger) =>
+            new EventStreamHub(dataSource, {
+              connectionString: serviceDatabaseUrl('intake', config),
+              heartbeatMs: config.EVENTS_HEARTBEAT_MS,
+              logger,
+            }),
+          inject: [DataSource, LOGGER],
+        },
+        ...workConsumerProviders({ spocUnit: config.SPOC_UNIT, concurrency: config.CONSUMER_CONCURRENCY }),
+        {
+          provide: HTTP_SETUP,
+          useFactory:
+            (logger: Logger): HttpSetup =>
+            (app) => {
+              installHttpErrorHandling(app, logger);
+              // The operator console (SPEC §11), built by `npm run build` next to the compiled services.
+              const consoleDir = config.CONSOLE_DIR ?? join(__dirname, '..', '..', '..', 'console');
+              const consoleFiles = readConsoleFiles(consoleDir);
+              if (consoleFiles.size === 0)
+                logger.warn({ consoleDir }, 'the console is not built: /console/ answers 404');
+              registerConsoleRoutes(app.getHttpAdapter().getInstance(), consoleFiles);
+            },
+          inject: [LOGGER],
+        },
+        {
+          provide: PARTNER_ADDRESS_POLICY,
+          useValue: partnerAddressPolicy(config.PARTNER_ALLOWED_HOSTS, productionMode),
+        },
+        { provide: DENIAL_WINDOW_MS, useValue: config.DENIAL_WINDOW_MS },
+        { provide: APP_LOGGER, useExisting: LOGGER },
         { provide: OPENAPI_DOCUMENT, useValue: document },
         { provide: DOCS_PAGE, useValue: renderDocsPage(document) },
         { provide: APP_GUARD, useClass: AuthGuard },
@@ -140,7 +178,10 @@ export class IntakeModule {
         InboxService,
         AssignRequestUseCase,
         EventTickets,
-        { provide: REVIEW_SCHEDULE, useValue: options.reviews },
+        {
+          provide: REVIEW_SCHEDULE,
+          useValue: { firstReviewDays: config.REVIEW_FIRST_DAYS, reviewEveryDays: config.REVIEW_EVERY_DAYS },
+        },
         {
           provide: DataProtectionService,
           useFactory: (

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { DEV_PARTNER_KEY_SEED } from '@ixr/messaging';
-import { env } from '@ixr/platform';
+import { baseConfigShape } from '@ixr/runtime';
 
+/** The base of every app's configuration (it has no database or Kafka: no `serviceConfigShape`). */
 export const simulatorConfigSchema = z.object({
-  PORT: env.port(3100),
-  HOST: z.string().default('127.0.0.1'),
-  LOG_LEVEL: env.logLevel(),
+  ...baseConfigShape({ port: 3100 }),
   /** Default acknowledgement latency of every partner, in ms. */
   SIMULATOR_ACK_LATENCY_MS: z.coerce.number().int().min(0).max(60000).default(0),
   /** Default delay after which every partner answers a request it received; unset: no answers. */

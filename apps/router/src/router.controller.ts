@@ -1,14 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import {
-  TOPICS,
-  type CaseMessageQueued,
-  type EventEnvelope,
-  type InboundReceived,
-  type KafkaEventContext,
-  type RequestErased,
-  type RequestReceived,
-} from '@ixr/messaging';
+import { TOPICS, type KafkaEventContext, type TopicEvent } from '@ixr/messaging';
 import { eraseOwnRows } from '@ixr/persistence';
 import { DataSource } from 'typeorm';
 import { CaseDeadlineUseCase } from './case-deadline.usecase';
@@ -27,7 +19,7 @@ export class RouterController {
   /** In batches: each decision in memory, one transaction for the batch; failed events reported alone. */
   @EventPattern(TOPICS.requestReceived, { batch: true })
   onRequestReceived(
-    @Payload() events: EventEnvelope<RequestReceived>[],
+    @Payload() events: TopicEvent<typeof TOPICS.requestReceived>[],
     @Ctx() ctx: KafkaEventContext,
   ): Promise<void> {
     return this.routeRequest.execute(events, ctx);
@@ -35,13 +27,13 @@ export class RouterController {
 
   /** A foreign partner's request or answer (SPEC §4.4). */
   @EventPattern(TOPICS.inboundReceived)
-  onInbound(@Payload() event: EventEnvelope<InboundReceived>): Promise<void> {
+  onInbound(@Payload() event: TopicEvent<typeof TOPICS.inboundReceived>): Promise<void> {
     return this.inbound.execute(event);
   }
 
   /** Our clarifications and withdrawals move the deadline milestones (SPEC §8). */
   @EventPattern(TOPICS.caseMessageQueued, { batch: true })
-  onCaseMessage(@Payload() events: EventEnvelope<CaseMessageQueued>[]): Promise<void> {
+  onCaseMessage(@Payload() events: TopicEvent<typeof TOPICS.caseMessageQueued>[]): Promise<void> {
     return this.caseDeadline.execute(events);
   }
 
@@ -50,7 +42,7 @@ export class RouterController {
    * no warning is raised about a case whose data is gone.
    */
   @EventPattern(TOPICS.requestErased)
-  async onErased(@Payload() event: EventEnvelope<RequestErased>): Promise<void> {
+  async onErased(@Payload() event: TopicEvent<typeof TOPICS.requestErased>): Promise<void> {
     await eraseOwnRows(this.dataSource, 'router-erasure', event, [
       `DELETE FROM deadline_milestones WHERE request_id = $1::uuid`,
     ]);

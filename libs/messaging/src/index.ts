@@ -15,3 +15,4 @@ export * from './asyncapi.document';
 export * from './topic-parties';
 export * from './transient-errors';
 export * from './personal-data';
+export * from './topic-payload';

@@ -1,7 +1,7 @@
+import { Module, type DynamicModule, type InjectionToken, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { DynamicModule } from '@nestjs/common';
 import { RethrowRpcFilter, type KafkaTransport } from '@ixr/messaging';
 import {
   listenerTimeoutOptions,
@@ -12,11 +12,25 @@ import {
   type HealthIndicator,
   type ListenerTimeouts,
 } from '@ixr/platform';
-import type { Infrastructure } from './infrastructure';
+import { createInfrastructure, type InfrastructureOptions } from './infrastructure';
+import { InfrastructureModule } from './infrastructure.module';
+import {
+  BACKGROUND_WORK,
+  HEALTH_INDICATORS,
+  HTTP_SETUP,
+  readinessIndicator,
+  SERVICE_TRANSPORT,
+  type BackgroundWork,
+  type HttpSetup,
+} from './service-parts';
 
 export interface ServiceOptions {
-  module: DynamicModule;
-  infra: Infrastructure;
+  /** The connections; created before the Nest application and provided by `InfrastructureModule`. */
+  infrastructure: InfrastructureOptions;
+  /** The development defaults in use (`checkDevelopmentDefaults`), logged as warnings at boot. */
+  developmentDefaults?: readonly string[];
+  /** The app's root module: its providers, controllers and the parts in `service-parts.ts`. */
+  module: DynamicModule | Type;
   port: number;
   host: string;
   bodyLimit?: number;
@@ -24,22 +38,21 @@ export interface ServiceOptions {
   timeouts?: ListenerTimeouts;
   /** Answers for errors Fastify raises before any route runs (bad URL, parameter too long). */
   frameworkErrors?: FastifyServerOptions['frameworkErrors'];
-  /** Consumers: the Kafka transport to attach; its readiness joins /health. */
-  transport?: KafkaTransport;
-  extraIndicators?: HealthIndicator[];
-  configure?: (app: NestFastifyApplication) => void | Promise<void>;
-  /** Background work to start once the service is up, and to stop before it closes. */
-  onStarted?: () => void;
-  onStopping?: () => Promise<void>;
 }
 
+@Module({})
+class ServiceRootModule {}
+
 /**
- * Boots a service: Fastify HTTP (for /health, /metrics and any API), the Kafka transport when the
- * service consumes, the outbox relay when it produces, and an orderly shutdown on SIGTERM/SIGINT:
- * stop fetching and drain in-flight events, close HTTP, flush the outbox, close connections.
+ * Boots a service: its infrastructure (PostgreSQL, waited for; Kafka; the outbox relay when it
+ * produces), the Nest application of the app's module on Fastify (for /health, /metrics and any
+ * API), its background work, the Kafka transport when the module provides one, and an orderly
+ * shutdown on SIGTERM/SIGINT: stop the background work, stop fetching and drain in-flight events,
+ * close HTTP, flush the outbox, close connections.
  */
 export async function startService(options: ServiceOptions): Promise<NestFastifyApplication> {
-  const { infra } = options;
+  const infra = await createInfrastructure(options.infrastructure);
+  for (const line of options.developmentDefaults ?? []) infra.logger.warn(line);
   const timeouts = listenerTimeoutOptions(options.timeouts ?? loadListenerTimeouts());
   const access = loadOpsAccess();
   const adapter = new FastifyAdapter({
@@ -48,21 +61,29 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
     logger: false,
     frameworkErrors: options.frameworkErrors,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
+  const root: DynamicModule = {
+    module: ServiceRootModule,
+    imports: [InfrastructureModule.forRoot(infra), options.module],
+  };
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(infra.logger),
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  const transport = options.transport;
-  const indicators: HealthIndicator[] = [...infra.indicators, ...(options.extraIndicators ?? [])];
+  const transport = provided<KafkaTransport>(app, SERVICE_TRANSPORT);
+  const background = provided<BackgroundWork[]>(app, BACKGROUND_WORK) ?? [];
+  const indicators: HealthIndicator[] = [
+    ...infra.indicators,
+    ...(provided<HealthIndicator[]>(app, HEALTH_INDICATORS) ?? []),
+  ];
   if (transport) {
-    indicators.push({
-      name: 'consumers',
-      check: () =>
-        transport.isReady()
-          ? Promise.resolve()
-          : Promise.reject(new Error('Kafka consumers have not joined their groups')),
-    });
+    indicators.push(
+      readinessIndicator(
+        'consumers',
+        () => transport.isReady(),
+        'Kafka consumers have not joined their groups',
+      ),
+    );
   }
   const ops = { service: infra.service, registry: infra.registry, indicators: () => indicators };
   registerOpsRoutes(fastify, { ...ops, access });
@@ -72,18 +93,18 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
     admin = Fastify({ ...timeouts, logger: false });
     registerOpsRoutes(admin, ops);
   }
-  await options.configure?.(app);
+  await provided<HttpSetup>(app, HTTP_SETUP)?.(app);
   if (transport) {
     // Consumer services have no Nest HTTP controllers: the filter only ever sees RPC errors.
     app.useGlobalFilters(new RethrowRpcFilter());
     app.connectMicroservice({ strategy: transport }, { inheritAppConfig: true });
   }
   await app.init();
+  for (const work of background) await work.start();
   if (transport) await app.startAllMicroservices();
   infra.relay?.start();
   await app.listen(options.port, options.host);
   await admin?.listen({ port: access.adminPort, host: access.adminHost });
-  options.onStarted?.();
   infra.logger.info({ port: options.port }, `${infra.service} started`);
 
   let closing = false;
@@ -92,7 +113,7 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
     closing = true;
     infra.logger.info({ signal }, 'shutting down: draining in-flight work');
     try {
-      await options.onStopping?.();
+      for (const work of background) await work.stop();
       await app.close();
       await admin?.close();
       await infra.close();
@@ -106,4 +127,13 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   return app;
+}
+
+/** A part the app's module may provide, or undefined when it does not. */
+function provided<T>(app: NestFastifyApplication, token: InjectionToken): T | undefined {
+  try {
+    return app.get<T>(token, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

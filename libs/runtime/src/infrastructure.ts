@@ -40,7 +40,7 @@ export interface InfrastructureOptions {
 /** How often a relay looks for outbox rows that no notification announced. */
 const OUTBOX_SAFETY_POLL_MS = 30_000;
 
-/** The outside-world parts a service is made of, built once in main.ts and injected everywhere. */
+/** The outside-world parts a service is made of, built once by startService and injected everywhere (InfrastructureModule). */
 export interface Infrastructure {
   service: string;
   logger: Logger;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  baseConfigShape,
   checkServiceConfig,
   serviceConfigShape,
   serviceDatabaseDefault,
@@ -43,5 +44,16 @@ describe('serviceConfigShape', () => {
     expect(serviceDatabaseDefault('adapters', { ADAPTERS_DATABASE_URL: 'postgres://a@h/db' }).applies).toBe(
       false,
     );
+  });
+
+  it('starts from the base every app extends: where it listens and how much it logs', () => {
+    const base = Object.keys(baseConfigShape({ port: 3100 }));
+    expect(base).toEqual(['PORT', 'HOST', 'LOG_LEVEL']);
+    expect(Object.keys(serviceConfigShape('intake', { port: 3000 }))).toEqual(expect.arrayContaining(base));
+    expect(z.object(baseConfigShape({ port: 3100 })).parse({})).toEqual({
+      PORT: 3100,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+    });
   });
 });

@@ -1,9 +1,24 @@
 import { z } from 'zod';
-import { checkKafkaSecurityEnv, kafkaSecurityEnv } from '@ixr/messaging';
+import { checkKafkaSecurityEnv, kafkaSecurityEnv, kafkaSecurityOptions } from '@ixr/messaging';
 import { SERVICE_DATABASE_URL_VARIABLES, SERVICE_LOGINS, type OwningService } from '@ixr/persistence';
 import { databaseDevelopmentDefault, env, type DevelopmentDefault } from '@ixr/platform';
 
+import type { InfrastructureOptions } from './infrastructure';
+
 type UrlVariable<S extends OwningService> = (typeof SERVICE_DATABASE_URL_VARIABLES)[S];
+
+/**
+ * The base of every app's configuration schema: where it listens and how much it logs. Services
+ * with a database and Kafka extend `serviceConfigShape`, which starts from this; the partner
+ * simulator, which has neither, extends this one.
+ */
+export function baseConfigShape(defaults: { port: number }) {
+  return {
+    PORT: env.port(defaults.port),
+    HOST: z.string().default('127.0.0.1'),
+    LOG_LEVEL: env.logLevel(),
+  };
+}
 
 /**
  * The base configuration of every service with a database and Kafka, which each app's schema
@@ -21,8 +36,7 @@ export function serviceConfigShape<S extends OwningService>(
     ReturnType<typeof env.serviceDatabaseUrl>
   >;
   return {
-    PORT: env.port(defaults.port),
-    HOST: z.string().default('127.0.0.1'),
+    ...baseConfigShape(defaults),
     DATABASE_URL: env.databaseUrl(SERVICE_LOGINS[service]),
     ...ownLogin,
     /** Wraps the per-request data keys of personal data (SPEC §10); the same in every service. */
@@ -30,7 +44,6 @@ export function serviceConfigShape<S extends OwningService>(
     DB_POOL_SIZE: env.positiveInt(defaults.dbPoolSize ?? 10),
     KAFKA_BROKERS: env.brokers(),
     ...kafkaSecurityEnv,
-    LOG_LEVEL: env.logLevel(),
   };
 }
 
@@ -56,4 +69,35 @@ export function serviceDatabaseDefault(
     SERVICE_DATABASE_URL_VARIABLES[service],
     SERVICE_LOGINS[service],
   );
+}
+
+/** The settings of the base configuration that `startService` connects with. */
+export type ServiceConfig = {
+  LOG_LEVEL: string;
+  DATABASE_URL: string;
+  DATA_KEY_MASTER?: string;
+  DB_POOL_SIZE: number;
+  KAFKA_BROKERS: string[];
+} & Parameters<typeof kafkaSecurityOptions>[0] &
+  Partial<Record<string, unknown>>;
+
+/**
+ * The infrastructure of a service from its validated configuration: its own database login, its
+ * pool, the brokers and their security, the data keys' master key.
+ */
+export function serviceInfrastructure(
+  app: string,
+  service: OwningService,
+  config: ServiceConfig,
+  parts: { outbox: boolean; createsDataKeys: boolean },
+): InfrastructureOptions {
+  return {
+    service: app,
+    logLevel: config.LOG_LEVEL,
+    databaseUrl: serviceDatabaseUrl(service, config),
+    dbPoolSize: config.DB_POOL_SIZE,
+    kafka: { brokers: config.KAFKA_BROKERS, ...kafkaSecurityOptions(config) },
+    outbox: parts.outbox,
+    dataKeys: { master: config.DATA_KEY_MASTER, createsKeys: parts.createsDataKeys },
+  };
 }

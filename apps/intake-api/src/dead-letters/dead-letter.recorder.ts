@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { TOPICS, type DeadLetter, type EventEnvelope } from '@ixr/messaging';
+import { TOPICS, type DeadLetter, type EventEnvelope, type TopicEvent } from '@ixr/messaging';
 import { consumeBatches, type TopicHandler } from '../work/work-projector';
 
 /**
@@ -13,10 +13,10 @@ export class DeadLetterRecorder {
 
   /** The dead-letter topic of every service, a batch at a time. */
   handlers(): TopicHandler[] {
-    return [consumeBatches(TOPICS.deadLetter, (events: EventEnvelope<DeadLetter>[]) => this.record(events))];
+    return [consumeBatches(TOPICS.deadLetter, (events) => this.record(events))];
   }
 
-  async record(events: readonly EventEnvelope<DeadLetter>[]): Promise<void> {
+  async record(events: readonly TopicEvent<typeof TOPICS.deadLetter>[]): Promise<void> {
     if (events.length === 0) return;
     const params: unknown[] = [];
     const rows = events.map((event) => {

@@ -4,10 +4,9 @@ import {
   TOPICS,
   type AuditRecorded,
   type DeadlineReached,
-  type DeliveryOutcome,
   type EventEnvelope,
-  type RequestReceived,
-  type RequestRouted,
+  type Topic,
+  type TopicEvent,
 } from '@ixr/messaging';
 import { markProcessed, markProcessedMany } from '@ixr/persistence';
 import { addInboxItems, appendFeed, type FeedRow, type NewInboxItem } from './work-feed.writer';
@@ -17,17 +16,20 @@ const CONSUMER = 'intake-work';
 
 export type TopicHandler = [string, (event: EventEnvelope) => Promise<void>, { batch: true }?];
 
-/** A handler of a topic's events a batch at a time (`{ batch: true }` of the transport). */
-export function consumeBatches<T>(
-  topic: string,
-  handle: (events: EventEnvelope<T>[]) => Promise<void>,
+/**
+ * A handler of a topic's events a batch at a time (`{ batch: true }` of the transport); its payload
+ * type is the topic's, from the schema registry.
+ */
+export function consumeBatches<T extends Topic>(
+  topic: T,
+  handle: (events: TopicEvent<T>[]) => Promise<void>,
 ): TopicHandler {
-  return [topic, (events) => handle(events as unknown as EventEnvelope<T>[]), { batch: true }];
+  return [topic, (events) => handle(events as unknown as TopicEvent<T>[]), { batch: true }];
 }
 
 /** A handler of one topic's events (validated against the topic's schema by the transport first). */
-function consume<T>(topic: string, handle: (event: EventEnvelope<T>) => Promise<void>): TopicHandler {
-  return [topic, (event) => handle(event as EventEnvelope<T>)];
+function consume<T extends Topic>(topic: T, handle: (event: TopicEvent<T>) => Promise<void>): TopicHandler {
+  return [topic, (event) => handle(event as TopicEvent<T>)];
 }
 
 const MILESTONE_SHARE: Record<DeadlineReached['milestone'], string> = {
@@ -53,15 +55,15 @@ export class WorkProjector {
   /** The topics it follows, and the handler of each (`consume` is what the AsyncAPI test looks for). */
   handlers(): TopicHandler[] {
     return [
-      consumeBatches(TOPICS.requestReceived, (e: EventEnvelope<RequestReceived>[]) => this.onReceived(e)),
-      consumeBatches(TOPICS.requestRouted, (e: EventEnvelope<RequestRouted>[]) => this.onRouted(e)),
-      consumeBatches(TOPICS.deliveryOutcome, (e: EventEnvelope<DeliveryOutcome>[]) => this.onOutcome(e)),
-      consume(TOPICS.auditRecorded, (e: EventEnvelope<AuditRecorded>) => this.onAudit(e)),
-      consume(TOPICS.deadlineReached, (e: EventEnvelope<DeadlineReached>) => this.onDeadline(e)),
+      consumeBatches(TOPICS.requestReceived, (e) => this.onReceived(e)),
+      consumeBatches(TOPICS.requestRouted, (e) => this.onRouted(e)),
+      consumeBatches(TOPICS.deliveryOutcome, (e) => this.onOutcome(e)),
+      consume(TOPICS.auditRecorded, (e) => this.onAudit(e)),
+      consume(TOPICS.deadlineReached, (e) => this.onDeadline(e)),
     ];
   }
 
-  onReceived(events: EventEnvelope<RequestReceived>[]): Promise<void> {
+  onReceived(events: TopicEvent<typeof TOPICS.requestReceived>[]): Promise<void> {
     return this.refreshAll(
       events.map((e) => ({
         event: e,
@@ -72,13 +74,13 @@ export class WorkProjector {
     );
   }
 
-  onRouted(events: EventEnvelope<RequestRouted>[]): Promise<void> {
+  onRouted(events: TopicEvent<typeof TOPICS.requestRouted>[]): Promise<void> {
     return this.refreshAll(
       events.map((e) => ({ event: e, requestId: e.data.requestId, at: new Date(e.time) })),
     );
   }
 
-  onOutcome(events: EventEnvelope<DeliveryOutcome>[]): Promise<void> {
+  onOutcome(events: TopicEvent<typeof TOPICS.deliveryOutcome>[]): Promise<void> {
     return this.refreshAll(
       events.map((e) => ({ event: e, requestId: e.data.requestId, at: new Date(e.data.at) })),
     );
@@ -119,7 +121,7 @@ export class WorkProjector {
   }
 
   /** Inbound steps arrive as exchange-log records: a request routed to a unit, a partner's answer. */
-  async onAudit(event: EventEnvelope<AuditRecorded>): Promise<void> {
+  async onAudit(event: TopicEvent<typeof TOPICS.auditRecorded>): Promise<void> {
     const item = inboxItemOfAudit(event);
     if (!item) return; // consultations, exports, changes…: nothing for an inbox
     await this.once(event, async (m) => {
@@ -132,7 +134,7 @@ export class WorkProjector {
    * A warning (50/75/90 %) or the breach: outbound, to the requesting unit (to chase the partner);
    * inbound, to the unit handling it (to answer in time); both to the SPOC.
    */
-  async onDeadline(event: EventEnvelope<DeadlineReached>): Promise<void> {
+  async onDeadline(event: TopicEvent<typeof TOPICS.deadlineReached>): Promise<void> {
     const { requestId, milestone, deadlineAt, deadlineBasis } = event.data;
     await this.once(event, async (m) => {
       const change = await refreshWorkRequest(m, requestId, new Date(event.data.dueAt));
