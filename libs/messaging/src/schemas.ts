@@ -349,8 +349,8 @@ export const inboundRecordedSchema = z.object({
   attachedTo: id.optional(),
   /** Who gets it: the unit a new request is routed to, the unit a step concerns, or the SPOC. */
   unit: id,
-  /** The partner, as the author of the message. */
-  author: id,
+  /** The partner, as the author of the message (a new request's requesting side). */
+  author: actorSchema,
   /** The handling code of an answer or a step (a step without its own: its request's). */
   handlingCode: z.enum(HANDLING_CODES),
   /** An answer that came after the deadline of our request. */

@@ -13,14 +13,15 @@ import {
 } from '@ixr/messaging';
 import { enqueueOutbox, markProcessed, type RoutingConfigStore } from '@ixr/persistence';
 import type { Clock, IdGenerator } from '@ixr/platform';
-import {
-  deadlineMilestones,
-  resolveInboundAnswer,
-  routeInbound,
-  type Directory,
-} from '@ixr/routing';
+import { deadlineMilestones, resolveInboundAnswer, routeInbound, type Directory } from '@ixr/routing';
 import { handleInboundCaseStep } from './inbound-case-step';
-import { asReceived, inboundLogMessage, inboundRecordedMessage, partnerActor, ROUTER_ACTOR } from './inbound-log';
+import {
+  asReceived,
+  inboundLogMessage,
+  inboundRecordedMessage,
+  partnerActor,
+  ROUTER_ACTOR,
+} from './inbound-log';
 
 const CONSUMER = 'router-inbound';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -130,7 +131,7 @@ export class HandleInboundUseCase {
             ...asReceived(event.data, sender),
             attachedTo: inboundId,
             unit: assigned,
-            author: partner.person,
+            author: partner,
             handlingCode: message.handlingCode,
             late: false,
             decision,
@@ -292,7 +293,7 @@ export class HandleInboundUseCase {
             ...asReceived(event.data, sender),
             ...(requestId !== null && { attachedTo: requestId }),
             unit,
-            author: partner.person,
+            author: partner,
             handlingCode: message.handlingCode,
             late,
             recordedAt: now.toISOString(),

@@ -60,7 +60,7 @@ export async function handleInboundCaseStep(
       ...asReceived(data, sender),
       ...(requestId !== null && { attachedTo: requestId }),
       unit,
-      author: partnerActor(channel, sender).person,
+      author: partnerActor(channel, sender),
       handlingCode: (step.handlingCode ?? target?.handling_code ?? 'H0') as InboundRecorded['handlingCode'],
       late,
       recordedAt: now.toISOString(),

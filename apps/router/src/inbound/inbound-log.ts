@@ -65,7 +65,10 @@ export function inboundRecordedMessage(
 export function asReceived(
   data: InboundReceived,
   sender: string,
-): Pick<InboundRecorded, 'inboundId' | 'channel' | 'partner' | 'originCountry' | 'receivedAt' | 'message' | 'requestId'> {
+): Pick<
+  InboundRecorded,
+  'inboundId' | 'channel' | 'partner' | 'originCountry' | 'receivedAt' | 'message' | 'requestId'
+> {
   return {
     inboundId: data.inboundId,
     channel: data.channel,
