@@ -58,8 +58,9 @@ export class RoutedRequestStore {
       .filter((r) => !marks.has(r.requestId))
       .sort((a, b) => byId(a.requestId, b.requestId));
     if (valid.length === 0) return marks;
-    // Only requests the intake stored (it stores each before announcing it) are routed; the WITH's
-    // final SELECT sees the table as before the INSERT: `known` tells one routed earlier.
+    // Only requests the intake stored (it stores each before announcing it) are routed: `known`
+    // tells a request routed earlier (or by a concurrent router, whose row this statement waited
+    // for) from one that does not exist.
     const rows: { n: string; routed: boolean; known: boolean }[] = await manager.query(
       `WITH v AS (
          SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
@@ -75,7 +76,7 @@ export class RoutedRequestStore {
        )
        SELECT v.n,
               EXISTS (SELECT 1 FROM routed WHERE routed.request_id = v.id) AS routed,
-              EXISTS (SELECT 1 FROM routed_requests k WHERE k.request_id = v.id) AS known
+              EXISTS (SELECT 1 FROM requests r WHERE r.id = v.id) AS known
          FROM v`,
       [
         valid.map((r) => r.requestId),
