@@ -551,9 +551,14 @@ describe('inbound requests, answers and replies', () => {
       body: requestBody({ targetCountries: ['AT'] }),
     });
     await viewWhen(own.body.id, requester, (v) => v.status === 'delivered', 'our request delivered');
+    // The router judges lateness by its own record of the deadline it set.
     await stack.db.query(`UPDATE requests SET deadline_at = now() - interval '1 hour' WHERE id = $1`, [
       own.body.id,
     ]);
+    await stack.db.query(
+      `UPDATE routed_requests SET deadline_at = now() - interval '1 hour' WHERE request_id = $1`,
+      [own.body.id],
+    );
     await partnerSends('siena', 'AT', {
       kind: 'answer',
       inReplyTo: own.body.id,

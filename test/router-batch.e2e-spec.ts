@@ -112,8 +112,9 @@ async function stored(requestIds: string[]) {
   };
   return {
     routed: await count(
-      `SELECT id, count(*) AS n FROM requests WHERE id = ANY($1) AND status = 'routed' AND decision IS NOT NULL
-         AND routed_at IS NOT NULL AND deadline_basis IS NOT NULL GROUP BY id`,
+      // The router's own record (the intake stores the decision in requests from the routed event).
+      `SELECT request_id AS id, count(*) AS n FROM routed_requests WHERE request_id = ANY($1)
+         AND routed_at IS NOT NULL AND deadline_basis IS NOT NULL GROUP BY request_id`,
     ),
     deliveries: await count(
       `SELECT request_id AS id, count(*) AS n FROM deliveries WHERE request_id = ANY($1) AND status = 'pending'
@@ -152,6 +153,7 @@ describe('the router batch on PostgreSQL', () => {
         await m.query(`DELETE FROM outbox WHERE key = ANY($1::text[])`, [storedIds]);
         await m.query(`DELETE FROM deadline_milestones WHERE request_id = ANY($1::uuid[])`, [storedIds]);
         await m.query(`DELETE FROM deliveries WHERE request_id = ANY($1::uuid[])`, [storedIds]);
+        await m.query(`DELETE FROM routed_requests WHERE request_id = ANY($1::uuid[])`, [storedIds]);
         await m.query(`DELETE FROM requests WHERE id = ANY($1::uuid[])`, [storedIds]);
       });
     }

@@ -9,6 +9,7 @@ import {
   SERVICE_APPS,
   SERVICE_LOGINS,
   TABLES,
+  writersOf,
   type OwningService,
   type TableName,
 } from '@ixr/persistence';
@@ -126,6 +127,53 @@ describe('each service connects as its own login, granted exactly its tables', (
       for (const write of ['UPDATE', 'DELETE', 'TRUNCATE']) expect(refused).toContain(`${write} ${table}`);
       if (service !== 'log') expect(refused).toContain(`INSERT ${table}`);
     }
+  });
+
+  it.each([
+    ['router', 'INSERT INTO requests DEFAULT VALUES', 'requests'],
+    ['router', "UPDATE requests SET status = 'routed', routed_at = now() WHERE false", 'requests'],
+    ['router', 'INSERT INTO replies DEFAULT VALUES', 'replies'],
+    ['router', 'UPDATE replies SET closed_at = now() WHERE false', 'replies'],
+    ['adapters', "UPDATE replies SET status = 'delivered', attempts = 1 WHERE false", 'replies'],
+  ] as const)(
+    'only the intake writes requests and replies: as %s, "%s" is refused with 42501',
+    async (service, sql, table) => {
+      await asService(service, async (client) => {
+        await expect(client.query(sql)).rejects.toMatchObject({
+          code: '42501',
+          message: `permission denied for table ${table}`,
+        });
+      });
+      // The owner's same statement is granted (rolled back: it must change nothing here).
+      await asService('intake', async (client) => {
+        await client.query('BEGIN');
+        try {
+          if (sql.startsWith('UPDATE')) await expect(client.query(sql)).resolves.toBeDefined();
+          else await expect(client.query(sql)).rejects.not.toMatchObject({ code: '42501' });
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      });
+    },
+  );
+
+  it('the decision and the outcome of a request reach its row through the intake alone', async () => {
+    const requester = await tokenFor('PZ-5339', ['requester']);
+    const submitted = await api<{ id: string }>(stack.url('intake-api', ''), 'POST', '/v1/requests', {
+      token: requester,
+      body: requestBody({ targetCountries: ['DE'] }),
+    });
+    expect(submitted.status).toBe(202);
+    const row = await waitFor(async () => {
+      const { rows } = await stack.db.query<{ status: string; deadline_basis: string | null }>(
+        `SELECT r.status, r.deadline_basis FROM requests r
+           JOIN routed_requests rr ON rr.request_id = r.id WHERE r.id = $1 AND r.routed_at IS NOT NULL`,
+        [submitted.body.id],
+      );
+      return rows[0];
+    }, 'the routed request, stored by the intake from the router’s event');
+    expect(row.deadline_basis).toMatch(/^(urgent_direct_8h|urgent_indirect_3d|standard_7d|none)$/);
+    for (const table of ['requests', 'replies'] as const) expect(writersOf(table)).toEqual(['intake']);
   });
 
   it('a table a service does not read is refused to it as well', async () => {

@@ -308,7 +308,8 @@ describe('finding and following work', () => {
     const resumeFrom = byTicket.lastEventId!;
     byTicket.close();
 
-    // The partner answers while the intake is down: the router attaches it, the event waits in Kafka.
+    // The partner answers while the intake is down: the router places it (the unit's inbox, its own
+    // table); its record waits in Kafka for the intake, which alone stores it in replies.
     await stack.services.get('intake-api')!.stop();
     const sent = await api<{ ixr: { status: number } }>(
       simulator,
@@ -326,9 +327,12 @@ describe('finding and following work', () => {
     );
     expect(sent.body.ixr.status).toBe(202);
     await waitFor(async () => {
-      const { rows } = await stack.db.query(`SELECT 1 FROM replies WHERE request_id = $1`, [first]);
+      const { rows } = await stack.db.query(
+        `SELECT 1 FROM unit_inbox WHERE request_id = $1 AND role = 'answer'`,
+        [first],
+      );
       return rows.length > 0;
-    }, 'the answer attached while the intake is down');
+    }, 'the answer placed by the router while the intake is down');
     await stack.restart('intake-api');
 
     const second = await submit(own, { targetCountries: ['NL'] });

@@ -73,9 +73,11 @@ describe('fault injection: case steps while the router restarts', () => {
       });
       requests.push({ id: sent.ixr.body.reference, messageId: sent.messageId, deadline: 0 });
     }
+    // The router's milestones, and the intake's rows (stored from the router's events).
     await waitFor(async () => {
       const { rows } = await stack.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM deadline_milestones WHERE request_id = ANY($1) AND milestone = 'breach'`,
+        `SELECT count(*)::int AS n FROM deadline_milestones m JOIN requests r ON r.id = m.request_id
+          WHERE m.request_id = ANY($1) AND m.milestone = 'breach'`,
         [requests.map((r) => r.id)],
       );
       return rows[0].n === CASES;

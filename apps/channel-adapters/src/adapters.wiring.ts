@@ -11,7 +11,7 @@ import { CircuitStateReporter } from './circuits/circuit-state.reporter';
 import type { AdaptersConfig } from './config';
 import { DeliverUseCase } from './delivery/deliver.usecase';
 import { GuardedSend } from './delivery/guarded-send';
-import { SendLedger } from './delivery/send-ledger';
+import { SendLedger, type SendTable } from './delivery/send-ledger';
 import { SendRetries, SendRetryScheduler } from './delivery/send-retries';
 import { InboundReceiver } from './inbound/inbound-receiver';
 import { PartnerKeys } from './inbound/partner-keys';
@@ -67,7 +67,7 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
     maxDelayMs: config.DELIVERY_RETRY_MAX_MS,
     windowMs: config.DELIVERY_RETRY_WINDOW_MS,
   });
-  const sender = (table: 'deliveries' | 'replies') =>
+  const sender = (table: SendTable) =>
     new GuardedSend(dataSource, relay, new SendLedger(dataSource, table), retries, clock, ids, logger, {
       maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
       // A lookup and a send, each bounded by the breaker's timeout, and a margin.
@@ -79,7 +79,8 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
   const deliveries = sender('deliveries');
   return {
     deliver: new DeliverUseCase(adapters, deliveries),
-    replies: new SendReplyUseCase(adapters, sender('replies'), deliveries),
+    replies: new SendReplyUseCase(adapters, sender('reply_sends'), deliveries),
+    dataSource,
     inbound: new InboundReceiver(
       dataSource,
       relay,

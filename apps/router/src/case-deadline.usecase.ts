@@ -22,8 +22,8 @@ export class CaseDeadlineUseCase {
     await this.dataSource.transaction(async (manager) => {
       for (const event of relevant) {
         if (!(await markProcessed(manager, CONSUMER, event.id))) continue;
-        const { requestId, kind, at, replyId } = event.data;
-        if (kind === 'clarification') await this.suspend(manager, requestId, replyId, new Date(at));
+        const { requestId, kind, at } = event.data;
+        if (kind === 'clarification') await this.suspend(manager, requestId, new Date(at));
         else if (kind === 'clarification_answer')
           await deadlineSuspension.resume(manager, requestId, new Date(at));
         else await deadlineSuspension.drop(manager, requestId);
@@ -33,23 +33,20 @@ export class CaseDeadlineUseCase {
 
   /**
    * Our question stops the clock — unless the partner's answer was handled first (the answer comes
-   * on another topic, so after a restart it may): the question is then closed already, and the
-   * milestones move by the time it was open, as a suspension and resumption would have moved them.
+   * on another topic, so after a restart it may): the router noted when an answer came (its own
+   * record, `routed_requests`); one at or after the question closed it, and the milestones move by
+   * the time it was open, as a suspension and resumption would have moved them.
    */
-  private async suspend(
-    manager: EntityManager,
-    requestId: string,
-    questionId: string,
-    at: Date,
-  ): Promise<void> {
-    const [question]: { closed_at: Date | null }[] = await manager.query(
-      `SELECT closed_at FROM replies WHERE id = $1`,
-      [questionId],
+  private async suspend(manager: EntityManager, requestId: string, at: Date): Promise<void> {
+    const [routed]: { clarification_answered_at: Date | null }[] = await manager.query(
+      `SELECT clarification_answered_at FROM routed_requests WHERE request_id = $1`,
+      [requestId],
     );
-    if (!question?.closed_at) {
+    const answeredAt = routed?.clarification_answered_at;
+    if (!answeredAt || answeredAt.getTime() < at.getTime()) {
       await deadlineSuspension.suspend(manager, requestId, at);
       return;
     }
-    await deadlineSuspension.shift(manager, requestId, at, question.closed_at);
+    await deadlineSuspension.shift(manager, requestId, at, answeredAt);
   }
 }

@@ -49,21 +49,23 @@ export class DeadlineMonitor {
     const now = this.clock.now();
     const announced = await this.dataSource.transaction(async (manager) => {
       // A structured result: TypeORM otherwise returns [rows, count] for UPDATE … RETURNING.
-      // An inbound request's warnings go to the unit that must answer it (assigned_unit).
+      // The deadline is the router's own record (routed_requests); an inbound request's warnings go
+      // to the unit that must answer it: the intake's assignment, else the unit it was routed to.
       const { records: due } = (await manager.queryRunner!.query(
         `WITH due AS (
            SELECT m.request_id, m.milestone FROM deadline_milestones m
             WHERE m.emitted_at IS NULL AND m.suspended_at IS NULL AND m.due_at <= $1
             ORDER BY m.due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
          UPDATE deadline_milestones m SET emitted_at = $1
-           FROM due, requests r
-          WHERE m.request_id = due.request_id AND m.milestone = due.milestone AND r.id = m.request_id
+           FROM due, routed_requests rr
+          WHERE m.request_id = due.request_id AND m.milestone = due.milestone AND rr.request_id = m.request_id
         RETURNING m.request_id, m.milestone, m.due_at,
                   -- moved by clarifications (SPEC §8): the breach milestone is the deadline now
                   COALESCE((SELECT b.due_at FROM deadline_milestones b
-                             WHERE b.request_id = m.request_id AND b.milestone = 'breach'), r.deadline_at)
-                    AS deadline_at, r.deadline_basis,
-                  COALESCE(r.assigned_unit, r.requesting_unit) AS requesting_unit`,
+                             WHERE b.request_id = m.request_id AND b.milestone = 'breach'), rr.deadline_at)
+                    AS deadline_at, rr.deadline_basis,
+                  COALESCE((SELECT r.assigned_unit FROM requests r WHERE r.id = m.request_id),
+                           rr.handling_unit) AS requesting_unit`,
         [now, limit],
         true,
       )) as { records: DueRow[] };

@@ -183,7 +183,15 @@ export class RouteRequestUseCase {
       deliveries,
     };
     const milestones = deadlineMilestones(decision.deadline, receivedAt);
-    return { index, event, routed, record: { requestId, decision, deliveries, milestones } };
+    const record = {
+      requestId,
+      requestingUnit: actor.unit,
+      handlingCode: body.handlingCode,
+      decision,
+      deliveries,
+      milestones,
+    };
+    return { index, event, routed, record };
   }
 
   private routedMessage(cause: EventEnvelope, data: RequestRouted, now: Date): OutgoingMessage {

@@ -9,6 +9,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A decided request, as the router stores it. */
 export interface RoutedRequest {
   requestId: string;
+  /** The unit that submitted it, who also follows it up. */
+  requestingUnit: string;
+  handlingCode: string;
   decision: RoutingDecision;
   deliveries: readonly PlannedDelivery[];
   milestones: readonly MilestoneAt[];
@@ -19,8 +22,9 @@ export type RouteMark = 'routed' | 'routed-already' | 'unknown';
 
 /**
  * The router's writes, each one set-based statement for a whole batch, inside the caller's
- * transaction: the processed-event records, the decisions, the planned deliveries, the deadline
- * milestones.
+ * transaction: the processed-event records, the routings (`routed_requests`, its own record: the
+ * intake stores the decision in `requests` from the `routed` event), the planned deliveries, the
+ * deadline milestones.
  */
 export class RoutedRequestStore {
   constructor(private readonly consumer: string) {}
@@ -36,8 +40,9 @@ export class RoutedRequestStore {
   }
 
   /**
-   * Stores the decisions of requests not routed yet (the row lock makes a concurrent second routing
-   * of the same request wait, then find it routed). Request ids must be distinct.
+   * Records the routing of requests not routed yet (the primary key makes a concurrent second
+   * routing of the same request wait, then find it routed); a request the intake never stored is
+   * unknown. Request ids must be distinct.
    */
   async markRouted(
     manager: EntityManager,
@@ -48,34 +53,37 @@ export class RoutedRequestStore {
     // would fail for the whole batch.
     const marks = new Map<string, RouteMark>();
     for (const r of requests) if (!UUID.test(r.requestId)) marks.set(r.requestId, 'unknown');
-    // In id order, so that two routers (a rebalance overlapping) lock shared rows in the same order.
+    // In id order, so that two routers (a rebalance overlapping) wait on shared keys in the same order.
     const valid = requests
       .filter((r) => !marks.has(r.requestId))
       .sort((a, b) => byId(a.requestId, b.requestId));
     if (valid.length === 0) return marks;
-    // The WITH's final SELECT sees the table as before the UPDATE: `known` tells a request
-    // routed earlier from one that does not exist.
+    // Only requests the intake stored (it stores each before announcing it) are routed: `known`
+    // tells a request routed earlier (or by a concurrent router, whose row this statement waited
+    // for) from one that does not exist.
     const rows: { n: string; routed: boolean; known: boolean }[] = await manager.query(
       `WITH v AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[]) WITH ORDINALITY
-           AS v(id, decision, deadline_at, deadline_basis, n)
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[])
+           WITH ORDINALITY AS v(id, deadline_at, deadline_basis, unit, handling_code, n)
        ), routed AS (
-         UPDATE requests r
-            SET decision = v.decision::json, status = 'routed', routed_at = $5,
-                deadline_at = v.deadline_at, deadline_basis = v.deadline_basis
-           FROM v
-          WHERE r.id = v.id AND r.routed_at IS NULL
-         RETURNING r.id
+         INSERT INTO routed_requests (request_id, direction, routed_at, deadline_at, deadline_basis,
+             requesting_unit, handling_unit, handling_code)
+         SELECT v.id, 'outbound', $6, v.deadline_at, v.deadline_basis, v.unit, v.unit, v.handling_code
+           FROM v WHERE EXISTS (SELECT 1 FROM requests r WHERE r.id = v.id)
+         ORDER BY v.id
+         ON CONFLICT (request_id) DO NOTHING
+         RETURNING request_id
        )
        SELECT v.n,
-              EXISTS (SELECT 1 FROM routed WHERE routed.id = v.id) AS routed,
+              EXISTS (SELECT 1 FROM routed WHERE routed.request_id = v.id) AS routed,
               EXISTS (SELECT 1 FROM requests r WHERE r.id = v.id) AS known
          FROM v`,
       [
         valid.map((r) => r.requestId),
-        valid.map((r) => JSON.stringify(r.decision)),
         valid.map((r) => r.decision.deadline.at),
         valid.map((r) => r.decision.deadline.basis),
+        valid.map((r) => r.requestingUnit),
+        valid.map((r) => r.handlingCode),
         now,
       ],
     );

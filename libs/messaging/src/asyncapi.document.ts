@@ -18,6 +18,8 @@ const DESCRIPTIONS: Record<TopicKey, string> = {
   deadlineReached: "A request's deadline milestone: warnings at 50/75/90 %, then the breach.",
   inboundReceived:
     "A foreign partner's request, answer or case step (refusal, clarification, delay notice, withdrawal), received and verified by its channel adapter.",
+  inboundRecorded:
+    "A partner's message as the router placed it — a new request with its routing decision, or an answer or case step attached to a request or left for the SPOC queue: the intake stores it in requests and replies, which it alone writes.",
   replyDispatched:
     'A message on a request — reply, refusal, clarification question or answer, delay notice, withdrawal — released by the exchange log once its entry is durable, to be sent over the channel of the request.',
   caseMessageQueued:

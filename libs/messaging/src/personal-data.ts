@@ -91,6 +91,8 @@ export function personalFieldsOf(
     case TOPICS.caseMessageQueued:
     case TOPICS.replyDispatched:
       return { keyId: String(data.requestId), fields: [{ path: ['text'], standIn: TEXT }] };
+    // The router's record of a partner message: sealed as the message came, under the same key.
+    case TOPICS.inboundRecorded:
     case TOPICS.inboundReceived: {
       const message = (data.message ?? {}) as Data;
       const ours = typeof message.inReplyTo === 'string' && UUID.test(message.inReplyTo);

@@ -333,6 +333,34 @@ export const inboundReceivedSchema = z
   });
 
 /**
+ * A partner's message as the router placed it (SPEC §4.4, §8), for the intake to store: the
+ * inbound event's fields as they came (`requestId` too: it chooses the key that seals the text),
+ * and what the router decided of it.
+ */
+export const inboundRecordedSchema = z.object({
+  inboundId: id,
+  channel: z.enum(CHANNELS),
+  partner: partnerIdSchema,
+  originCountry: countryCode.optional(),
+  receivedAt: isoTime,
+  message: partnerMessageSchema,
+  requestId: id.optional(),
+  /** The request it is stored with: the new request itself, or the one a step concerns; absent: the SPOC queue. */
+  attachedTo: id.optional(),
+  /** Who gets it: the unit a new request is routed to, the unit a step concerns, or the SPOC. */
+  unit: id,
+  /** The partner, as the author of the message (a new request's requesting side). */
+  author: actorSchema,
+  /** The handling code of an answer or a step (a step without its own: its request's). */
+  handlingCode: z.enum(HANDLING_CODES),
+  /** An answer that came after the deadline of our request. */
+  late: z.boolean(),
+  /** A new request's routing decision (inbound routes end in a unit's inbox). */
+  decision: decisionSchema.optional(),
+  recordedAt: isoTime,
+});
+
+/**
  * A message IXR sends a partner about a request (SPEC §4.4, §8): a reply to a foreign request, a
  * refusal, a clarification question or answer, a delay notice, a withdrawal. The intake queues it
  * (`caseMessageQueued`); the exchange log records it and only then releases it (`replyDispatched`,
@@ -385,6 +413,7 @@ export const TOPIC_SCHEMAS = {
   [TOPICS.auditRecorded]: auditRecordedSchema,
   [TOPICS.deadlineReached]: deadlineReachedSchema,
   [TOPICS.inboundReceived]: inboundReceivedSchema,
+  [TOPICS.inboundRecorded]: inboundRecordedSchema,
   [TOPICS.replyDispatched]: replyDispatchedSchema,
   [TOPICS.caseMessageQueued]: caseMessageQueuedSchema,
   [TOPICS.requestErased]: requestErasedSchema,
@@ -403,6 +432,7 @@ export type RequestErased = TopicData<typeof TOPICS.requestErased>;
 export type AuditRecorded = TopicData<typeof TOPICS.auditRecorded>;
 export type DeadlineReached = TopicData<typeof TOPICS.deadlineReached>;
 export type InboundReceived = TopicData<typeof TOPICS.inboundReceived>;
+export type InboundRecorded = TopicData<typeof TOPICS.inboundRecorded>;
 export type PartnerMessage = z.infer<typeof partnerMessageSchema>;
 export type PartnerRequest = z.infer<typeof partnerRequestSchema>;
 export type PartnerAnswer = z.infer<typeof partnerAnswerSchema>;

@@ -16,6 +16,7 @@ export const TOPIC_PARTIES = {
   [TOPICS.auditRecorded]: { send: ['intake-api'], receive: ['exchange-log', 'intake-api'] },
   [TOPICS.deadlineReached]: { send: ['router'], receive: ['exchange-log', 'intake-api'] },
   [TOPICS.inboundReceived]: { send: ['channel-adapters'], receive: ['router'] },
+  [TOPICS.inboundRecorded]: { send: ['router'], receive: ['intake-api'] },
   [TOPICS.replyDispatched]: { send: ['exchange-log'], receive: ['channel-adapters'] },
   [TOPICS.caseMessageQueued]: { send: ['intake-api'], receive: ['exchange-log', 'router'] },
   [TOPICS.requestErased]: { send: ['intake-api'], receive: ['router', 'channel-adapters', 'exchange-log'] },

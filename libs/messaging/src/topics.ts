@@ -14,6 +14,12 @@ export const TOPICS = {
   /** A foreign partner's request or answer, accepted (signature checked) by its channel adapter. */
   inboundReceived: 'ixr.inbound.received',
   /**
+   * A partner's message as the router placed it: a new request with its decision, or an answer or
+   * case step attached to a request (or left for the SPOC queue). The intake, owner of `requests`
+   * and `replies`, stores it from this event.
+   */
+  inboundRecorded: 'ixr.inbound.recorded',
+  /**
    * A message on a request (a reply, refusal, clarification, delay notice, withdrawal), released by
    * the exchange log once its entry is durable, to be sent over the channel of the request.
    */
@@ -48,6 +54,7 @@ export const EVENT_TYPES = {
   [TOPICS.auditRecorded]: 'ixr.audit.recorded',
   [TOPICS.deadlineReached]: 'ixr.deadline.reached',
   [TOPICS.inboundReceived]: 'ixr.inbound.received',
+  [TOPICS.inboundRecorded]: 'ixr.inbound.recorded',
   [TOPICS.replyDispatched]: 'ixr.reply.dispatched',
   [TOPICS.caseMessageQueued]: 'ixr.case-message.queued',
   [TOPICS.requestErased]: 'ixr.request.erased',
@@ -72,6 +79,7 @@ export const TOPIC_RETENTION_MS = {
   [TOPICS.auditRecorded]: 7 * DAY_MS,
   [TOPICS.deadlineReached]: 7 * DAY_MS,
   [TOPICS.inboundReceived]: 7 * DAY_MS,
+  [TOPICS.inboundRecorded]: 7 * DAY_MS,
   [TOPICS.replyDispatched]: 7 * DAY_MS,
   [TOPICS.caseMessageQueued]: 7 * DAY_MS,
   [TOPICS.requestErased]: 7 * DAY_MS,

@@ -98,6 +98,13 @@ export const TABLES = {
     readers: ['intake'],
     holds: 'requests delivered to a national unit',
   },
+  // What the router needs of the requests it routed, kept by itself: the intake writes `requests`
+  // from the router's events, perhaps after the router's next step about the same request.
+  routed_requests: {
+    owner: 'router',
+    readers: [],
+    holds: 'the requests routed (each once), their deadline, who handles them, how partner steps find them',
+  },
   deadline_milestones: {
     owner: 'router',
     readers: ['intake'],
@@ -112,6 +119,11 @@ export const TABLES = {
     holds: 'the state of each channel’s circuit breaker, per adapter instance',
   },
   inbound_messages: { owner: 'adapters', readers: [], holds: 'partner messages received (deduplication)' },
+  reply_sends: {
+    owner: 'adapters',
+    readers: [],
+    holds: 'the send ledger of messages on requests (claims, attempts, outcome)',
+  },
   send_retries: { owner: 'adapters', readers: [], holds: 'sends waiting for their next attempt' },
   // The exchange log: append-only, and only its writer appends.
   exchange_log: {
@@ -168,24 +180,6 @@ export const CROSS_SERVICE_WRITES: readonly {
   privileges: readonly TablePrivilege[];
   why: string;
 }[] = [
-  {
-    table: 'requests',
-    writer: 'router',
-    privileges: ['INSERT', 'UPDATE'],
-    why: 'stores a partner’s incoming request; sets the routing status of a decided request',
-  },
-  {
-    table: 'replies',
-    writer: 'router',
-    privileges: ['INSERT', 'UPDATE'],
-    why: 'stores a partner’s answer and incoming case messages',
-  },
-  {
-    table: 'replies',
-    writer: 'adapters',
-    privileges: ['UPDATE'],
-    why: 'records the attempts and outcome of sending a case message',
-  },
   {
     table: 'deliveries',
     writer: 'adapters',

@@ -1,7 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
-/** The tables whose rows are messages sent to partners; both have the same sending columns. */
-export type SendTable = 'deliveries' | 'replies';
+/**
+ * The tables whose rows are messages sent to partners; both have the same sending columns. The
+ * messages on requests have a ledger of their own (`reply_sends`, the adapters'): `replies` is the
+ * intake's, which learns each outcome from its `ixr.deliveries.outcome` event.
+ */
+export type SendTable = 'deliveries' | 'reply_sends';
 
 export type Claim =
   | { kind: 'claimed'; attempts: number }
@@ -47,6 +51,13 @@ export class SendLedger {
   async claimMany(ids: readonly string[], leaseMs: number): Promise<Map<string, Claim>> {
     const claims = new Map<string, Claim>();
     if (ids.length === 0) return claims;
+    // A message on a request enters its ledger with its first claim (the exchange log released it).
+    if (this.table === 'reply_sends') {
+      await this.dataSource.query(
+        `INSERT INTO reply_sends (id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`,
+        [ids],
+      );
+    }
     const claimed = rowsOf<ClaimRow & { id: string }>(
       await this.dataSource.query(
         `UPDATE ${this.table} SET attempts = attempts + 1,

@@ -14,8 +14,8 @@ export interface IdempotencyStamp {
  * Stores one message on a request that IXR sends a partner — a reply, refusal, clarification
  * question or answer, delay notice, withdrawal — and queues the event that announces it, in the
  * caller's transaction (the outbox). The exchange log records it and only then releases it to the
- * adapters (SPEC §8: nothing leaves before its log entry is durable); the row is the send ledger
- * the adapters complete once, so the partner gets it once.
+ * adapters (SPEC §8: nothing leaves before its log entry is durable), which send it once (their
+ * own ledger, `reply_sends`); the row is ended from their outcome event (`work/pipeline-records.ts`).
  */
 export async function queueCaseMessage(
   manager: EntityManager,

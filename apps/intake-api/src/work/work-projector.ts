@@ -9,6 +9,7 @@ import {
   type TopicEvent,
 } from '@ixr/messaging';
 import { markProcessed, markProcessedMany } from '@ixr/persistence';
+import { storeInboundRecord, storeReplyOutcomes, storeRoutings } from './pipeline-records';
 import { addInboxItems, appendFeed, type FeedRow, type NewInboxItem } from './work-feed.writer';
 import { refreshWorkRequest } from './work-request.projection';
 
@@ -40,10 +41,11 @@ const MILESTONE_SHARE: Record<DeadlineReached['milestone'], string> = {
 };
 
 /**
- * The intake's side of the pipeline's events (SPEC §7): it keeps the list's read model and the
- * units' inboxes current. Each event is handled once: its processed-event record, the rows it
- * changes and the feed entries that announce them commit together, so a restart neither loses nor
- * repeats an item.
+ * The intake's side of the pipeline's events (SPEC §7): it stores in `requests` and `replies`, which
+ * it alone writes, what the router and the adapters announce (decisions, partners' messages, the
+ * outcomes of our messages), and keeps the list's read model and the units' inboxes current. Each
+ * event is handled once: its processed-event record, the rows it changes and the feed entries that
+ * announce them commit together, so a restart neither loses nor repeats an item.
  */
 export class WorkProjector {
   constructor(
@@ -60,6 +62,7 @@ export class WorkProjector {
       consumeBatches(TOPICS.deliveryOutcome, (e) => this.onOutcome(e)),
       consume(TOPICS.auditRecorded, (e) => this.onAudit(e)),
       consume(TOPICS.deadlineReached, (e) => this.onDeadline(e)),
+      consume(TOPICS.inboundRecorded, (e) => this.onInboundRecorded(e)),
     ];
   }
 
@@ -74,16 +77,36 @@ export class WorkProjector {
     );
   }
 
+  /** The router's decision: stored with the request (once), then the list follows. */
   onRouted(events: TopicEvent<typeof TOPICS.requestRouted>[]): Promise<void> {
     return this.refreshAll(
       events.map((e) => ({ event: e, requestId: e.data.requestId, at: new Date(e.time) })),
+      (manager, fresh) =>
+        storeRoutings(
+          manager,
+          events.filter((e) => fresh.has(e.id)),
+        ),
     );
   }
 
+  /** A send's outcome: a message on a request (a reply) is ended with it; a delivery is the router's. */
   onOutcome(events: TopicEvent<typeof TOPICS.deliveryOutcome>[]): Promise<void> {
     return this.refreshAll(
       events.map((e) => ({ event: e, requestId: e.data.requestId, at: new Date(e.data.at) })),
+      (manager, fresh) =>
+        storeReplyOutcomes(
+          manager,
+          events.filter((e) => fresh.has(e.id)),
+        ),
     );
+  }
+
+  /** A partner's message as the router placed it: stored as a request or a reply, then the list follows. */
+  async onInboundRecorded(event: TopicEvent<typeof TOPICS.inboundRecorded>): Promise<void> {
+    await this.once(event, async (m) => {
+      const requestId = await storeInboundRecord(m, event);
+      if (requestId) await refreshWorkRequest(m, requestId, new Date(event.data.recordedAt));
+    });
   }
 
   /**
@@ -94,6 +117,8 @@ export class WorkProjector {
    */
   private async refreshAll(
     items: { event: EventEnvelope; requestId: string; at: Date; level?: string }[],
+    /** What the events not handled before store, before the list is brought up to date. */
+    store?: (manager: EntityManager, fresh: Set<string>) => Promise<void>,
   ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const fresh = await markProcessedMany(
@@ -101,6 +126,7 @@ export class WorkProjector {
         CONSUMER,
         items.map((i) => i.event.id),
       );
+      await store?.(manager, fresh);
       const latest = new Map<string, { at: Date; level?: string }>();
       for (const item of items) {
         if (!fresh.has(item.event.id)) continue;

@@ -13,16 +13,15 @@ import {
 } from '@ixr/messaging';
 import { enqueueOutbox, markProcessed, type RoutingConfigStore } from '@ixr/persistence';
 import type { Clock, IdGenerator } from '@ixr/platform';
-import {
-  canonicalDocument,
-  deadlineMilestones,
-  resolveInboundAnswer,
-  routeInbound,
-  sha256Hex,
-  type Directory,
-} from '@ixr/routing';
+import { deadlineMilestones, resolveInboundAnswer, routeInbound, type Directory } from '@ixr/routing';
 import { handleInboundCaseStep } from './inbound-case-step';
-import { inboundLogMessage, partnerActor, ROUTER_ACTOR } from './inbound-log';
+import {
+  asReceived,
+  inboundLogMessage,
+  inboundRecordedMessage,
+  partnerActor,
+  ROUTER_ACTOR,
+} from './inbound-log';
 
 const CONSUMER = 'router-inbound';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -106,33 +105,41 @@ export class HandleInboundUseCase {
 
     return this.dataSource.transaction(async (manager) => {
       if (!(await markProcessed(manager, CONSUMER, event.id))) return false;
+      // The router's own record (the intake stores the request from the event below): its deadline
+      // for the monitor, and how the partner's later steps on it find it.
       const inserted: unknown[] = await manager.query(
-        `INSERT INTO requests (id, requesting_unit, requested_by, mission_type, body, body_hash, idempotency_key,
-           status, received_at, deadline_at, deadline_basis, decision, routed_at, direction, origin_channel,
-           origin_country, partner_message_id, assigned_unit, origin_partner)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'routed', $8, $9, $10, $11, $12, 'inbound', $13, $14, $7, $15, $16)
-         ON CONFLICT DO NOTHING RETURNING id`,
+        `INSERT INTO routed_requests (request_id, direction, routed_at, deadline_at, deadline_basis,
+           requesting_unit, handling_unit, origin_partner, partner_message_id, handling_code)
+         VALUES ($1, 'inbound', $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT DO NOTHING RETURNING request_id`,
         [
           inboundId,
-          partner.unit,
-          partner.person,
-          message.missionType,
-          JSON.stringify(message),
-          sha256Hex(canonicalDocument(message)),
-          message.messageId,
-          receivedAt,
+          now,
           decision.deadline.at,
           decision.deadline.basis,
-          JSON.stringify(decision),
-          now,
-          channel,
-          originCountry ?? null,
+          partner.unit,
           assigned,
           sender,
+          message.messageId,
+          message.handlingCode,
         ],
       );
       if (inserted.length === 0) return false;
       const log: OutgoingMessage[] = [
+        inboundRecordedMessage(
+          {
+            ...asReceived(event.data, sender),
+            attachedTo: inboundId,
+            unit: assigned,
+            author: partner,
+            handlingCode: message.handlingCode,
+            late: false,
+            decision,
+            recordedAt: at,
+          },
+          this.ids,
+          event.correlationid,
+        ),
         inboundLogMessage(
           {
             kind: 'received',
@@ -252,11 +259,14 @@ export class HandleInboundUseCase {
     const partner = partnerActor(channel, sender);
     return this.dataSource.transaction(async (manager) => {
       if (!(await markProcessed(manager, CONSUMER, event.id))) return false;
+      // Our request (the intake stored it before announcing it); its deadline is the router's own.
       const [target]: { id: string; requesting_unit: string; deadline_at: Date | null }[] = UUID.test(
         message.inReplyTo,
       )
         ? await manager.query(
-            `SELECT id, requesting_unit, deadline_at FROM requests WHERE id = $1 AND direction = 'outbound'`,
+            `SELECT r.id, r.requesting_unit, rr.deadline_at
+               FROM requests r LEFT JOIN routed_requests rr ON rr.request_id = r.id
+              WHERE r.id = $1 AND r.direction = 'outbound'`,
             [message.inReplyTo],
           )
         : [];
@@ -269,28 +279,6 @@ export class HandleInboundUseCase {
       const unit = target?.requesting_unit ?? directory.spocUnit;
       // Kept even when late: the deadline is the partner's, the answer is still evidence.
       const late = target?.deadline_at ? now.getTime() > target.deadline_at.getTime() : false;
-      await manager.query(
-        `INSERT INTO replies (id, request_id, direction, channel, partner, in_reply_to, partner_message_id, unit,
-           author, handling_code, language, text, status, late, created_at, completed_at)
-         VALUES ($1, $2, 'inbound', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-         ON CONFLICT DO NOTHING`,
-        [
-          inboundId,
-          requestId,
-          channel,
-          sender,
-          message.inReplyTo,
-          message.messageId,
-          unit,
-          partner.person,
-          message.handlingCode,
-          message.language,
-          message.text,
-          requestId ? 'received' : 'unmatched',
-          late,
-          receivedAt,
-        ],
-      );
       if (requestId) {
         // The requesting unit is told: the answer appears in its inbox.
         await manager.query(
@@ -300,6 +288,19 @@ export class HandleInboundUseCase {
         );
       }
       await enqueueOutbox(manager, [
+        inboundRecordedMessage(
+          {
+            ...asReceived(event.data, sender),
+            ...(requestId !== null && { attachedTo: requestId }),
+            unit,
+            author: partner,
+            handlingCode: message.handlingCode,
+            late,
+            recordedAt: now.toISOString(),
+          },
+          this.ids,
+          event.correlationid,
+        ),
         inboundLogMessage(
           {
             kind: 'received',
@@ -347,7 +348,7 @@ export class HandleInboundUseCase {
         ids: this.ids,
         correlationId: event.correlationid,
       });
-      await enqueueOutbox(manager, [step.log]);
+      await enqueueOutbox(manager, step.messages);
       this.logger.info(
         { replyId: event.data.inboundId, requestId: step.requestId, ...step.summary },
         'inbound case step handled',

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { CASE_LOG_KINDS } from '@ixr/domain';
-import type { InboundReceived, OutgoingMessage, PartnerCaseStep } from '@ixr/messaging';
+import type { InboundReceived, InboundRecorded, OutgoingMessage, PartnerCaseStep } from '@ixr/messaging';
 import { deadlineSuspension } from '../deadline-suspension';
-import { inboundLogMessage, partnerActor } from './inbound-log';
+import { asReceived, inboundLogMessage, inboundRecordedMessage, partnerActor } from './inbound-log';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,13 +15,14 @@ interface TargetRow {
   requesting_unit: string;
   assigned_unit: string | null;
   deadline_at: Date | null;
-  body: { handlingCode?: string };
+  handling_code: string | null;
 }
 
 export interface CaseStepResult {
   requestId: string | null;
   unit: string;
-  log: OutgoingMessage;
+  /** Its record for the intake (`inboundRecorded`), then its log entry. */
+  messages: OutgoingMessage[];
   summary: Record<string, unknown>;
 }
 
@@ -29,9 +30,10 @@ export interface CaseStepResult {
  * A partner's case step on an existing request (SPEC §8), in the transaction that handles the
  * inbound event: a refusal of ours (with its Art 6(1) ground), a clarification question about ours
  * (our deadline is suspended), the answer to our clarification question about theirs (our clock
- * resumes), a delay notice about ours, the withdrawal of theirs (its milestones dropped). Stored
- * with the request, put in the inbox of the unit concerned and logged; a step naming no request it
- * may concern goes to the SPOC queue, never lost.
+ * resumes), a delay notice about ours, the withdrawal of theirs (its milestones dropped). Put in
+ * the inbox of the unit concerned, announced for the intake to store with the request, and logged;
+ * a step naming no request it may concern goes to the SPOC queue, never lost. The requests are
+ * found in the router's own record (`routed_requests`): the intake may not have stored theirs yet.
  */
 export async function handleInboundCaseStep(
   manager: EntityManager,
@@ -53,35 +55,21 @@ export async function handleInboundCaseStep(
   const late =
     message.kind === 'answer' && target?.deadline_at ? now.getTime() > target.deadline_at.getTime() : false;
   const step = stepFields(message);
-  await manager.query(
-    `INSERT INTO replies (id, request_id, direction, channel, partner, in_reply_to, partner_message_id, unit,
-       author, handling_code, language, text, status, late, created_at, completed_at,
-       kind, ground, partial, expected_by)
-     VALUES ($1, $2, 'inbound', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18)
-     ON CONFLICT DO NOTHING`,
-    [
-      inboundId,
-      requestId,
-      channel,
-      sender,
-      message.inReplyTo,
-      message.messageId,
+  const recorded = inboundRecordedMessage(
+    {
+      ...asReceived(data, sender),
+      ...(requestId !== null && { attachedTo: requestId }),
       unit,
-      partnerActor(channel, sender).person,
-      step.handlingCode ?? target?.body.handlingCode ?? 'H0',
-      message.language,
-      step.text,
-      requestId ? 'received' : 'unmatched',
+      author: partnerActor(channel, sender),
+      handlingCode: (step.handlingCode ?? target?.handling_code ?? 'H0') as InboundRecorded['handlingCode'],
       late,
-      receivedAt,
-      message.kind,
-      step.ground ?? null,
-      step.ground === undefined ? null : (step.partial ?? false),
-      step.expectedBy ?? null,
-    ],
+      recordedAt: now.toISOString(),
+    },
+    input.ids,
+    input.correlationId,
   );
   if (requestId) {
-    await effectOnDeadline(manager, message, requestId, inboundId, new Date(receivedAt));
+    await effectOnDeadline(manager, message, requestId, new Date(receivedAt));
     // The unit concerned is told: the step appears in its inbox.
     await manager.query(
       `INSERT INTO unit_inbox (delivery_id, unit, request_id, channel, role, received_at)
@@ -117,28 +105,37 @@ export async function handleInboundCaseStep(
     input.ids,
     input.correlationId,
   );
-  return { requestId, unit, log, summary: { kind: message.kind, disposition, late } };
+  return { requestId, unit, messages: [recorded, log], summary: { kind: message.kind, disposition, late } };
 }
 
-/** Our request (by our id), or the partner's own request (by its message id, from this sender). */
+/**
+ * Our request (by our id: the intake stored it before announcing it), or the partner's own request
+ * (by its message id, from this sender: the router's record, the intake's row may come later).
+ * The deadline and handling code are the router's own; the unit handling theirs is the intake's
+ * assignment when it has one.
+ */
 async function findTarget(
   manager: EntityManager,
   message: PartnerCaseStep,
   sender: string,
 ): Promise<TargetRow | undefined> {
-  const columns = 'id, direction, requesting_unit, assigned_unit, deadline_at, body';
   if (ABOUT_OURS.has(message.kind)) {
     if (!UUID.test(message.inReplyTo)) return undefined;
     const [ours]: TargetRow[] = await manager.query(
-      `SELECT ${columns} FROM requests WHERE id = $1 AND direction = 'outbound'`,
+      `SELECT r.id, r.direction, r.requesting_unit, r.assigned_unit, rr.deadline_at,
+              COALESCE(rr.handling_code, r.body ->> 'handlingCode') AS handling_code
+         FROM requests r LEFT JOIN routed_requests rr ON rr.request_id = r.id
+        WHERE r.id = $1 AND r.direction = 'outbound'`,
       [message.inReplyTo],
     );
     return ours;
   }
   const [theirs]: TargetRow[] = await manager.query(
-    `SELECT ${columns} FROM requests
-      WHERE direction = 'inbound' AND origin_partner = $1 AND partner_message_id = $2
-      ORDER BY received_at DESC LIMIT 1`,
+    `SELECT rr.request_id AS id, rr.direction, rr.requesting_unit,
+            COALESCE(r.assigned_unit, rr.handling_unit) AS assigned_unit, rr.deadline_at, rr.handling_code
+       FROM routed_requests rr LEFT JOIN requests r ON r.id = rr.request_id
+      WHERE rr.direction = 'inbound' AND rr.origin_partner = $1 AND rr.partner_message_id = $2
+      ORDER BY rr.routed_at DESC LIMIT 1`,
     [sender, message.inReplyTo],
   );
   return theirs;
@@ -146,14 +143,14 @@ async function findTarget(
 
 /**
  * The deadline follows the case: a question about our request suspends the partner's clock; the
- * partner's answer to our question resumes ours (and closes the question); a withdrawn request has
- * no deadline any more.
+ * partner's answer to our question resumes ours (the intake closes the question in `replies`; the
+ * router notes the time, for a question it handles after the answer); a withdrawn request has no
+ * deadline any more.
  */
 async function effectOnDeadline(
   manager: EntityManager,
   message: PartnerCaseStep,
   requestId: string,
-  inboundId: string,
   at: Date,
 ): Promise<void> {
   switch (message.kind) {
@@ -162,16 +159,9 @@ async function effectOnDeadline(
       return;
     case 'clarification_answer': {
       await manager.query(
-        `UPDATE replies SET closed_at = $2 WHERE request_id = $1 AND kind = 'clarification'
-            AND direction = 'outbound' AND closed_at IS NULL`,
+        `UPDATE routed_requests SET clarification_answered_at = GREATEST(clarification_answered_at, $2)
+          WHERE request_id = $1`,
         [requestId, at],
-      );
-      await manager.query(
-        `UPDATE replies SET clarification_of = (
-            SELECT id FROM replies q WHERE q.request_id = $1 AND q.kind = 'clarification'
-               AND q.direction = 'outbound' ORDER BY q.created_at DESC LIMIT 1)
-          WHERE id = $2`,
-        [requestId, inboundId],
       );
       await deadlineSuspension.resume(manager, requestId, at);
       return;

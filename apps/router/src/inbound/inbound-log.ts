@@ -3,6 +3,8 @@ import {
   EVENT_TYPES,
   TOPICS,
   type AuditRecorded,
+  type InboundReceived,
+  type InboundRecorded,
   type OutgoingMessage,
 } from '@ixr/messaging';
 
@@ -34,4 +36,46 @@ export function inboundLogMessage(
     data: entry,
   });
   return { topic: TOPICS.auditRecorded, key: envelope.subject, value: JSON.stringify(envelope) };
+}
+
+/**
+ * The router's record of a partner message (a new request with its decision, an answer or a case
+ * step placed on a request), queued in the transaction that handles it: the intake, which alone
+ * writes `requests` and `replies`, stores it from this event.
+ */
+export function inboundRecordedMessage(
+  data: InboundRecorded,
+  ids: { uuid(): string },
+  correlationId: string,
+): OutgoingMessage {
+  const subject = data.attachedTo ?? data.inboundId;
+  const envelope = createEnvelope({
+    id: ids.uuid(),
+    type: EVENT_TYPES[TOPICS.inboundRecorded],
+    source: INBOUND_SOURCE,
+    time: data.recordedAt,
+    subject,
+    correlationId,
+    data,
+  });
+  return { topic: TOPICS.inboundRecorded, key: subject, value: JSON.stringify(envelope) };
+}
+
+/** The fields of a partner's message as it came, for its `inboundRecorded` event. */
+export function asReceived(
+  data: InboundReceived,
+  sender: string,
+): Pick<
+  InboundRecorded,
+  'inboundId' | 'channel' | 'partner' | 'originCountry' | 'receivedAt' | 'message' | 'requestId'
+> {
+  return {
+    inboundId: data.inboundId,
+    channel: data.channel,
+    partner: sender,
+    ...(data.originCountry !== undefined && { originCountry: data.originCountry }),
+    receivedAt: data.receivedAt,
+    message: data.message,
+    ...(data.requestId !== undefined && { requestId: data.requestId }),
+  };
 }
