@@ -15,6 +15,7 @@ import { DataProtection1764540000002 } from './1764540000002-data-protection';
 import { DataKeys1764550000001 } from './1764550000001-data-keys';
 import { ExchangeLogEpochs1764550000002 } from './1764550000002-exchange-log-epochs';
 import { ServiceLogins1764600000001 } from './1764600000001-service-logins';
+import { OwnDeliveries1764700000002 } from './1764700000002-own-deliveries';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   DataKeys1764550000001,
   ExchangeLogEpochs1764550000002,
   ServiceLogins1764600000001,
+  OwnDeliveries1764700000002,
 ];
