@@ -50,4 +50,7 @@ export class AdaptersController {
  * The adapters' own rows only (row-level security keeps `data_keys` to the keys they wrote): dead
  * letters are the intake's, which clears them in the erasure.
  */
-const ADAPTERS_ERASURE = [`DELETE FROM send_retries WHERE key = $1`, `DELETE FROM data_keys WHERE key_id = $1`];
+const ADAPTERS_ERASURE = [
+  `DELETE FROM send_retries WHERE key = $1`,
+  `DELETE FROM data_keys WHERE key_id = $1`,
+];

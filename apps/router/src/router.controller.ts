@@ -3,6 +3,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
   TOPICS,
   type CaseMessageQueued,
+  type DeliveryOutcome,
   type EventEnvelope,
   type InboundReceived,
   type KafkaEventContext,
@@ -12,6 +13,7 @@ import {
 import { eraseOwnRows } from '@ixr/persistence';
 import { DataSource } from 'typeorm';
 import { CaseDeadlineUseCase } from './case-deadline.usecase';
+import { DeliveryOutcomesUseCase } from './delivery-outcomes.usecase';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import { RouteRequestUseCase } from './route-request.usecase';
 
@@ -21,6 +23,7 @@ export class RouterController {
     private readonly routeRequest: RouteRequestUseCase,
     @Inject(HandleInboundUseCase) private readonly inbound: HandleInboundUseCase,
     @Inject(CaseDeadlineUseCase) private readonly caseDeadline: CaseDeadlineUseCase,
+    @Inject(DeliveryOutcomesUseCase) private readonly outcomes: DeliveryOutcomesUseCase,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
@@ -43,6 +46,12 @@ export class RouterController {
   @EventPattern(TOPICS.caseMessageQueued, { batch: true })
   onCaseMessage(@Payload() events: EventEnvelope<CaseMessageQueued>[]): Promise<void> {
     return this.caseDeadline.execute(events);
+  }
+
+  /** The adapters' outcome of each send, recorded on its delivery (and a unit's inbox filled). */
+  @EventPattern(TOPICS.deliveryOutcome, { batch: true })
+  onDeliveryOutcome(@Payload() events: EventEnvelope<DeliveryOutcome>[]): Promise<void> {
+    return this.outcomes.execute(events);
   }
 
   /**

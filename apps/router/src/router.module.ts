@@ -4,6 +4,7 @@ import { OutboxRelay } from '@ixr/messaging';
 import { Clock, IdGenerator } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
 import { CaseDeadlineUseCase } from './case-deadline.usecase';
+import { DeliveryOutcomesUseCase } from './delivery-outcomes.usecase';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import {
   ROUTER_LOGGER,
@@ -35,6 +36,11 @@ export class RouterModule {
         {
           provide: CaseDeadlineUseCase,
           useFactory: (dataSource: DataSource) => new CaseDeadlineUseCase(dataSource),
+          inject: [DataSource],
+        },
+        {
+          provide: DeliveryOutcomesUseCase,
+          useFactory: (dataSource: DataSource) => new DeliveryOutcomesUseCase(dataSource),
           inject: [DataSource],
         },
         Clock,

@@ -103,7 +103,8 @@ export const TABLES = {
   deliveries: {
     owner: 'router',
     readers: ['intake', 'adapters'],
-    holds: 'one row per route of a decision, with its delivery outcome (recorded from ixr.deliveries.outcome)',
+    holds:
+      'one row per route of a decision, with its delivery outcome (recorded from ixr.deliveries.outcome)',
   },
   // The router alone fills a unit's inbox: an inbound request or answer it handles, and a delivery
   // over a national channel once the adapters' outcome event says it was delivered.
