@@ -167,6 +167,94 @@ describe('each service connects as its own login, granted exactly its tables', (
     }
   });
 
+  it("the adapters record no outcome on the router's deliveries and fill no unit's inbox: only events reach them", async () => {
+    const { rows } = await stack.db.query<{ id: string; request_id: string }>(
+      'SELECT d.id, d.request_id FROM deliveries d JOIN delivery_sends s ON s.id = d.id LIMIT 1',
+    );
+    expect(rows).toHaveLength(1); // the pipeline test above sent a request
+    await asService('adapters', async (client) => {
+      await expect(
+        client.query(`UPDATE deliveries SET status = 'delivered' WHERE id = $1`, [rows[0].id]),
+      ).rejects.toMatchObject({ code: '42501', message: 'permission denied for table deliveries' });
+      await expect(
+        client.query(
+          `INSERT INTO unit_inbox (delivery_id, unit, request_id, channel, role, received_at)
+           VALUES (gen_random_uuid(), 'PZ-5339', $1, 'national_unit', 'primary', now())`,
+          [rows[0].request_id],
+        ),
+      ).rejects.toMatchObject({ code: '42501', message: 'permission denied for table unit_inbox' });
+      // Their own send ledger is theirs to write.
+      const ledger = await client.query('UPDATE delivery_sends SET attempts = attempts WHERE id = $1', [
+        rows[0].id,
+      ]);
+      expect(ledger.rowCount).toBe(1);
+    });
+    for (const service of ['intake', 'log'] as const) {
+      await asService(service, (client) =>
+        expect(client.query('SELECT 1 FROM delivery_sends LIMIT 1')).rejects.toMatchObject({ code: '42501' }),
+      );
+    }
+  });
+
+  it('data keys: every service reads every key, each writes and deletes only the keys it made', async () => {
+    const keyId = `login-e2e-key-${process.pid}`;
+    await asService('intake', (client) =>
+      client.query(`INSERT INTO data_keys (key_id, wrapped, created_at) VALUES ($1, '\\x00', now())`, [
+        keyId,
+      ]),
+    );
+    try {
+      const { rows } = await stack.db.query<{ writer: string }>(
+        'SELECT writer FROM data_keys WHERE key_id = $1',
+        [keyId],
+      );
+      expect(rows).toEqual([{ writer: SERVICE_LOGINS.intake }]);
+      for (const service of OWNING_SERVICES) {
+        const seen = await asService(service, (client) =>
+          client.query('SELECT 1 FROM data_keys WHERE key_id = $1', [keyId]),
+        );
+        expect(seen.rowCount).toBe(1);
+      }
+      await asService('adapters', async (client) => {
+        // Another service's key is out of reach: not deleted, not changed, not written in its name.
+        expect((await client.query('DELETE FROM data_keys WHERE key_id = $1', [keyId])).rowCount).toBe(0);
+        expect(
+          (await client.query(`UPDATE data_keys SET wrapped = '\\x01' WHERE key_id = $1`, [keyId])).rowCount,
+        ).toBe(0);
+        await expect(
+          client.query(
+            `INSERT INTO data_keys (key_id, wrapped, created_at, writer) VALUES ($1, '\\x00', now(), $2)`,
+            [`${keyId}-forged`, SERVICE_LOGINS.intake],
+          ),
+        ).rejects.toMatchObject({ code: '42501' });
+        // Its own key it writes and deletes.
+        await client.query(
+          `INSERT INTO data_keys (key_id, wrapped, created_at) VALUES ($1, '\\x00', now())`,
+          [`${keyId}-own`],
+        );
+        expect(
+          (await client.query('DELETE FROM data_keys WHERE key_id = $1', [`${keyId}-own`])).rowCount,
+        ).toBe(1);
+      });
+      for (const service of ['router', 'log'] as const) {
+        await asService(service, (client) =>
+          expect(
+            client.query(`INSERT INTO data_keys (key_id, wrapped, created_at) VALUES ($1, '\\x00', now())`, [
+              `${keyId}-${service}`,
+            ]),
+          ).rejects.toMatchObject({ code: '42501', message: 'permission denied for table data_keys' }),
+        );
+      }
+      const { rows: after } = await stack.db.query<{ wrapped: Buffer }>(
+        'SELECT wrapped FROM data_keys WHERE key_id = $1',
+        [keyId],
+      );
+      expect(after.map((r) => r.wrapped.toString('hex'))).toEqual(['00']);
+    } finally {
+      await stack.db.query('DELETE FROM data_keys WHERE key_id LIKE $1', [`${keyId}%`]);
+    }
+  });
+
   it("a service given the owner's connection refuses to start, and says why", async () => {
     const output: string[] = [];
     const refused = startServiceProcess(
