@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { createEnvelope, EVENT_TYPES, TOPICS, type DeliveryOutcome } from '@ixr/messaging';
 import {
   assertServiceConnection,
   createDataSource,
@@ -12,6 +14,7 @@ import {
   type OwningService,
   type TableName,
 } from '@ixr/persistence';
+import { DeliveryOutcomesUseCase } from '../apps/router/src/delivery-outcomes.usecase';
 import { withLogin } from '../scripts/dev/postgres';
 import { DEFAULT_PORTS, startServiceProcess } from '../scripts/dev/services';
 import { api, requestBody, tokenFor } from './support/api';
@@ -193,6 +196,76 @@ describe('each service connects as its own login, granted exactly its tables', (
       await asService(service, (client) =>
         expect(client.query('SELECT 1 FROM delivery_sends LIMIT 1')).rejects.toMatchObject({ code: '42501' }),
       );
+    }
+  });
+
+  it("the router records each outcome event once, never over a final one, and fills a national delivery's inbox", async () => {
+    const {
+      rows: [request],
+    } = await stack.db.query<{ id: string }>('SELECT id FROM requests LIMIT 1');
+    const deliveryId = randomUUID();
+    await stack.db.query(
+      `INSERT INTO deliveries (id, request_id, channel, destination, role, rule_id, status, attempts, dispatched_at)
+       VALUES ($1, $2, 'national_unit', 'PZ-OUTCOME', 'primary', 'e2e', 'pending', 0, now())`,
+      [deliveryId, request.id],
+    );
+    const outcome = (kind: DeliveryOutcome['outcome'], at: Date) =>
+      createEnvelope<DeliveryOutcome>({
+        id: randomUUID(),
+        type: EVENT_TYPES[TOPICS.deliveryOutcome],
+        source: 'ixr/channel-adapters',
+        time: at,
+        subject: request.id,
+        data: {
+          deliveryId,
+          requestId: request.id,
+          channel: 'national_unit',
+          destination: 'PZ-OUTCOME',
+          outcome: kind,
+          attempts: 1,
+          at: at.toISOString(),
+          ...(kind === 'delivered' ? { partnerReference: 'inbox:PZ-OUTCOME' } : { error: 'refused' }),
+        },
+      });
+    const dataSource = createDataSource({
+      url: serviceDatabaseUrls.router,
+      poolSize: 1,
+      applicationName: 'ixr-e2e-outcomes',
+    });
+    await dataSource.initialize();
+    try {
+      const outcomes = new DeliveryOutcomesUseCase(dataSource);
+      const delivered = outcome('delivered', new Date('2026-01-01T10:00:00Z'));
+      const late = outcome('failed', new Date('2026-01-01T09:00:00Z'));
+      await outcomes.execute([delivered]);
+      await outcomes.execute([delivered, late]); // redelivered, and a late one out of order
+      const { rows } = await stack.db.query(
+        'SELECT status, attempts, partner_reference, last_error, completed_at FROM deliveries WHERE id = $1',
+        [deliveryId],
+      );
+      expect(rows).toEqual([
+        {
+          status: 'delivered',
+          attempts: 1,
+          partner_reference: 'inbox:PZ-OUTCOME',
+          last_error: null,
+          completed_at: new Date('2026-01-01T10:00:00Z'),
+        },
+      ]);
+      const inbox = await stack.db.query(
+        'SELECT unit, request_id, role FROM unit_inbox WHERE delivery_id = $1',
+        [deliveryId],
+      );
+      expect(inbox.rows).toEqual([{ unit: 'PZ-OUTCOME', request_id: request.id, role: 'primary' }]);
+      const processed = await stack.db.query(
+        `SELECT event_id FROM processed_events WHERE consumer = 'router-delivery-outcomes' AND event_id = ANY($1)`,
+        [[delivered.id, late.id]],
+      );
+      expect(processed.rowCount).toBe(2);
+    } finally {
+      await dataSource.destroy();
+      await stack.db.query('DELETE FROM unit_inbox WHERE delivery_id = $1', [deliveryId]);
+      await stack.db.query('DELETE FROM deliveries WHERE id = $1', [deliveryId]);
     }
   });
 
