@@ -127,7 +127,10 @@ export class SendLedger {
     );
   }
 
-  /** Gives the lease back after a failed call, keeping the error for the request's view. */
+  /**
+   * Gives the lease back after a failed call, keeping the error in the ledger (a reply's shows in
+   * the request's view; a delivery's reaches the view only with its outcome, the router's record).
+   */
   async release(id: string, error: string, manager?: EntityManager): Promise<void> {
     await (manager ?? this.dataSource).query(
       `UPDATE ${this.ledger} SET in_flight_until = NULL, last_error = $2 WHERE id = $1 AND status = 'pending'`,
