@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { isSealed, openForView, SEALED_PREFIX } from '@ixr/messaging';
-import { DataKeyVault, DEVELOPMENT_DATA_KEY_MASTER } from '@ixr/persistence';
+import { DataKeyVault, DEVELOPMENT_DATA_KEY_MASTER, SERVICE_LOGINS } from '@ixr/persistence';
 import { api, requestBody, tokenFor } from './support/api';
 import { TestStack, waitFor } from './support/stack';
 
@@ -255,6 +255,31 @@ describe('erasure reaches every copy (SPEC §10)', () => {
       { env: { ...process.env, DATABASE_URL: stack.env.DATABASE_URL }, encoding: 'utf8' },
     );
     expect([verify.status, verify.stdout]).toEqual([0, expect.stringMatching(/^log intact: \d+ entries/)]);
+  });
+
+  it("erases a partner's incoming request: the data key the adapters made for it goes too", async () => {
+    // Each service writes only its own keys: this one is the adapters', which sealed the message.
+    const keys = () =>
+      stack.db.query<{ writer: string }>('SELECT writer FROM data_keys WHERE key_id = $1', [inboundId]);
+    expect((await keys()).rows).toEqual([{ writer: SERVICE_LOGINS.adapters }]);
+    const dpo = await tokenFor('CGI-DPO', ['dpo']);
+    const res = await api(intake, 'POST', `/v1/requests/${inboundId}/erasure`, {
+      token: dpo,
+      headers: { 'x-justification': `retention ended (incoming case ${tag})` },
+      body: { reason: 'no longer needed (Directive 2016/680 Art 16)' },
+    });
+    expect(res.status).toBe(200);
+    // The intake cannot delete it; the adapters do, on the erasure event.
+    await waitFor(
+      async () => (await keys()).rowCount === 0,
+      "the adapters' key of the incoming request deleted",
+    );
+    const erasure = (await readAllTopics(['ixr.requests.erased'])).find((m) => m.includes(inboundId));
+    const { rows } = await stack.db.query<{ consumer: string }>(
+      `SELECT consumer FROM processed_events WHERE event_id = $1 AND consumer = 'adapters-erasure'`,
+      [(JSON.parse(erasure!) as { id: string }).id],
+    );
+    expect(rows).toHaveLength(1);
   });
 });
 

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { createEnvelope, EVENT_TYPES, TOPICS, type DeliveryOutcome } from '@ixr/messaging';
 import {
   assertServiceConnection,
   createDataSource,
@@ -13,6 +15,7 @@ import {
   type OwningService,
   type TableName,
 } from '@ixr/persistence';
+import { DeliveryOutcomesUseCase } from '../apps/router/src/delivery-outcomes.usecase';
 import { withLogin } from '../scripts/dev/postgres';
 import { DEFAULT_PORTS, startServiceProcess } from '../scripts/dev/services';
 import { api, requestBody, tokenFor } from './support/api';
@@ -212,6 +215,164 @@ describe('each service connects as its own login, granted exactly its tables', (
       });
     } finally {
       await stack.db.query('DELETE FROM outbox WHERE key = $1', [marker]);
+    }
+  });
+
+  it("the adapters record no outcome on the router's deliveries and fill no unit's inbox: only events reach them", async () => {
+    const { rows } = await stack.db.query<{ id: string; request_id: string }>(
+      'SELECT d.id, d.request_id FROM deliveries d JOIN delivery_sends s ON s.id = d.id LIMIT 1',
+    );
+    expect(rows).toHaveLength(1); // the pipeline test above sent a request
+    await asService('adapters', async (client) => {
+      await expect(
+        client.query(`UPDATE deliveries SET status = 'delivered' WHERE id = $1`, [rows[0].id]),
+      ).rejects.toMatchObject({ code: '42501', message: 'permission denied for table deliveries' });
+      await expect(
+        client.query(
+          `INSERT INTO unit_inbox (delivery_id, unit, request_id, channel, role, received_at)
+           VALUES (gen_random_uuid(), 'PZ-5339', $1, 'national_unit', 'primary', now())`,
+          [rows[0].request_id],
+        ),
+      ).rejects.toMatchObject({ code: '42501', message: 'permission denied for table unit_inbox' });
+      // Their own send ledger is theirs to write.
+      const ledger = await client.query('UPDATE delivery_sends SET attempts = attempts WHERE id = $1', [
+        rows[0].id,
+      ]);
+      expect(ledger.rowCount).toBe(1);
+    });
+    for (const service of ['intake', 'log'] as const) {
+      await asService(service, (client) =>
+        expect(client.query('SELECT 1 FROM delivery_sends LIMIT 1')).rejects.toMatchObject({ code: '42501' }),
+      );
+    }
+  });
+
+  it("the router records each outcome event once, never over a final one, and fills a national delivery's inbox", async () => {
+    const {
+      rows: [request],
+    } = await stack.db.query<{ id: string }>('SELECT id FROM requests LIMIT 1');
+    const deliveryId = randomUUID();
+    await stack.db.query(
+      `INSERT INTO deliveries (id, request_id, channel, destination, role, rule_id, status, attempts, dispatched_at)
+       VALUES ($1, $2, 'national_unit', 'PZ-OUTCOME', 'primary', 'e2e', 'pending', 0, now())`,
+      [deliveryId, request.id],
+    );
+    const outcome = (kind: DeliveryOutcome['outcome'], at: Date) =>
+      createEnvelope<DeliveryOutcome>({
+        id: randomUUID(),
+        type: EVENT_TYPES[TOPICS.deliveryOutcome],
+        source: 'ixr/channel-adapters',
+        time: at,
+        subject: request.id,
+        data: {
+          deliveryId,
+          requestId: request.id,
+          channel: 'national_unit',
+          destination: 'PZ-OUTCOME',
+          outcome: kind,
+          attempts: 1,
+          at: at.toISOString(),
+          ...(kind === 'delivered' ? { partnerReference: 'inbox:PZ-OUTCOME' } : { error: 'refused' }),
+        },
+      });
+    const dataSource = createDataSource({
+      url: serviceDatabaseUrls.router,
+      poolSize: 1,
+      applicationName: 'ixr-e2e-outcomes',
+    });
+    await dataSource.initialize();
+    try {
+      const outcomes = new DeliveryOutcomesUseCase(dataSource);
+      const delivered = outcome('delivered', new Date('2026-01-01T10:00:00Z'));
+      const late = outcome('failed', new Date('2026-01-01T09:00:00Z'));
+      await outcomes.execute([delivered]);
+      await outcomes.execute([delivered, late]); // redelivered, and a late one out of order
+      const { rows } = await stack.db.query(
+        'SELECT status, attempts, partner_reference, last_error, completed_at FROM deliveries WHERE id = $1',
+        [deliveryId],
+      );
+      expect(rows).toEqual([
+        {
+          status: 'delivered',
+          attempts: 1,
+          partner_reference: 'inbox:PZ-OUTCOME',
+          last_error: null,
+          completed_at: new Date('2026-01-01T10:00:00Z'),
+        },
+      ]);
+      const inbox = await stack.db.query(
+        'SELECT unit, request_id, role FROM unit_inbox WHERE delivery_id = $1',
+        [deliveryId],
+      );
+      expect(inbox.rows).toEqual([{ unit: 'PZ-OUTCOME', request_id: request.id, role: 'primary' }]);
+      const processed = await stack.db.query(
+        `SELECT event_id FROM processed_events WHERE consumer = 'router-delivery-outcomes' AND event_id = ANY($1)`,
+        [[delivered.id, late.id]],
+      );
+      expect(processed.rowCount).toBe(2);
+    } finally {
+      await dataSource.destroy();
+      await stack.db.query('DELETE FROM unit_inbox WHERE delivery_id = $1', [deliveryId]);
+      await stack.db.query('DELETE FROM deliveries WHERE id = $1', [deliveryId]);
+    }
+  });
+
+  it('data keys: every service reads every key, each writes and deletes only the keys it made', async () => {
+    const keyId = `login-e2e-key-${process.pid}`;
+    await asService('intake', (client) =>
+      client.query(`INSERT INTO data_keys (key_id, wrapped, created_at) VALUES ($1, '\\x00', now())`, [
+        keyId,
+      ]),
+    );
+    try {
+      const { rows } = await stack.db.query<{ writer: string }>(
+        'SELECT writer FROM data_keys WHERE key_id = $1',
+        [keyId],
+      );
+      expect(rows).toEqual([{ writer: SERVICE_LOGINS.intake }]);
+      for (const service of OWNING_SERVICES) {
+        const seen = await asService(service, (client) =>
+          client.query('SELECT 1 FROM data_keys WHERE key_id = $1', [keyId]),
+        );
+        expect(seen.rowCount).toBe(1);
+      }
+      await asService('adapters', async (client) => {
+        // Another service's key is out of reach: not deleted, not changed, not written in its name.
+        expect((await client.query('DELETE FROM data_keys WHERE key_id = $1', [keyId])).rowCount).toBe(0);
+        expect(
+          (await client.query(`UPDATE data_keys SET wrapped = '\\x01' WHERE key_id = $1`, [keyId])).rowCount,
+        ).toBe(0);
+        await expect(
+          client.query(
+            `INSERT INTO data_keys (key_id, wrapped, created_at, writer) VALUES ($1, '\\x00', now(), $2)`,
+            [`${keyId}-forged`, SERVICE_LOGINS.intake],
+          ),
+        ).rejects.toMatchObject({ code: '42501' });
+        // Its own key it writes and deletes.
+        await client.query(
+          `INSERT INTO data_keys (key_id, wrapped, created_at) VALUES ($1, '\\x00', now())`,
+          [`${keyId}-own`],
+        );
+        expect(
+          (await client.query('DELETE FROM data_keys WHERE key_id = $1', [`${keyId}-own`])).rowCount,
+        ).toBe(1);
+      });
+      for (const service of ['router', 'log'] as const) {
+        await asService(service, (client) =>
+          expect(
+            client.query(`INSERT INTO data_keys (key_id, wrapped, created_at) VALUES ($1, '\\x00', now())`, [
+              `${keyId}-${service}`,
+            ]),
+          ).rejects.toMatchObject({ code: '42501', message: 'permission denied for table data_keys' }),
+        );
+      }
+      const { rows: after } = await stack.db.query<{ wrapped: Buffer }>(
+        'SELECT wrapped FROM data_keys WHERE key_id = $1',
+        [keyId],
+      );
+      expect(after.map((r) => r.wrapped.toString('hex'))).toEqual(['00']);
+    } finally {
+      await stack.db.query('DELETE FROM data_keys WHERE key_id LIKE $1', [`${keyId}%`]);
     }
   });
 

@@ -80,7 +80,9 @@ describe('partner outages: circuits, fallbacks, dead letters', () => {
     await waitFor(async () => {
       const stats = (await (await fetch(`${simulator}/simulator/stats`)).json()) as { hanging: number };
       const { rows } = await pool.query<{ last_error: string | null }>(
-        `SELECT last_error FROM deliveries WHERE request_id = $1 AND channel = 'siena'`,
+        // The adapters' own send ledger: a pending send's last error is theirs, not the router's.
+        `SELECT s.last_error FROM deliveries d JOIN delivery_sends s ON s.id = d.id
+          WHERE d.request_id = $1 AND d.channel = 'siena'`,
         [id],
       );
       return stats.hanging === 0 && /1000 ms|timed out/.test(rows[0]?.last_error ?? '');

@@ -148,8 +148,8 @@ describe('fault injection: nothing lost, nothing duplicated', () => {
   /** Sends whose outcome the crash left unknown, settled by asking the partner instead of sending again. */
   async function unknownFates(submitted: Submitted[]): Promise<string> {
     const { rows: r } = await pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM deliveries WHERE request_id = ANY($1) AND attempts > 1
-         AND channel NOT IN ('national_spoc', 'national_unit')`,
+      `SELECT count(*) AS n FROM deliveries d JOIN delivery_sends s ON s.id = d.id
+        WHERE d.request_id = ANY($1) AND s.attempts > 1 AND d.channel NOT IN ('national_spoc', 'national_unit')`,
       [submitted.map((s) => s.id)],
     );
     const found = stack.output.filter((line) =>

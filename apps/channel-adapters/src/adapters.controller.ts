@@ -33,7 +33,8 @@ export class AdaptersController {
 
   /**
    * An erasure (SPEC §10): the adapters' own rows of the request go — its parked sends (sealed,
-   * and unsendable now that the key is gone).
+   * and unsendable now that the key is gone) and the data key, when the adapters made it (a
+   * partner's incoming message; the intake deletes the keys it made itself).
    */
   @EventPattern(TOPICS.requestErased)
   async onErased(@Payload() event: TopicEvent<typeof TOPICS.requestErased>): Promise<void> {
@@ -41,5 +42,11 @@ export class AdaptersController {
   }
 }
 
-/** The adapters' own table only: dead letters are the intake's, which clears them in the erasure. */
-const ADAPTERS_ERASURE = [`DELETE FROM send_retries WHERE key = $1`];
+/**
+ * The adapters' own rows only (row-level security keeps `data_keys` to the keys they wrote): dead
+ * letters are the intake's, which clears them in the erasure.
+ */
+const ADAPTERS_ERASURE = [
+  `DELETE FROM send_retries WHERE key = $1`,
+  `DELETE FROM data_keys WHERE key_id = $1`,
+];

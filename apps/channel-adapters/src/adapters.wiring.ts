@@ -61,7 +61,7 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
     ),
     breakers,
   );
-  const adapters = createAdapterRegistry(http, dataSource, clock);
+  const adapters = createAdapterRegistry(http);
   const retries = new SendRetries({
     baseDelayMs: config.DELIVERY_RETRY_BASE_MS,
     maxDelayMs: config.DELIVERY_RETRY_MAX_MS,

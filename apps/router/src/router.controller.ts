@@ -4,6 +4,7 @@ import { TOPICS, type KafkaEventContext, type TopicEvent } from '@ixr/messaging'
 import { eraseOwnRows } from '@ixr/persistence';
 import { DataSource } from 'typeorm';
 import { CaseDeadlineUseCase } from './case-deadline.usecase';
+import { DeliveryOutcomesUseCase } from './delivery-outcomes.usecase';
 import { HandleInboundUseCase } from './inbound/handle-inbound.usecase';
 import { RouteRequestUseCase } from './route-request.usecase';
 
@@ -13,6 +14,7 @@ export class RouterController {
     private readonly routeRequest: RouteRequestUseCase,
     @Inject(HandleInboundUseCase) private readonly inbound: HandleInboundUseCase,
     @Inject(CaseDeadlineUseCase) private readonly caseDeadline: CaseDeadlineUseCase,
+    @Inject(DeliveryOutcomesUseCase) private readonly outcomes: DeliveryOutcomesUseCase,
     @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
@@ -35,6 +37,12 @@ export class RouterController {
   @EventPattern(TOPICS.caseMessageQueued, { batch: true })
   onCaseMessage(@Payload() events: TopicEvent<typeof TOPICS.caseMessageQueued>[]): Promise<void> {
     return this.caseDeadline.execute(events);
+  }
+
+  /** The adapters' outcome of each send, recorded on its delivery (and a unit's inbox filled). */
+  @EventPattern(TOPICS.deliveryOutcome, { batch: true })
+  onDeliveryOutcome(@Payload() events: TopicEvent<typeof TOPICS.deliveryOutcome>[]): Promise<void> {
+    return this.outcomes.execute(events);
   }
 
   /**

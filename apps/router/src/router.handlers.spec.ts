@@ -6,6 +6,7 @@ const HANDLERS = {
   onRequestReceived: TOPICS.requestReceived,
   onInbound: TOPICS.inboundReceived,
   onCaseMessage: TOPICS.caseMessageQueued,
+  onDeliveryOutcome: TOPICS.deliveryOutcome,
   onErased: TOPICS.requestErased,
 } as const;
 

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { OutboxRelay } from '@ixr/messaging';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { Clock, IdGenerator } from '@ixr/platform';
+import { DeliveryOutcomesUseCase } from './delivery-outcomes.usecase';
 import {
   BACKGROUND_WORK,
   KAFKA,
@@ -104,6 +105,11 @@ export class RouterModule {
             monitor,
           ],
           inject: [CircuitEventsConsumer, DeadlineMonitor],
+        },
+        {
+          provide: DeliveryOutcomesUseCase,
+          useFactory: (dataSource: DataSource) => new DeliveryOutcomesUseCase(dataSource),
+          inject: [DataSource],
         },
       ],
     };

@@ -12,7 +12,7 @@ export const TOPIC_PARTIES = {
   [TOPICS.requestReceived]: { send: ['intake-api'], receive: ['router', 'exchange-log', 'intake-api'] },
   [TOPICS.requestRouted]: { send: ['router'], receive: ['exchange-log', 'intake-api'] },
   [TOPICS.deliveryDispatched]: { send: ['exchange-log'], receive: ['channel-adapters'] },
-  [TOPICS.deliveryOutcome]: { send: ['channel-adapters'], receive: ['exchange-log', 'intake-api'] },
+  [TOPICS.deliveryOutcome]: { send: ['channel-adapters'], receive: ['exchange-log', 'intake-api', 'router'] },
   [TOPICS.auditRecorded]: { send: ['intake-api'], receive: ['exchange-log', 'intake-api'] },
   [TOPICS.deadlineReached]: { send: ['router'], receive: ['exchange-log', 'intake-api'] },
   [TOPICS.inboundReceived]: { send: ['channel-adapters'], receive: ['router'] },

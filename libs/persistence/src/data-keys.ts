@@ -10,7 +10,10 @@ import type { EntityManager } from 'typeorm';
 export class DataKeyVault implements DataKeySource {
   constructor(
     private readonly master: Buffer,
-    /** The services that create keys: the intake (submissions) and the adapters (partner messages). */
+    /**
+     * The services that create keys: the intake (submissions) and the adapters (partner messages),
+     * each in rows of its own (`data_keys.writer`, row-level security); every service reads all.
+     */
     readonly createsKeys: boolean,
   ) {
     if (master.length !== 32) throw new Error('DATA_KEY_MASTER: expected 32 bytes, base64-encoded');
@@ -79,7 +82,10 @@ export class DataKeyMissingError extends Error {
   readonly code = 'PERSONAL_DATA.KEY_MISSING';
 }
 
-/** Erases a request's data key (the intake, in the erasure's transaction). */
+/**
+ * Erases a request's data key, if this service wrote it (row-level security: each service deletes
+ * only its own keys; the intake in the erasure's transaction, the adapters on ixr.requests.erased).
+ */
 export async function eraseDataKey(manager: EntityManager, requestId: string): Promise<void> {
   await manager.query(`DELETE FROM data_keys WHERE key_id = $1`, [requestId]);
 }

@@ -41,6 +41,22 @@ describe('table owners', () => {
     expect(privilegesOf('router').has('circuit_states')).toBe(false);
   });
 
+  it('deliveries and unit_inbox have one writer, the router; each writer of data_keys writes its own rows', () => {
+    expect(writersOf('deliveries')).toEqual(['router']);
+    expect(writersOf('unit_inbox')).toEqual(['router']);
+    expect(writersOf('delivery_sends')).toEqual(['adapters']);
+    expect(writersOf('data_keys')).toEqual(['intake', 'adapters']);
+    expect(TABLES.data_keys.perServiceRows).toEqual(['intake', 'adapters']);
+    for (const service of ['router', 'log'] as const) {
+      expect([...privilegesOf(service).get('data_keys')!]).toEqual(['SELECT']);
+    }
+    expect([...privilegesOf('adapters').get('deliveries')!]).toEqual(['SELECT']);
+    expect(privilegesOf('adapters').has('unit_inbox')).toBe(false);
+    expect(
+      CROSS_SERVICE_WRITES.filter((w) => ['deliveries', 'unit_inbox', 'data_keys'].includes(w.table)),
+    ).toEqual([]);
+  });
+
   it('the README shows the table generated from the map', () => {
     const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
     expect(readme).toContain(tableOwnersMarkdown());

@@ -46,6 +46,12 @@ export interface TableGrant {
    * column `writer`, which defaults to the login): the outbox and the processed-event ledger.
    */
   perServiceRows?: readonly OwningService[];
+  /**
+   * With `perServiceRows`: every row is read by every service of `perServiceRows` and `readers`
+   * (the data keys: each service writes its own, all open everyone's); without it each service
+   * reads only its own rows.
+   */
+  readsAllRows?: true;
   /** What the table holds, for the README. */
   holds: string;
 }
@@ -75,12 +81,17 @@ export const TABLES = {
   event_tickets: { owner: 'intake', readers: [], holds: 'one-time tickets of the status stream' },
   data_protection_reviews: { owner: 'intake', readers: [], holds: 'data-protection reviews (SPEC §10)' },
   erasures: { owner: 'intake', readers: [], holds: 'erasures of personal data (SPEC §10)' },
-  // SPEC §10: one data key per request. The intake creates the keys of submissions and deletes a
-  // key on erasure (the owner); every service reads them to seal and open personal data.
+  // SPEC §10: one data key per request. The intake creates the keys of submissions, the adapters
+  // those of partners' incoming messages, each in rows of its own (and each deletes its own on
+  // ixr.requests.erased); every service reads all of them to seal and open personal data.
   data_keys: {
     owner: 'intake',
-    readers: ['router', 'adapters', 'log'],
-    holds: 'the data key of each request’s personal data, wrapped (SPEC §10); deleted on erasure',
+    readers: ['router', 'log'],
+    perServiceRows: ['intake', 'adapters'],
+    readsAllRows: true,
+    holds:
+      'the data key of each request’s personal data, wrapped (SPEC §10), written by the service that ' +
+      'sealed it first; each deletes its own on erasure (ixr.requests.erased)',
   },
   dead_letters: {
     owner: 'intake',
@@ -88,15 +99,21 @@ export const TABLES = {
     holds: 'events no service could handle (ixr.dead-letter), for the operators to re-drive',
   },
   // The router: decisions and what follows from them.
+  // The outcome of each send is the adapters' event (ixr.deliveries.outcome); the router records it.
   deliveries: {
     owner: 'router',
     readers: ['intake', 'adapters'],
-    holds: 'one row per route of a decision, with its delivery outcome',
+    holds:
+      'one row per route of a decision, with its delivery outcome (recorded from ixr.deliveries.outcome)',
   },
+  // The router alone fills a unit's inbox: an inbound request or answer it handles, and a delivery
+  // over a national channel once the adapters' outcome event says it was delivered.
   unit_inbox: {
     owner: 'router',
     readers: ['intake'],
-    holds: 'requests delivered to a national unit',
+    holds:
+      'requests and answers delivered to a national unit (a national-channel delivery: from its ' +
+      'outcome event)',
   },
   // What the router needs of the requests it routed, kept by itself: the intake writes `requests`
   // from the router's events, perhaps after the router's next step about the same request.
@@ -125,6 +142,11 @@ export const TABLES = {
     holds: 'the send ledger of messages on requests (claims, attempts, outcome)',
   },
   send_retries: { owner: 'adapters', readers: [], holds: 'sends waiting for their next attempt' },
+  delivery_sends: {
+    owner: 'adapters',
+    readers: [],
+    holds: 'the send ledger of deliveries: attempts, lease and outcome of each (exactly-once sending)',
+  },
   // The exchange log: append-only, and only its writer appends.
   exchange_log: {
     owner: 'log',
@@ -179,26 +201,7 @@ export const CROSS_SERVICE_WRITES: readonly {
   writer: OwningService;
   privileges: readonly TablePrivilege[];
   why: string;
-}[] = [
-  {
-    table: 'deliveries',
-    writer: 'adapters',
-    privileges: ['UPDATE'],
-    why: 'records the outcome of a send on its delivery',
-  },
-  {
-    table: 'data_keys',
-    writer: 'adapters',
-    privileges: ['INSERT'],
-    why: 'creates the data key of a partner’s incoming message (the router opens it, the intake erases it)',
-  },
-  {
-    table: 'unit_inbox',
-    writer: 'adapters',
-    privileges: ['INSERT'],
-    why: 'the national-inbox channel delivers into a unit’s inbox',
-  },
-];
+}[] = [];
 
 /** The privileges a service's login holds on each table: exactly what the grants give it. */
 export function privilegesOf(service: OwningService): Map<TableName, Set<TablePrivilege>> {
@@ -211,6 +214,7 @@ export function privilegesOf(service: OwningService): Map<TableName, Set<TablePr
   for (const [name, grant] of Object.entries(TABLES) as [TableName, TableGrant][]) {
     if (grant.perServiceRows) {
       if (grant.perServiceRows.includes(service)) add(name, ['SELECT', 'INSERT', 'UPDATE', 'DELETE']);
+      else if (grant.readers.includes(service)) add(name, ['SELECT']);
       continue;
     }
     if (grant.owner === service) {
@@ -238,7 +242,11 @@ export function tableOwnersMarkdown(): string {
     const owner = grant.perServiceRows
       ? `each service, its own rows (${grant.perServiceRows.map(login).join(', ')})`
       : `${login(grant.owner)}${grant.appendOnly ? ' (INSERT only)' : ''}`;
-    const readers = grant.readers.length ? grant.readers.map(login).join(', ') : '—';
+    const readers = grant.readsAllRows
+      ? `every row: ${[...(grant.perServiceRows ?? []), ...grant.readers].map(login).join(', ')}`
+      : grant.readers.length
+        ? grant.readers.map(login).join(', ')
+        : '—';
     const others = CROSS_SERVICE_WRITES.filter((w) => w.table === name).map(
       (w) => `${login(w.writer)} ${w.privileges.join('/')}`,
     );

@@ -1,6 +1,4 @@
-import type { DataSource } from 'typeorm';
 import { CHANNELS, type Channel } from '@ixr/domain';
-import type { Clock } from '@ixr/platform';
 import { BeneluxAdapter } from './benelux.adapter';
 import type { ChannelAdapter } from './channel-adapter';
 import { EuropolAdapter } from './europol.adapter';
@@ -35,11 +33,7 @@ export class AdapterRegistry {
   }
 }
 
-export function createAdapterRegistry(
-  http: PartnerHttpClient,
-  dataSource: DataSource,
-  clock: Clock,
-): AdapterRegistry {
+export function createAdapterRegistry(http: PartnerHttpClient): AdapterRegistry {
   return new AdapterRegistry([
     new SienaAdapter(http),
     new EuropolAdapter(http),
@@ -49,7 +43,7 @@ export function createAdapterRegistry(
     new PcccAdapter(http),
     new LiaisonOfficerAdapter(http),
     new BeneluxAdapter(http),
-    new NationalInboxAdapter('national_spoc', dataSource, clock),
-    new NationalInboxAdapter('national_unit', dataSource, clock),
+    new NationalInboxAdapter('national_spoc'),
+    new NationalInboxAdapter('national_unit'),
   ]);
 }

@@ -1,7 +1,4 @@
-import type { DataSource } from 'typeorm';
 import type { Channel } from '@ixr/domain';
-import { UnitInboxItemEntity } from '@ixr/persistence';
-import type { Clock } from '@ixr/platform';
 import {
   DeliveryRejectedError,
   type ChannelAdapter,
@@ -10,32 +7,16 @@ import {
 } from './channel-adapter';
 
 /**
- * National channels (the SPOC's copy, a national contact point): the message lands in the unit's
- * inbox in PostgreSQL, where the unit's screen reads it. Re-delivery is harmless (keyed by delivery).
+ * National channels (the SPOC's copy, a national contact point): there is no partner to call. The
+ * delivery is made by announcing it: its `delivered` outcome event is what the router, owner of the
+ * units' inboxes, turns into the row of the unit's inbox (keyed by delivery, so a redelivered event
+ * adds nothing), where the unit's screen reads it.
  */
 export class NationalInboxAdapter implements ChannelAdapter {
-  constructor(
-    readonly channel: Extract<Channel, 'national_spoc' | 'national_unit'>,
-    private readonly dataSource: DataSource,
-    private readonly clock: Clock,
-  ) {}
+  constructor(readonly channel: Extract<Channel, 'national_spoc' | 'national_unit'>) {}
 
-  async deliver(order: DeliveryOrder): Promise<DeliveryReceipt> {
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(UnitInboxItemEntity)
-      .values({
-        deliveryId: order.deliveryId,
-        unit: order.destination,
-        requestId: order.requestId,
-        channel: order.channel,
-        role: order.role,
-        receivedAt: this.clock.now(),
-      })
-      .orIgnore()
-      .execute();
-    return { partnerReference: `inbox:${order.destination}:${order.deliveryId}` };
+  deliver(order: DeliveryOrder): Promise<DeliveryReceipt> {
+    return Promise.resolve({ partnerReference: `inbox:${order.destination}:${order.deliveryId}` });
   }
 
   /** Foreign requests arrive over foreign channels; a national channel has no partner to answer. */

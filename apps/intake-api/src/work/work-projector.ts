@@ -92,7 +92,12 @@ export class WorkProjector {
   /** A send's outcome: a message on a request (a reply) is ended with it; a delivery is the router's. */
   onOutcome(events: TopicEvent<typeof TOPICS.deliveryOutcome>[]): Promise<void> {
     return this.refreshAll(
-      events.map((e) => ({ event: e, requestId: e.data.requestId, at: new Date(e.data.at) })),
+      events.map((e) => ({
+        event: e,
+        requestId: e.data.requestId,
+        at: new Date(e.data.at),
+        outcome: { deliveryId: e.data.deliveryId, status: e.data.outcome },
+      })),
       (manager, fresh) =>
         storeReplyOutcomes(
           manager,
@@ -116,7 +121,14 @@ export class WorkProjector {
    * A batch that fails is taken again one event at a time by the transport.
    */
   private async refreshAll(
-    items: { event: EventEnvelope; requestId: string; at: Date; level?: string }[],
+    items: {
+      event: EventEnvelope;
+      requestId: string;
+      at: Date;
+      level?: string;
+      /** A delivery's announced outcome, which the router may not have recorded yet. */
+      outcome?: { deliveryId: string; status: string };
+    }[],
     /** What the events not handled before store, before the list is brought up to date. */
     store?: (manager: EntityManager, fresh: Set<string>) => Promise<void>,
   ): Promise<void> {
@@ -127,19 +139,28 @@ export class WorkProjector {
         items.map((i) => i.event.id),
       );
       await store?.(manager, fresh);
-      const latest = new Map<string, { at: Date; level?: string }>();
+      const latest = new Map<string, { at: Date; level?: string; outcomes: Map<string, string> }>();
       for (const item of items) {
         if (!fresh.has(item.event.id)) continue;
         const seen = latest.get(item.requestId);
+        const outcomes = seen?.outcomes ?? new Map<string, string>();
+        if (item.outcome) outcomes.set(item.outcome.deliveryId, item.outcome.status);
         latest.set(item.requestId, {
           at: seen && seen.at > item.at ? seen.at : item.at,
           level: item.level ?? seen?.level,
+          outcomes,
         });
       }
       const feed: FeedRow[] = [];
       for (const requestId of [...latest.keys()].sort()) {
-        const { at, level } = latest.get(requestId)!;
-        const change = await refreshWorkRequest(manager, requestId, at, { level }, { deferFeed: true });
+        const { at, level, outcomes } = latest.get(requestId)!;
+        const change = await refreshWorkRequest(
+          manager,
+          requestId,
+          at,
+          { level, outcomes },
+          { deferFeed: true },
+        );
         if (change?.feed) feed.push(change.feed);
       }
       await appendFeed(manager, feed);

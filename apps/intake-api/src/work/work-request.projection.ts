@@ -46,7 +46,15 @@ export async function refreshWorkRequest(
   manager: EntityManager,
   requestId: string,
   at: Date,
-  facts: { level?: string } = {},
+  facts: {
+    level?: string;
+    /**
+     * Outcomes of deliveries just announced (`ixr.deliveries.outcome`, delivery id → outcome): the
+     * router records them on `deliveries` from the same event, maybe after this runs, so a delivery
+     * still pending there takes the announced outcome (a final one is never changed).
+     */
+    outcomes?: ReadonlyMap<string, string>;
+  } = {},
   /** Leave the status event to the caller (a batch appends all of its feed rows at the end). */
   options: { deferFeed?: boolean } = {},
 ): Promise<WorkRequestChange | undefined> {
@@ -58,10 +66,14 @@ export async function refreshWorkRequest(
     [requestId],
   );
   if (!request) return undefined;
-  const deliveries: { channel: string; destination: string; status: string }[] = await manager.query(
-    `SELECT channel, destination, status FROM deliveries WHERE request_id = $1`,
-    [requestId],
-  );
+  const recorded: { id: string; channel: string; destination: string; status: string }[] =
+    await manager.query(`SELECT id, channel, destination, status FROM deliveries WHERE request_id = $1`, [
+      requestId,
+    ]);
+  const deliveries = recorded.map((d) => ({
+    ...d,
+    status: d.status === 'pending' ? (facts.outcomes?.get(d.id) ?? d.status) : d.status,
+  }));
   const replies: ReplyRow[] = await manager.query(
     `SELECT direction, status, kind, partial, closed_at FROM replies WHERE request_id = $1`,
     [requestId],

@@ -11,6 +11,7 @@ const PROJECTOR = {
   onOutcome: TOPICS.deliveryOutcome,
   onAudit: TOPICS.auditRecorded,
   onDeadline: TOPICS.deadlineReached,
+  onInboundRecorded: TOPICS.inboundRecorded,
 } as const;
 const DEAD_LETTERS = { record: TOPICS.deadLetter } as const;
 

@@ -16,6 +16,7 @@ import { DataKeys1764550000001 } from './1764550000001-data-keys';
 import { ExchangeLogEpochs1764550000002 } from './1764550000002-exchange-log-epochs';
 import { ServiceLogins1764600000001 } from './1764600000001-service-logins';
 import { IntakeOwnsRequests1764700000001 } from './1764700000001-intake-owns-requests';
+import { OwnDeliveries1764700000002 } from './1764700000002-own-deliveries';
 import { WakeupNotifications1764700000004 } from './1764700000004-wakeup-notifications';
 
 /** Checked-in migrations, in order (STYLE §8). */
@@ -38,5 +39,6 @@ export const MIGRATIONS = [
   ExchangeLogEpochs1764550000002,
   ServiceLogins1764600000001,
   IntakeOwnsRequests1764700000001,
+  OwnDeliveries1764700000002,
   WakeupNotifications1764700000004,
 ];
