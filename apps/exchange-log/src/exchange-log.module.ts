@@ -3,10 +3,14 @@ import { DataSource } from 'typeorm';
 import { OutboxRelay } from '@ixr/messaging';
 import { Clock } from '@ixr/platform';
 import type { Infrastructure } from '@ixr/runtime';
-import { CheckpointSigner } from './checkpoint.signer';
+import {
+  CheckpointSigner,
+  LOG_WRITER_OPTIONS,
+  LogWriter,
+  type LogWriterOptions,
+} from '@ixr/exchange-log-store';
 import { DispatchReleaser } from './dispatch-releaser';
 import { LogController } from './log.controller';
-import { LOG_WRITER_OPTIONS, LogWriter, type LogWriterOptions } from './log-writer';
 
 @Module({})
 export class ExchangeLogModule {

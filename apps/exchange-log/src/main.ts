@@ -3,14 +3,18 @@ import { loadSignerKey } from '@ixr/exchange-log';
 import { isDependencyUnavailable, KafkaTransport, kafkaSecurityOptions } from '@ixr/messaging';
 import { withSecretFiles, checkDevelopmentDefaults, loadConfig } from '@ixr/platform';
 import { createInfrastructure, serviceDatabaseUrl, startService } from '@ixr/runtime';
-import { CheckpointScheduler } from './checkpoint.scheduler';
-import { CheckpointSigner } from './checkpoint.signer';
+import {
+  CheckpointScheduler,
+  CheckpointSigner,
+  checkpointFileAt,
+  LogIntegrity,
+  LogIntegrityError,
+  LogWriter,
+  nodeKeyFiles,
+} from '@ixr/exchange-log-store';
 import { exchangeLogConfigSchema, exchangeLogDevelopmentDefaults } from './config';
 import { ExchangeLogModule } from './exchange-log.module';
 import { registerLogRoutes } from './log-http';
-import { checkpointFileAt, LogIntegrity, LogIntegrityError } from './log-integrity';
-import { LogWriter } from './log-writer';
-import { nodeKeyFiles } from './signing-key.files';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig(exchangeLogConfigSchema, withSecretFiles(['DATA_KEY_MASTER']));

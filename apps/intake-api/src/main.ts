@@ -5,7 +5,7 @@ import { checkDevelopmentDefaults, isProductionMode, loadConfig, withSecretFiles
 import { partnerAddressPolicy } from '@ixr/routing';
 import { createInfrastructure, serviceDatabaseUrl, startService } from '@ixr/runtime';
 import { RateLimiter } from './auth/rate-limiter';
-import { auditDevelopmentDefaults } from './audit/audit.config';
+import { auditDevelopmentDefaults } from '@ixr/exchange-log-store';
 import { DeadLetterRecorder } from './dead-letters/dead-letter.recorder';
 import { intakeConfigSchema, intakeDevelopmentDefaults } from './config';
 import { answerFrameworkError } from './http/error.filter';

@@ -8,3 +8,6 @@ export * from './routing-config.store';
 export * from './service-role';
 export * from './table-owners';
 export * from './erasure';
+export * from './statistics/statistics.params';
+export * from './statistics/statistics.queries';
+export * from './request-search';
