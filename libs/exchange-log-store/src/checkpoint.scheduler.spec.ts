@@ -30,7 +30,7 @@ describe('CheckpointScheduler', () => {
     const failures: Error[] = [new LogIntegrityError('store behind', 3, 5), new Error('connection lost')];
     const writer = {
       checkpointNow: jest.fn(async () => {
-        throw failures.shift();
+        throw failures.shift() ?? new Error('no more failures planned');
       }),
     };
     const { log, calls } = logger();
