@@ -1,6 +1,6 @@
 /**
  * The direction of dependencies (STYLE "shape of the house"): apps import libs, libs never import
- * apps, apps never import each other, domain imports nothing of ours, and the pure cores
+ * apps, apps never import each other, scripts and benchmarks never import apps (only tests do), domain imports nothing of ours, and the pure cores
  * (domain, routing, exchange-log) import no framework, database or Kafka client.
  */
 module.exports = {
@@ -11,6 +11,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/' },
       to: { path: '^(scripts|test|bench)/' },
+    },
+    {
+      // An app's files are its own: the CLIs (scripts/) and benchmarks (bench/) use what apps share
+      // through libs (the exchange log through @ixr/exchange-log-store, statistics and search
+      // through @ixr/persistence). test/ may import apps: the end-to-end suites boot app modules.
+      name: 'only-tests-import-apps',
+      severity: 'error',
+      from: { path: '^(scripts|bench)/' },
+      to: { path: '^apps/' },
     },
     {
       name: 'apps-not-each-other',

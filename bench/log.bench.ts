@@ -25,12 +25,14 @@ import {
 import type { DataSource } from 'typeorm';
 import { createDataSource, runMigrations } from '@ixr/persistence';
 import { Clock } from '@ixr/platform';
-import { CheckpointSigner } from '../apps/exchange-log/src/checkpoint.signer';
-import type { EntryFacts } from '../apps/exchange-log/src/log-entry';
-import { LogWriter } from '../apps/exchange-log/src/log-writer';
-import { LogReader } from '../apps/intake-api/src/audit/log.reader';
-import { resolveLogTrust } from '../apps/intake-api/src/audit/log-trust';
-import { verifyLog } from '../apps/intake-api/src/audit/log-verification';
+import {
+  CheckpointSigner,
+  type EntryFacts,
+  LogReader,
+  LogWriter,
+  resolveLogTrust,
+  verifyLog,
+} from '@ixr/exchange-log-store';
 import { recreateDatabase } from '../scripts/dev/postgres';
 import { repoRoot } from '../scripts/dev/paths';
 

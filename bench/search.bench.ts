@@ -23,7 +23,7 @@ import {
   requestSearchQuerySchema,
   type SearchCaller,
   type SearchRow,
-} from '../apps/intake-api/src/work/request-search';
+} from '@ixr/persistence';
 import { recreateDatabase } from '../scripts/dev/postgres';
 import { repoRoot } from '../scripts/dev/paths';
 

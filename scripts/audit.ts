@@ -8,22 +8,23 @@ import { type BundleReport, type BundleScope, parseVerifierKey, verifyBundle } f
 import { createDataSource, DataKeyVault, enqueueOutbox, loginOf, parseDataKeyMaster } from '@ixr/persistence';
 import { serviceDatabaseUrls } from './dev/postgres';
 import { checkDevelopmentDefaults } from '@ixr/platform';
-import { auditMessage, type AuditFacts } from '../apps/intake-api/src/audit/audit-recorder';
 import {
   auditDevelopmentDefaults,
+  auditMessage,
+  exportEvidence,
   loadAuditConfig,
   loadExporter,
-} from '../apps/intake-api/src/audit/audit.config';
-import { replayDecisions, type ReplayReport } from '../apps/intake-api/src/audit/decision-replay';
-import { exportEvidence } from '../apps/intake-api/src/audit/evidence-export';
-import { LogReader } from '../apps/intake-api/src/audit/log.reader';
-import { resolveLogTrust } from '../apps/intake-api/src/audit/log-trust';
-import { type LogVerification, verifyLog } from '../apps/intake-api/src/audit/log-verification';
-import {
+  LogReader,
   MAX_TIMELINE_PAGE,
+  replayDecisions,
   requestTimeline,
+  resolveLogTrust,
+  verifyLog,
+  type AuditFacts,
+  type LogVerification,
+  type ReplayReport,
   type Timeline,
-} from '../apps/intake-api/src/audit/request-timeline';
+} from '@ixr/exchange-log-store';
 
 const USAGE = `usage: npm run audit -- <command> [options]
 

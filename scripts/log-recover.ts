@@ -17,11 +17,9 @@ import {
   parseVerifierKey,
   verifyCheckpoint,
 } from '@ixr/exchange-log';
+import { auditMessage, treeStore, type EntryFacts } from '@ixr/exchange-log-store';
 import { createDataSource, enqueueOutbox, loginOf } from '@ixr/persistence';
 import { serviceDatabaseUrls } from './dev/postgres';
-import { auditMessage } from '../apps/intake-api/src/audit/audit-recorder';
-import type { EntryFacts } from '../apps/exchange-log/src/log-entry';
-import { treeStore } from '../apps/exchange-log/src/tree.store';
 
 const USAGE = `npm run log:recover -- [--entries <entries.jsonl | bundle dir> | --new-epoch] [--checkpoint <note>]
                            [--vkey <file>] [--dry-run] --justification "<why>"

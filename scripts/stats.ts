@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
-import { createDataSource } from '@ixr/persistence';
-import { ValidationFailedError } from '@ixr/platform';
-import { parseArt18Year, parseStatisticsParams } from '../apps/intake-api/src/statistics/statistics.params';
 import {
   art18Csv,
   computeArt18,
   computeStatistics,
-} from '../apps/intake-api/src/statistics/statistics.queries';
+  createDataSource,
+  parseArt18Year,
+  parseStatisticsParams,
+} from '@ixr/persistence';
+import { ValidationFailedError } from '@ixr/platform';
 
 const USAGE = `usage: npm run stats -- <command> [options]
 

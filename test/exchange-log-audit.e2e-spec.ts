@@ -58,6 +58,8 @@ describe('exchange log audit on a running system', () => {
   let auditor: string;
   let requester: string;
   const ids: string[] = [];
+  /** A partner's request (NL over SIENA, through the partner simulator): routed inbound. */
+  let inboundId: string;
   const justified = (why: string) => ({ 'x-justification': why });
 
   async function logEntries<T = Record<string, unknown>>(where: string, params: unknown[]): Promise<T[]> {
@@ -117,6 +119,35 @@ describe('exchange log audit on a running system', () => {
       },
       `${REQUESTS} requests delivered and logged`,
       240000,
+    );
+    // An inbound request too: the partner simulator signs and sends it to the SIENA adapter.
+    const sent = await api<{ ixr: { status: number; body: { reference: string } } }>(
+      stack.url('partner-simulator', ''),
+      'POST',
+      '/simulator/partners/siena/NL/send',
+      {
+        body: {
+          kind: 'request',
+          missionType: 'judicial',
+          offence: { category: 'drug_trafficking', description: 'Cocaine shipments through Antwerp' },
+          region: 'antwerpen',
+          urgency: { urgent: false },
+          accessibility: 'indirect',
+          handlingCode: 'H1',
+          language: 'en',
+          informationSought: 'Known addresses of the subject in Belgium',
+          purpose: 'Investigation Rotterdam 2026/77',
+          subjects: [{ type: 'person', name: 'Piet Peters' }],
+        },
+      },
+    );
+    expect(sent.status).toBe(200);
+    expect(sent.body.ixr.status).toBe(202);
+    inboundId = sent.body.ixr.body.reference;
+    await waitFor(
+      async () => (await logEntries(`kind = 'routed' AND request_id = $1`, [inboundId])).length === 1,
+      'the inbound decision logged',
+      60000,
     );
     await allCheckpointed();
   }, 420000);
@@ -279,8 +310,72 @@ describe('exchange log audit on a running system', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true, differing: [], unreplayable: [] });
-    expect(res.body.replayed).toBeGreaterThanOrEqual(REQUESTS);
+    expect(res.body.replayed).toBeGreaterThanOrEqual(REQUESTS + 1);
     expect(res.body.matched).toBe(res.body.replayed);
+  });
+
+  it('replays an inbound decision (a partner request) with its recorded rule set and directory version, API and CLI', async () => {
+    const [routed] = await logEntries<{ details: { direction: string; directoryVersion?: string } }>(
+      `kind = 'routed' AND request_id = $1`,
+      [inboundId],
+    );
+    expect(routed.details).toMatchObject({ direction: 'inbound', directoryVersion: expect.any(String) });
+    const res = await api<{ ok: boolean; replayed: number; matched: number; unreplayable: unknown[] }>(
+      intake,
+      'POST',
+      '/v1/audit/replay',
+      { token: auditor, headers: justified('replay the inbound decision'), body: { requestId: inboundId } },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: true, replayed: 1, matched: 1, unreplayable: [] });
+
+    const env = {
+      DATABASE_URL: stack.env.DATABASE_URL,
+      LOG_ORIGIN: ORIGIN,
+      LOG_VERIFIER_KEY: LOG_KEY.verifierKey,
+    };
+    const run = await cli(
+      ['replay', '--request', inboundId, '--justification', 'cli inbound replay', '--json'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out)).toMatchObject({ replayed: 1, matched: 1, differing: [], unreplayable: [] });
+
+    // The directory the decision names is changed after the fact: the inbound replay says so.
+    const version = routed.details.directoryVersion!;
+    const { rows } = await stack.db.query<{ document: Record<string, unknown>; hash: string }>(
+      'SELECT document, hash FROM directory_versions WHERE version = $1',
+      [version],
+    );
+    const original = rows[0];
+    const forged = structuredClone(original.document) as {
+      contactPoints: { id: string; name: string }[];
+    };
+    for (const point of forged.contactPoints) point.name = `${point.name} (forged)`;
+    await stack.db.query('UPDATE directory_versions SET document = $1, hash = $2 WHERE version = $3', [
+      JSON.stringify(forged),
+      sha256Hex(canonicalDocument(forged)),
+      version,
+    ]);
+    try {
+      const differing = await cli(
+        ['replay', '--request', inboundId, '--justification', 'cli inbound replay', '--json'],
+        env,
+      );
+      expect(differing.code).toBe(1);
+      const report = JSON.parse(differing.out) as {
+        differing: { requestId: string; differences: { path: string }[] }[];
+      };
+      expect(report.differing).toHaveLength(1);
+      expect(report.differing[0].requestId).toBe(inboundId);
+      expect(report.differing[0].differences.map((d) => d.path)).toContain('$.decision.routes[0].reason');
+    } finally {
+      await stack.db.query('UPDATE directory_versions SET document = $1, hash = $2 WHERE version = $3', [
+        JSON.stringify(original.document),
+        original.hash,
+        version,
+      ]);
+    }
   });
 
   it('replay reports a decision the recorded directory version no longer reproduces', async () => {

@@ -22,12 +22,14 @@ import {
 } from '@ixr/persistence';
 import { ExchangeLogMerkle1764390000001 } from '../libs/persistence/src/migrations/1764390000001-exchange-log-merkle';
 import { Clock } from '@ixr/platform';
-import { CheckpointSigner } from '../apps/exchange-log/src/checkpoint.signer';
-import type { EntryFacts } from '../apps/exchange-log/src/log-entry';
-import { LogWriter } from '../apps/exchange-log/src/log-writer';
-import { LogReader } from '../apps/intake-api/src/audit/log.reader';
-import { resolveLogTrust } from '../apps/intake-api/src/audit/log-trust';
-import { verifyLog } from '../apps/intake-api/src/audit/log-verification';
+import {
+  CheckpointSigner,
+  type EntryFacts,
+  LogReader,
+  LogWriter,
+  resolveLogTrust,
+  verifyLog,
+} from '@ixr/exchange-log-store';
 import { recreateDatabase } from '../scripts/dev/postgres';
 import { testEnvironment } from './support/test-env';
 

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Art18Report, StatisticsReport } from '../apps/intake-api/src/statistics/statistics.queries';
-import { art18Csv } from '../apps/intake-api/src/statistics/statistics.queries';
+import { art18Csv, type Art18Report, type StatisticsReport } from '@ixr/persistence';
 import { api, requestBody, tokenFor } from './support/api';
 import { TestStack } from './support/stack';
 

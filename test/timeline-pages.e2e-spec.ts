@@ -3,9 +3,7 @@ import { DEV_SECRET, signDevToken } from '@ixr/auth';
 import { generateSigningKey, parseSignerKey } from '@ixr/exchange-log';
 import { createDataSource } from '@ixr/persistence';
 import { Clock } from '@ixr/platform';
-import { CheckpointSigner } from '../apps/exchange-log/src/checkpoint.signer';
-import type { EntryFacts } from '../apps/exchange-log/src/log-entry';
-import { LogWriter } from '../apps/exchange-log/src/log-writer';
+import { CheckpointSigner, type EntryFacts, LogWriter } from '@ixr/exchange-log-store';
 import { maxHeapMb } from '../scripts/dev/services';
 import { TestStack } from './support/stack';
 

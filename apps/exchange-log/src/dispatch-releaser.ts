@@ -12,8 +12,7 @@ import {
   type RequestRouted,
 } from '@ixr/messaging';
 import { enqueueOutbox } from '@ixr/persistence';
-import { dispatchEventId } from './log-entry';
-import type { AppendedEntry } from './log-writer';
+import { dispatchEventId, type AppendedEntry } from '@ixr/exchange-log-store';
 
 export const LOG_SOURCE = 'ixr/exchange-log';
 

@@ -15,15 +15,20 @@ import {
   type BackgroundWork,
   type HttpSetup,
 } from '@ixr/runtime';
-import { CheckpointScheduler } from './checkpoint.scheduler';
-import { CheckpointSigner } from './checkpoint.signer';
+import {
+  CheckpointScheduler,
+  CheckpointSigner,
+  checkpointFileAt,
+  LOG_WRITER_OPTIONS,
+  LogIntegrity,
+  LogIntegrityError,
+  LogWriter,
+  nodeKeyFiles,
+} from '@ixr/exchange-log-store';
 import type { ExchangeLogConfig } from './config';
 import { DispatchReleaser } from './dispatch-releaser';
 import { LogController } from './log.controller';
 import { registerLogRoutes } from './log-http';
-import { checkpointFileAt, LogIntegrity, LogIntegrityError } from './log-integrity';
-import { LOG_WRITER_OPTIONS, LogWriter } from './log-writer';
-import { nodeKeyFiles } from './signing-key.files';
 
 /** Resolved once the verifier key is published where the audit tools look for it. */
 const VERIFIER_KEY_PUBLISHED = Symbol('VERIFIER_KEY_PUBLISHED');

@@ -2,18 +2,18 @@ import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { TOPICS, type TopicEvent } from '@ixr/messaging';
 import { eraseOwnRows } from '@ixr/persistence';
-import { DataSource } from 'typeorm';
-import { DispatchReleaser } from './dispatch-releaser';
 import {
   auditFacts,
   caseMessageFacts,
   escalationFacts,
+  LogWriter,
   outcomeFacts,
   receivedFacts,
   routedFacts,
   type EntryFacts,
-} from './log-entry';
-import { LogWriter } from './log-writer';
+} from '@ixr/exchange-log-store';
+import { DataSource } from 'typeorm';
+import { DispatchReleaser } from './dispatch-releaser';
 
 /** Records every step of every exchange; batches keep the append rate high. */
 @Controller()

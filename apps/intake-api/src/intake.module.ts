@@ -22,7 +22,7 @@ import { renderDocsPage } from './docs/docs-page';
 import { DOCS_PAGE, DocsController, OPENAPI_DOCUMENT } from './docs/docs.controller';
 import { buildOpenApiDocument } from './docs/openapi.builder';
 import { APP_LOGGER } from './http/app-logger';
-import { AuditRecorder } from './audit/audit-recorder';
+import { AuditRecorder } from '@ixr/exchange-log-store';
 import { AuditController } from './audit/audit.controller';
 import { auditApi } from './audit/audit.providers';
 import { CaseStepsController } from './cases/case-steps.controller';

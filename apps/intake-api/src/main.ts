@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { checkDevelopmentDefaults, isProductionMode, loadConfig, withSecretFiles } from '@ixr/platform';
 import { serviceInfrastructure, startService } from '@ixr/runtime';
-import { auditDevelopmentDefaults } from './audit/audit.config';
+import { auditDevelopmentDefaults } from '@ixr/exchange-log-store';
 import { intakeConfigSchema, intakeDevelopmentDefaults } from './config';
 import { answerFrameworkError } from './http/error.filter';
 import { IntakeModule } from './intake.module';

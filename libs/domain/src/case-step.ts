@@ -1,3 +1,5 @@
+import type { LogEntryKind } from './log-entry-kind';
+
 /**
  * The steps of a case beyond request and answer (Directive 2023/977; SPEC §8): refusals on a
  * listed ground, clarifications both ways, delay notices, withdrawals. Each is one message on a
@@ -45,5 +47,5 @@ export const CASE_LOG_KINDS = {
   delay_notice: 'delay_notified',
   withdrawal: 'withdrawn',
   onward_transfer: 'forwarded',
-} as const satisfies Record<CaseMessageKind, string>;
+} as const satisfies Record<CaseMessageKind, LogEntryKind>;
 export type CaseLogKind = (typeof CASE_LOG_KINDS)[CaseMessageKind];

@@ -8,3 +8,4 @@ export * from './iso-codes';
 export * from './status';
 export * from './case-step';
 export * from './sample-request';
+export * from './log-entry-kind';

@@ -1,3 +1,4 @@
+import type { LogEntryKind } from '@ixr/domain';
 import type { Checkpoint } from './checkpoint.note';
 import { ExchangeLogError } from './exchange-log.error';
 import { decodeLogEntry } from './log-entry.codec';
@@ -13,7 +14,7 @@ import { decodeLogEntry } from './log-entry.codec';
  * Checkpoints of epoch >= 1 say their epoch in an extension line (`epoch <n>`), so a note of one
  * epoch is never taken for another's; epoch 0's notes are unchanged.
  */
-export const EPOCH_ENTRY_KIND = 'epoch';
+export const EPOCH_ENTRY_KIND = 'epoch' satisfies LogEntryKind;
 
 const EPOCH_LINE = /^epoch (0|[1-9][0-9]*)$/;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AUDITED_LOG_ENTRY_KINDS,
   CASE_MESSAGE_KINDS,
   CHANNELS,
   DEADLINE_BASES,
@@ -112,33 +113,8 @@ export const deliveryOutcomeSchema = z.object({
   at: isoTime,
 });
 
-export const AUDIT_KINDS = [
-  'consulted',
-  'exported',
-  'ruleset_changed',
-  'directory_changed',
-  'denied',
-  'escalated',
-  // Inbound steps, recorded by the router in the transaction that handles them (SPEC §4.4, §5).
-  'received',
-  'routed',
-  'delivered',
-  // A reply to a foreign request, recorded with the reply itself.
-  'responded',
-  // An operator re-published a dead letter.
-  'redriven',
-  // The SPOC handed an inbound request to another unit (SPEC §7), with who and why.
-  'assigned',
-  // Case steps received from partners (SPEC §8): refusals, clarifications, delay notices, withdrawals.
-  'refused',
-  'clarification_requested',
-  'clarification_answered',
-  'delay_notified',
-  'withdrawn',
-  // SPEC §10: the data-protection officer reviewed a request's personal data, or erased it (no payload).
-  'reviewed',
-  'erased',
-] as const;
+/** The kinds an audit event may carry: derived from the one list (`LOG_ENTRY_KINDS`, @ixr/domain). */
+export const AUDIT_KINDS = AUDITED_LOG_ENTRY_KINDS;
 
 /** A step recorded in the exchange log that is not a pipeline hop (Directive 2016/680 Art 25). */
 export const auditRecordedSchema = z.object({

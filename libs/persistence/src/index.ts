@@ -9,3 +9,6 @@ export * from './service-role';
 export * from './table-owners';
 export * from './erasure';
 export * from './database-wakeups';
+export * from './statistics/statistics.params';
+export * from './statistics/statistics.queries';
+export * from './request-search';

@@ -2,12 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } f
 import { z } from 'zod';
 import { toValidationIssues } from '@ixr/domain';
 import type { BundleScope } from '@ixr/exchange-log';
+import { MAX_TIMELINE_PAGE } from '@ixr/exchange-log-store';
 import { ValidationFailedError } from '@ixr/platform';
 import { Roles, type AuthenticatedRequest } from '../auth/auth.guard';
 import { actorOf } from '../auth/actor';
 import { AuditJustificationGuard, type JustifiedRequest } from './audit-justification.guard';
 import { AuditService } from './audit.service';
-import { MAX_TIMELINE_PAGE } from './request-timeline';
 
 type AuditRequest = AuthenticatedRequest & JustifiedRequest;
 

@@ -1,5 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
-import { AUDIT_SETTINGS, loadAuditSettings } from './audit.config';
+import { AUDIT_SETTINGS, loadAuditSettings } from '@ixr/exchange-log-store';
 import { AuditController } from './audit.controller';
 import { AuditJustificationGuard } from './audit-justification.guard';
 import { AuditService } from './audit.service';

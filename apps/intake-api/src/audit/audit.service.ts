@@ -5,14 +5,24 @@ import type { Actor } from '@ixr/domain';
 import type { BundleScope } from '@ixr/exchange-log';
 import { Clock, NotFoundError, ValidationFailedError } from '@ixr/platform';
 import { toDependencyError } from '../http/dependency-errors';
-import { AuditRecorder, type AuditFacts } from './audit-recorder';
-import { AUDIT_SETTINGS, type AuditSettings } from './audit.config';
-import { replayDecisions, type ReplayReport } from './decision-replay';
-import { exportEvidence, ExportTooLargeError, NothingToExportError } from './evidence-export';
-import { LogReader } from './log.reader';
-import { resolveLogTrust } from './log-trust';
-import { type LogVerification, verifyLog } from './log-verification';
-import { requestTimeline, type Timeline, type TimelinePage } from './request-timeline';
+import {
+  AUDIT_SETTINGS,
+  AuditRecorder,
+  exportEvidence,
+  ExportTooLargeError,
+  LogReader,
+  NothingToExportError,
+  replayDecisions,
+  requestTimeline,
+  resolveLogTrust,
+  verifyLog,
+  type AuditFacts,
+  type AuditSettings,
+  type LogVerification,
+  type ReplayReport,
+  type Timeline,
+  type TimelinePage,
+} from '@ixr/exchange-log-store';
 
 export interface ExportBody {
   manifest: unknown;

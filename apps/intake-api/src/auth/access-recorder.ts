@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import type { Actor } from '@ixr/domain';
 import { PeriodicTask } from '@ixr/platform';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder } from '@ixr/exchange-log-store';
 import { APP_LOGGER } from '../http/app-logger';
 import { toDependencyError } from '../http/dependency-errors';
 import { DenialWindows, type RepeatedDenials } from './denial-window';

@@ -18,7 +18,7 @@ import {
   NotFoundError,
   ValidationFailedError,
 } from '@ixr/platform';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder } from '@ixr/exchange-log-store';
 import { toDependencyError } from '../http/dependency-errors';
 import { queueCaseMessage } from './case-message.outbox';
 import { refreshWorkRequest } from '../work/work-request.projection';

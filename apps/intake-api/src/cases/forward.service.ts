@@ -5,7 +5,7 @@ import type { CaseMessageQueued } from '@ixr/messaging';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { AppError, Clock, IdGenerator, NotFoundError, ValidationFailedError } from '@ixr/platform';
 import { guardDissemination, isRestricted, languageIssues } from '@ixr/routing';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder } from '@ixr/exchange-log-store';
 import { toDependencyError } from '../http/dependency-errors';
 import { queueCaseMessage } from './case-message.outbox';
 import type { CaseStepAccepted } from './case-steps.service';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '@ixr/domain';
 import { AppError, Clock, IdGenerator, NotFoundError } from '@ixr/platform';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder } from '@ixr/exchange-log-store';
 import { toDependencyError } from '../http/dependency-errors';
 import { withoutPersonalData } from './personal-data';
 import { createEnvelope, EVENT_TYPES, TOPICS, type OutgoingMessage } from '@ixr/messaging';

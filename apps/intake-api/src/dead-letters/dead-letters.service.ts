@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { Actor } from '@ixr/domain';
 import { enqueueOutbox } from '@ixr/persistence';
 import { AppError, NotFoundError } from '@ixr/platform';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder } from '@ixr/exchange-log-store';
 import { toDependencyError } from '../http/dependency-errors';
 
 /**

@@ -14,7 +14,7 @@ import {
 } from '@ixr/platform';
 import { RoutingConfigStore } from '@ixr/persistence';
 import { languageIssues } from '@ixr/routing';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder } from '@ixr/exchange-log-store';
 import { toDependencyError } from '../http/dependency-errors';
 import { bodyHashOf, isUniqueViolation } from '../http/idempotency';
 import { queueCaseMessage } from '../cases/case-message.outbox';

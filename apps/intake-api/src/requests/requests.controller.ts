@@ -8,7 +8,7 @@ import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { ZodQueryPipe } from '../http/zod-query.pipe';
 import { AssignRequestUseCase, assignBodySchema, type AssignBody } from '../work/assign-request.usecase';
 import { RequestListService } from '../work/request-list.service';
-import { requestSearchQuerySchema, type RequestSearchQuery } from '../work/request-search';
+import { requestSearchQuerySchema, type RequestSearchQuery } from '@ixr/persistence';
 import { RequestViewService } from './request-view.service';
 import { SubmitRequestUseCase } from './submit-request.usecase';
 

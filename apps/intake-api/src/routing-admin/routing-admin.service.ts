@@ -24,7 +24,7 @@ import {
   NotFoundError,
   ValidationFailedError,
 } from '@ixr/platform';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder } from '@ixr/exchange-log-store';
 import { toDependencyError } from '../http/dependency-errors';
 
 /** Where partner endpoints may point (PARTNER_ALLOWED_HOSTS and the mode): checked on every save. */

@@ -1,11 +1,16 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import {
+  art18Csv,
+  computeArt18,
+  computeStatistics,
+  parseArt18Year,
+  parseStatisticsParams,
+} from '@ixr/persistence';
 import { Clock } from '@ixr/platform';
 import { Roles } from '../auth/route-access';
 import { toDependencyError } from '../http/dependency-errors';
-import { parseArt18Year, parseStatisticsParams } from './statistics.params';
-import { art18Csv, computeArt18, computeStatistics } from './statistics.queries';
 
 /** Who reads the statistics (SPEC §9): figures only, nothing personal. */
 const READERS = ['spoc_operator', 'admin', 'auditor'] as const;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AppError, Clock, NotFoundError } from '@ixr/platform';
-import { AuditRecorder } from '../audit/audit-recorder';
+import { AuditRecorder } from '@ixr/exchange-log-store';
 import { actorOfRequest, type AuthenticatedRequest } from '../auth/route-access';
 import { toDependencyError } from '../http/dependency-errors';
 import { addInboxItems } from './work-feed.writer';

@@ -12,7 +12,7 @@ import {
   type RequestListItem,
   type RequestSearchQuery,
   type SearchRow,
-} from './request-search';
+} from '@ixr/persistence';
 
 export interface QueueItem extends RequestListItem {
   overdue: boolean;

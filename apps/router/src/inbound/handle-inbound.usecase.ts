@@ -11,7 +11,12 @@ import {
   type PartnerProvision,
   type PartnerRequest,
 } from '@ixr/messaging';
-import { enqueueOutbox, markProcessed, type RoutingConfigStore } from '@ixr/persistence';
+import {
+  enqueueOutbox,
+  markProcessed,
+  type ActiveRoutingConfig,
+  type RoutingConfigStore,
+} from '@ixr/persistence';
 import type { Clock, IdGenerator } from '@ixr/platform';
 import { deadlineMilestones, resolveInboundAnswer, routeInbound, type Directory } from '@ixr/routing';
 import { handleInboundCaseStep } from './inbound-case-step';
@@ -55,7 +60,7 @@ export class HandleInboundUseCase {
     const { message } = event.data;
     const handled =
       message.kind === 'request' || message.kind === 'provision'
-        ? await this.request(event, message, directory, config.ruleset, config.rulesetHash)
+        ? await this.request(event, message, directory, config)
         : message.kind === 'answer'
           ? await this.answer(event, message, directory)
           : await this.caseStep(event, message);
@@ -66,9 +71,9 @@ export class HandleInboundUseCase {
     event: EventEnvelope<InboundReceived>,
     message: PartnerRequest | PartnerProvision,
     directory: Directory,
-    ruleset: Parameters<typeof routeInbound>[2],
-    rulesetHash: string,
+    config: Pick<ActiveRoutingConfig, 'ruleset' | 'rulesetHash' | 'directoryVersion'>,
   ): Promise<boolean> {
+    const { ruleset, rulesetHash, directoryVersion } = config;
     const { inboundId, channel, originCountry, receivedAt } = event.data;
     const sender = senderOf(event.data);
     const now = this.clock.now();
@@ -172,7 +177,15 @@ export class HandleInboundUseCase {
             channel: null,
             rulesetVersion: decision.rulesetVersion,
             at,
-            details: { direction: 'inbound', decision, rulesetHash, replyVia: routed.replyVia },
+            // What replay re-runs it with (`npm run audit -- replay`): the rule set, the directory
+            // version, and the partner's message in the `received` entry above.
+            details: {
+              direction: 'inbound',
+              decision,
+              rulesetHash,
+              directoryVersion,
+              replyVia: routed.replyVia,
+            },
           },
           this.ids,
           event.correlationid,

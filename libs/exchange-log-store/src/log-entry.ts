@@ -1,4 +1,4 @@
-import { CASE_LOG_KINDS } from '@ixr/domain';
+import { CASE_LOG_KINDS, type LogEntryKind } from '@ixr/domain';
 import type {
   AuditRecorded,
   CaseMessageQueued,
@@ -9,38 +9,8 @@ import type {
   RequestRouted,
 } from '@ixr/messaging';
 
-export const ENTRY_KINDS = [
-  'received',
-  'validated',
-  'routed',
-  'dispatched',
-  'delivered',
-  'failed',
-  'responded',
-  'escalated',
-  'consulted',
-  'exported',
-  'directory_changed',
-  'ruleset_changed',
-  'denied',
-  'redriven',
-  'assigned',
-  // A delivery not made because its request was withdrawn (SPEC §8).
-  'cancelled',
-  // Case steps (SPEC §8), sent or received.
-  'refused',
-  'clarification_requested',
-  'clarification_answered',
-  'delay_notified',
-  'withdrawn',
-  'forwarded',
-  'reviewed',
-  'erased',
-  // The first entry of a new log epoch, written by `npm run log:recover -- --new-epoch` (README
-  // "Log epochs"): the previous epoch's latest signed checkpoint and the operator's reason.
-  'epoch',
-] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
+/** An entry's kind: one of the one list (`LOG_ENTRY_KINDS`, @ixr/domain). */
+export type EntryKind = LogEntryKind;
 
 /**
  * What Directive 2016/680 Art 25 asks of a log line: who (person, unit, role), why, when (UTC),

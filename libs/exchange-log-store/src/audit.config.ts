@@ -1,9 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { type KeyFiles, loadSignerKey, parseVerifierKey } from '@ixr/exchange-log';
 import { ConfigError, type DevelopmentDefault, env, loadConfig } from '@ixr/platform';
 import type { ExportSigner } from './evidence-export';
+import { nodeKeyFiles } from './signing-key.files';
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -36,21 +35,6 @@ export interface AuditSettings {
   readonly exportMaxEntries: number;
 }
 export const AUDIT_SETTINGS = Symbol('AUDIT_SETTINGS');
-
-/** The disk behind the key loader: a generated secret key is readable by its owner only. */
-export const nodeKeyFiles: KeyFiles = {
-  exists: (path) => existsSync(path),
-  read: (path) => readFileSync(path, 'utf8'),
-  writeSecret: (path, text) => {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
-    chmodSync(path, 0o600);
-  },
-  write: (path, text) => {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  },
-};
 
 export type AuditConfig = z.infer<typeof auditConfigSchema>;
 
