@@ -1,5 +1,6 @@
 import { api, requestBody, tokenFor } from './support/api';
 import { TestStack, waitFor } from './support/stack';
+import { partnerRequest } from './support/partner-request';
 
 interface CaseMessage {
   id: string;
@@ -32,23 +33,6 @@ interface TimelineEntry {
   seq: number;
   kind: string;
   details: Record<string, unknown>;
-}
-
-/** A foreign request from NL over SIENA, for the Antwerp contact point. */
-function partnerRequest() {
-  return {
-    kind: 'request',
-    missionType: 'judicial',
-    offence: { category: 'drug_trafficking', description: 'Cocaine shipments through Antwerp' },
-    region: 'antwerpen',
-    urgency: { urgent: false },
-    accessibility: 'indirect',
-    handlingCode: 'H1',
-    language: 'en',
-    informationSought: 'Known addresses of the subject in Belgium',
-    purpose: 'Investigation Rotterdam 2026/77',
-    subjects: [{ type: 'person', name: 'Piet Peters' }],
-  };
 }
 
 const NATIONAL = new Set(['national_unit', 'national_spoc']);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { api, tokenFor } from './support/api';
 import { TestStack, waitFor } from './support/stack';
+import { partnerRequest } from './support/partner-request';
 
 /**
  * The operator console (SPEC §11) in a real browser: Chromium driven by playwright-core inside
@@ -24,23 +25,6 @@ interface AxeViolation {
   impact: string | null;
   help: string;
   nodes: { target: unknown[] }[];
-}
-
-function partnerRequest(overrides: Record<string, unknown> = {}) {
-  return {
-    kind: 'request',
-    missionType: 'judicial',
-    offence: { category: 'drug_trafficking', description: 'Cocaine shipments through Antwerp' },
-    region: 'antwerpen',
-    urgency: { urgent: false },
-    accessibility: 'indirect',
-    handlingCode: 'H1',
-    language: 'en',
-    informationSought: 'Known addresses of the subject in Belgium',
-    purpose: 'Investigation Rotterdam 2026/77',
-    subjects: [{ type: 'person', name: 'Piet Peters' }],
-    ...overrides,
-  };
 }
 
 describe('the operator console in a real browser', () => {

@@ -9,6 +9,7 @@ import { startServiceProcess, waitHealthy } from '../scripts/dev/services';
 import { repoRoot } from '../scripts/dev/paths';
 import { api, requestBody } from './support/api';
 import { TestStack, waitFor } from './support/stack';
+import { partnerRequest } from './support/partner-request';
 
 /**
  * The audit tools on a running system (issue 4's "done when"): after a few hundred requests the
@@ -126,19 +127,7 @@ describe('exchange log audit on a running system', () => {
       'POST',
       '/simulator/partners/siena/NL/send',
       {
-        body: {
-          kind: 'request',
-          missionType: 'judicial',
-          offence: { category: 'drug_trafficking', description: 'Cocaine shipments through Antwerp' },
-          region: 'antwerpen',
-          urgency: { urgent: false },
-          accessibility: 'indirect',
-          handlingCode: 'H1',
-          language: 'en',
-          informationSought: 'Known addresses of the subject in Belgium',
-          purpose: 'Investigation Rotterdam 2026/77',
-          subjects: [{ type: 'person', name: 'Piet Peters' }],
-        },
+        body: partnerRequest(),
       },
     );
     expect(sent.status).toBe(200);

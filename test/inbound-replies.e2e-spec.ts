@@ -8,6 +8,7 @@ import {
 } from '@ixr/messaging';
 import { api, requestBody, tokenFor } from './support/api';
 import { TestStack, waitFor } from './support/stack';
+import { partnerRequest } from './support/partner-request';
 
 interface ReplyView {
   id: string;
@@ -34,24 +35,6 @@ interface RequestView {
   };
   deliveries: { channel: string; destination: string; status: string }[];
   replies: ReplyView[];
-}
-
-/** A foreign request from NL over SIENA, as a partner writes it. */
-function partnerRequest(overrides: Record<string, unknown> = {}) {
-  return {
-    kind: 'request',
-    missionType: 'judicial',
-    offence: { category: 'drug_trafficking', description: 'Cocaine shipments through Antwerp' },
-    region: 'antwerpen',
-    urgency: { urgent: false },
-    accessibility: 'indirect',
-    handlingCode: 'H1',
-    language: 'en',
-    informationSought: 'Known addresses of the subject in Belgium',
-    purpose: 'Investigation Rotterdam 2026/77',
-    subjects: [{ type: 'person', name: 'Piet Peters' }],
-    ...overrides,
-  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { DataKeyVault, DEVELOPMENT_DATA_KEY_MASTER } from '@ixr/persistence';
 import { api, requestBody, tokenFor } from './support/api';
 import { SseClient } from './support/sse-client';
 import { TestStack, waitFor } from './support/stack';
+import { partnerRequest } from './support/partner-request';
 
 interface ListItem {
   id: string;
@@ -37,24 +38,6 @@ interface HistoryEntry {
   at: string;
   kind: string;
   [detail: string]: unknown;
-}
-
-/** A foreign request from NL over SIENA, for the Antwerp contact point. */
-function partnerRequest(messageId?: string) {
-  return {
-    kind: 'request',
-    ...(messageId ? { messageId } : {}),
-    missionType: 'judicial',
-    offence: { category: 'drug_trafficking', description: 'Cocaine shipments through Antwerp' },
-    region: 'antwerpen',
-    urgency: { urgent: false },
-    accessibility: 'indirect',
-    handlingCode: 'H1',
-    language: 'en',
-    informationSought: 'Known addresses of the subject in Belgium',
-    purpose: 'Investigation Rotterdam 2026/77',
-    subjects: [{ type: 'person', name: 'Piet Peters' }],
-  };
 }
 
 /**
