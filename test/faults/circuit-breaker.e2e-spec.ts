@@ -88,6 +88,17 @@ describe('partner outages: circuits, fallbacks, dead letters', () => {
       return stats.hanging === 0 && /1000 ms|timed out/.test(rows[0]?.last_error ?? '');
     }, 'the aborted call');
     expect(Date.now() - aborted).toBeLessThan(10_000);
+    // The request view shows the send still pending with its last error, from the adapters' ledger
+    // (the router's delivery row learns the outcome only when there is one).
+    const view = await api<{
+      deliveries: { channel: string; status: string; attempts: number; lastError: string | null }[];
+    }>(intake, 'GET', `/v1/requests/${id}`, { token: requester });
+    const pending = view.body.deliveries.find((d) => d.channel === 'siena');
+    expect(pending).toMatchObject({
+      status: 'pending',
+      lastError: expect.stringMatching(/1000 ms|timed out/),
+    });
+    expect(pending!.attempts).toBeGreaterThanOrEqual(1);
     expect(
       await metric(adaptersMetrics, 'ixr_circuit_events_total', {
         channel: 'siena',

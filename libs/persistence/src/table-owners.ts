@@ -136,15 +136,17 @@ export const TABLES = {
     holds: 'the state of each channel’s circuit breaker, per adapter instance',
   },
   inbound_messages: { owner: 'adapters', readers: [], holds: 'partner messages received (deduplication)' },
+  // The intake reads the ledgers for the request view: a send still being retried shows its
+  // attempts and last error before its outcome event arrives.
   reply_sends: {
     owner: 'adapters',
-    readers: [],
+    readers: ['intake'],
     holds: 'the send ledger of messages on requests (claims, attempts, outcome)',
   },
   send_retries: { owner: 'adapters', readers: [], holds: 'sends waiting for their next attempt' },
   delivery_sends: {
     owner: 'adapters',
-    readers: [],
+    readers: ['intake'],
     holds: 'the send ledger of deliveries: attempts, lease and outcome of each (exactly-once sending)',
   },
   // The exchange log: append-only, and only its writer appends.

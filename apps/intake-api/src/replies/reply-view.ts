@@ -70,10 +70,15 @@ export async function requestOrigin(
 
 export async function repliesOf(dataSource: DataSource, requestId: string): Promise<ReplyView[]> {
   const rows: Record<string, unknown>[] = await dataSource.query(
-    `SELECT id, direction, channel, partner, in_reply_to, unit, author, handling_code, language, text, status,
-            late, attempts, partner_reference, last_error, created_at, completed_at,
-            kind, ground, partial, expected_by, clarification_of, closed_at
-       FROM replies WHERE request_id = $1 ORDER BY created_at, id`,
+    // A message still being sent shows the attempts and last error of the adapters' ledger
+    // (`reply_sends`); once ended, the outcome the intake recorded from its event.
+    `SELECT r.id, r.direction, r.channel, r.partner, r.in_reply_to, r.unit, r.author, r.handling_code,
+            r.language, r.text, r.status, r.late, r.partner_reference, r.created_at, r.completed_at,
+            r.kind, r.ground, r.partial, r.expected_by, r.clarification_of, r.closed_at,
+            CASE WHEN r.status = 'pending' AND s.id IS NOT NULL THEN s.attempts ELSE r.attempts END AS attempts,
+            CASE WHEN r.status = 'pending' AND s.id IS NOT NULL THEN s.last_error ELSE r.last_error END AS last_error
+       FROM replies r LEFT JOIN reply_sends s ON s.id = r.id
+      WHERE r.request_id = $1 ORDER BY r.created_at, r.id`,
     [requestId],
   );
   return rows.map((r) => ({

@@ -74,6 +74,7 @@ export class RequestViewService {
     if (!UUID.test(id)) throw new NotFoundError(`no request ${id}: not a request id`);
     let request: RequestEntity | null;
     let deliveries: DeliveryEntity[] = [];
+    let sending = new Map<string, { attempts: number; lastError: string | null }>();
     let origin: RequestOrigin | undefined;
     let replies: ReplyView[] = [];
     /** The units whose inbox holds it: what was routed to them, whichever path put it there. */
@@ -87,6 +88,7 @@ export class RequestViewService {
         deliveries = await this.dataSource
           .getRepository(DeliveryEntity)
           .find({ where: { requestId: id }, order: { dispatchedAt: 'ASC', id: 'ASC' } });
+        sending = await sendingState(this.dataSource, deliveries);
         replies = await repliesOf(this.dataSource, id);
         [clock] = await this.dataSource.query(
           `SELECT max(due_at) FILTER (WHERE milestone = 'breach') AS breach_at,
@@ -153,9 +155,9 @@ export class RequestViewService {
         destination: d.destination,
         role: d.role,
         status: d.status,
-        attempts: d.attempts,
+        attempts: sending.get(d.id)?.attempts ?? d.attempts,
         partnerReference: d.partnerReference,
-        lastError: d.lastError,
+        lastError: sending.get(d.id)?.lastError ?? d.lastError,
         dispatchedAt: d.dispatchedAt.toISOString(),
         completedAt: d.completedAt?.toISOString() ?? null,
       })),
@@ -196,4 +198,21 @@ function statusOf(request: RequestEntity, deliveries: DeliveryEntity[]): Request
   if (deliveries.some((d) => d.status === 'failed')) return 'failed';
   if (deliveries.every((d) => d.status === 'delivered' || d.status === 'cancelled')) return 'delivered';
   return 'dispatched';
+}
+
+/**
+ * The adapters' ledger of the deliveries still pending (`delivery_sends`): a send being retried
+ * shows its attempts and last error before its outcome reaches the router's `deliveries`.
+ */
+async function sendingState(
+  dataSource: DataSource,
+  deliveries: readonly DeliveryEntity[],
+): Promise<Map<string, { attempts: number; lastError: string | null }>> {
+  const pending = deliveries.filter((d) => d.status === 'pending').map((d) => d.id);
+  if (pending.length === 0) return new Map();
+  const rows: { id: string; attempts: number; last_error: string | null }[] = await dataSource.query(
+    `SELECT id, attempts, last_error FROM delivery_sends WHERE id = ANY($1) AND status = 'pending'`,
+    [pending],
+  );
+  return new Map(rows.map((r) => [r.id, { attempts: Number(r.attempts), lastError: r.last_error }]));
 }
