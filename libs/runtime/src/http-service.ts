@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type InjectionToken, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModuleRef, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { RethrowRpcFilter, type KafkaTransport } from '@ixr/messaging';
@@ -131,8 +131,10 @@ export async function startService(options: ServiceOptions): Promise<NestFastify
 
 /** A part the app's module may provide, or undefined when it does not. */
 function provided<T>(app: NestFastifyApplication, token: InjectionToken): T | undefined {
+  // Through ModuleRef, not the application: Nest's proxy around the application logs every
+  // exception of its methods as an error, and a part an app does not provide is no error.
   try {
-    return app.get<T>(token, { strict: false });
+    return app.get(ModuleRef).get<T>(token, { strict: false });
   } catch {
     return undefined;
   }
