@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { createEnvelope, EVENT_TYPES, TOPICS, type Topic } from '@ixr/messaging';
+import { createEnvelope, EVENT_TYPES, TOPIC_PARTIES, TOPICS, type Topic } from '@ixr/messaging';
 import { SERVICES } from '../scripts/dev/services';
 import { api, requestBody, tokenFor } from './support/api';
 import { hostileRequests, hostileTokens, type HostileRequest } from './support/hostile-requests';
@@ -221,15 +221,20 @@ describe('hostile input', () => {
       await producer.disconnect();
     });
 
-    /** Consumers of each topic, by the source they write on their dead letters. */
-    const CONSUMERS: Partial<Record<Topic, string[]>> = {
-      [TOPICS.requestReceived]: ['ixr/router', 'ixr/exchange-log', 'ixr/intake-api'],
-      [TOPICS.requestRouted]: ['ixr/exchange-log', 'ixr/intake-api'],
-      [TOPICS.deliveryDispatched]: ['ixr/channel-adapters'],
-      [TOPICS.deliveryOutcome]: ['ixr/exchange-log', 'ixr/intake-api'],
-      [TOPICS.auditRecorded]: ['ixr/exchange-log', 'ixr/intake-api'],
-      [TOPICS.deadlineReached]: ['ixr/exchange-log', 'ixr/intake-api'],
-    };
+    /**
+     * Consumers of each topic hit here, by the source they write on their dead letters: the
+     * registry's map of who reads what (TOPIC_PARTIES), so a new consumer is expected at once.
+     */
+    const CONSUMERS: Partial<Record<Topic, string[]>> = Object.fromEntries(
+      [
+        TOPICS.requestReceived,
+        TOPICS.requestRouted,
+        TOPICS.deliveryDispatched,
+        TOPICS.deliveryOutcome,
+        TOPICS.auditRecorded,
+        TOPICS.deadlineReached,
+      ].map((topic) => [topic, TOPIC_PARTIES[topic].receive.map((service) => `ixr/${service}`)]),
+    );
 
     function malformed(topic: Topic): { name: string; value: Buffer | string | null }[] {
       const envelope = (data: unknown, type: string = EVENT_TYPES[topic]) =>
