@@ -351,10 +351,11 @@ describe('the operator console in a real browser', () => {
     await page.getByRole('tab', { name: 'Timeline' }).click();
     await page.getByLabel('Log verifier key').fill(vkey);
     await page.getByRole('button', { name: 'Read the log' }).click();
-    // Whatever the check concluded shows in one line: a failure names itself here.
-    const signature = page.locator('p[data-signature]');
-    await signature.waitFor();
-    expect(await signature.textContent()).toContain('Checkpoint signature verified in this browser');
+    // The check's conclusion shows in one line, verified or failed (a failure names itself here);
+    // the page may first say the signature is not checked yet, before the key is used.
+    const concluded = page.locator('p[data-signature="verified"], p[data-signature="failed"]');
+    await concluded.waitFor();
+    expect(await concluded.textContent()).toContain('Checkpoint signature verified in this browser');
     const marks = await page.evaluate<{ proof: string; text: string }[]>(
       "[...document.querySelectorAll('li[data-proof]')].map((li) => ({ proof: li.getAttribute('data-proof'), text: li.textContent || '' }))",
     );
