@@ -222,13 +222,18 @@ describe('finding and following work', () => {
       'the answer on the stream',
     );
     const arrived = events.events.find((e) => e.event === 'inbox' && e.data.includes(id))!.receivedAt;
-    const { rows } = await stack.db.query<{ created_at: Date }>(
-      `SELECT created_at FROM replies WHERE request_id = $1 AND direction = 'inbound'`,
-      [id],
-    );
+    await api(simulator, 'PUT', '/simulator/partners/siena/NL', { body: { mode: 'ok' } });
+    // The inbox item follows the log's entry of the answer; the intake stores the answer itself from
+    // the router's ixr.inbound.recorded, a separate event that may come a moment later.
+    const rows = await waitFor(async () => {
+      const result = await stack.db.query<{ created_at: Date }>(
+        `SELECT created_at FROM replies WHERE request_id = $1 AND direction = 'inbound'`,
+        [id],
+      );
+      return result.rows.length > 0 ? result.rows : undefined;
+    }, 'the answer stored by the intake');
     // Reported, not asserted (speed lives in benchmarks): from the adapter's receipt to the stream.
     process.stdout.write(`answer → event stream: ${arrived - rows[0].created_at.getTime()} ms\n`);
-    await api(simulator, 'PUT', '/simulator/partners/siena/NL', { body: { mode: 'ok' } });
 
     expect(item.summary).toContain('siena/NL');
     const statuses = events.json<StatusEvent>('status').filter((s) => s.requestId === id);
