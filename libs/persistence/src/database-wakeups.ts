@@ -40,7 +40,11 @@ export class DatabaseWakeups {
     const list = this.subscribers.get(channel) ?? [];
     list.push(wake);
     this.subscribers.set(channel, list);
-    if (this.client) void this.listen(this.client, channel);
+    const client = this.client;
+    // A failed LISTEN is the lost connection's: the reconnection listens on every channel again.
+    if (client) {
+      this.listen(client, channel).catch((error: unknown) => this.lost(client, error as Error));
+    }
   }
 
   /** The login this connection uses (the outbox channel is named after it). */
