@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { fixRequestQueueTimer } from './kafkajs-request-queue.fix';
 
 export const SASL_MECHANISMS = ['scram-sha-256', 'scram-sha-512', 'plain'] as const;
 export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
@@ -20,6 +21,7 @@ export interface KafkaConnectionOptions {
  * client means changing this file, the transport and the publisher — nothing in the apps.
  */
 export function createKafka(options: KafkaConnectionOptions, logger: Logger): Kafka {
+  fixRequestQueueTimer();
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: options.brokers,

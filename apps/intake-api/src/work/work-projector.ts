@@ -10,8 +10,8 @@ import {
 } from '@ixr/messaging';
 import { markProcessed, markProcessedMany } from '@ixr/persistence';
 import { storeInboundRecord, storeReplyOutcomes, storeRoutings } from './pipeline-records';
-import { addInboxItems, appendFeed, type FeedRow, type NewInboxItem } from './work-feed.writer';
-import { refreshWorkRequest } from './work-request.projection';
+import { addInboxItems, appendFeed, type NewInboxItem } from './work-feed.writer';
+import { refreshWorkRequest, refreshWorkRequests } from './work-request.projection';
 
 const CONSUMER = 'intake-work';
 
@@ -116,7 +116,7 @@ export class WorkProjector {
 
   /**
    * The pipeline's high-volume events, a Kafka batch at a time: one transaction records them
-   * handled and brings each request's row up to date once. Requests are locked in id order and
+   * handled and brings each request's row up to date once, in a fixed number of statements. Requests are locked in id order and
    * the feed last, so concurrent batches (and single events) never wait on each other in a circle.
    * A batch that fails is taken again one event at a time by the transport.
    */
@@ -139,30 +139,19 @@ export class WorkProjector {
         items.map((i) => i.event.id),
       );
       await store?.(manager, fresh);
-      const latest = new Map<string, { at: Date; level?: string; outcomes: Map<string, string> }>();
-      for (const item of items) {
-        if (!fresh.has(item.event.id)) continue;
-        const seen = latest.get(item.requestId);
-        const outcomes = seen?.outcomes ?? new Map<string, string>();
-        if (item.outcome) outcomes.set(item.outcome.deliveryId, item.outcome.status);
-        latest.set(item.requestId, {
-          at: seen && seen.at > item.at ? seen.at : item.at,
-          level: item.level ?? seen?.level,
-          outcomes,
-        });
-      }
-      const feed: FeedRow[] = [];
-      for (const requestId of [...latest.keys()].sort()) {
-        const { at, level, outcomes } = latest.get(requestId)!;
-        const change = await refreshWorkRequest(
-          manager,
-          requestId,
-          at,
-          { level, outcomes },
-          { deferFeed: true },
-        );
-        if (change?.feed) feed.push(change.feed);
-      }
+      const changes = await refreshWorkRequests(
+        manager,
+        items
+          .filter((item) => fresh.has(item.event.id))
+          .map((item) => ({
+            requestId: item.requestId,
+            at: item.at,
+            level: item.level,
+            outcomes: item.outcome ? new Map([[item.outcome.deliveryId, item.outcome.status]]) : undefined,
+          })),
+        { deferFeed: true },
+      );
+      const feed = changes.flatMap((change) => (change.feed ? [change.feed] : []));
       await appendFeed(manager, feed);
     });
   }

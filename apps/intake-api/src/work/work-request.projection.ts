@@ -35,6 +35,17 @@ export interface WorkRequestChange {
   feed?: FeedRow;
 }
 
+/** What a refresh knows besides the owners' tables. */
+export interface RefreshFacts {
+  level?: string;
+  /**
+   * Outcomes of deliveries just announced (`ixr.deliveries.outcome`, delivery id → outcome): the
+   * router records them on `deliveries` from the same event, maybe after this runs, so a delivery
+   * still pending there takes the announced outcome (a final one is never changed).
+   */
+  outcomes?: ReadonlyMap<string, string>;
+}
+
 /**
  * Brings a request's row of the list (`work_requests`) up to date with what the owners' tables
  * now say — status, the units that may see it — and announces a status change on the event feed,
@@ -46,46 +57,160 @@ export async function refreshWorkRequest(
   manager: EntityManager,
   requestId: string,
   at: Date,
-  facts: {
-    level?: string;
-    /**
-     * Outcomes of deliveries just announced (`ixr.deliveries.outcome`, delivery id → outcome): the
-     * router records them on `deliveries` from the same event, maybe after this runs, so a delivery
-     * still pending there takes the announced outcome (a final one is never changed).
-     */
-    outcomes?: ReadonlyMap<string, string>;
-  } = {},
+  facts: RefreshFacts = {},
   /** Leave the status event to the caller (a batch appends all of its feed rows at the end). */
   options: { deferFeed?: boolean } = {},
 ): Promise<WorkRequestChange | undefined> {
-  await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [requestId]);
-  const [request]: RequestRow[] = await manager.query(
+  const [change] = await refreshWorkRequests(manager, [{ requestId, at, ...facts }], options);
+  return change;
+}
+
+/**
+ * `refreshWorkRequest` for many requests at once, in a fixed number of statements whatever their
+ * number (a Kafka batch of the pipeline's events): the locks, one read of each owner's table, one
+ * upsert of the rows, one append of the feed. Requests are locked in id order, so concurrent
+ * batches never wait on each other in a circle. A request id given twice is refreshed once, with
+ * the latest time and every announced outcome. Unknown requests are left out of the result.
+ */
+export async function refreshWorkRequests(
+  manager: EntityManager,
+  items: readonly ({ requestId: string; at: Date } & RefreshFacts)[],
+  options: { deferFeed?: boolean } = {},
+): Promise<WorkRequestChange[]> {
+  const wanted = mergeItems(items);
+  if (wanted.size === 0) return [];
+  const ids = [...wanted.keys()].sort();
+  // Evaluated row by row in the array's order (WITH ORDINALITY keeps it).
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(hashtext(t.id)) FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n`,
+    [ids],
+  );
+  const requests: RequestRow[] = await manager.query(
     `SELECT id, direction, requesting_unit, assigned_unit, origin_channel, origin_country, body, decision,
             deadline_at, received_at
-       FROM requests WHERE id = $1`,
-    [requestId],
+       FROM requests WHERE id = ANY($1::uuid[])`,
+    [ids],
   );
-  if (!request) return undefined;
-  const recorded: { id: string; channel: string; destination: string; status: string }[] =
-    await manager.query(`SELECT id, channel, destination, status FROM deliveries WHERE request_id = $1`, [
-      requestId,
-    ]);
-  const deliveries = recorded.map((d) => ({
-    ...d,
-    status: d.status === 'pending' ? (facts.outcomes?.get(d.id) ?? d.status) : d.status,
-  }));
-  const replies: ReplyRow[] = await manager.query(
-    `SELECT direction, status, kind, partial, closed_at FROM replies WHERE request_id = $1`,
-    [requestId],
+  if (requests.length === 0) return [];
+  const known = requests.map((r) => r.id);
+  const deliveryRows: {
+    request_id: string;
+    id: string;
+    channel: string;
+    destination: string;
+    status: string;
+  }[] = await manager.query(
+    `SELECT request_id, id, channel, destination, status FROM deliveries WHERE request_id = ANY($1::uuid[])`,
+    [known],
   );
-  const [before]: { status: string }[] = await manager.query(
-    `SELECT status FROM work_requests WHERE request_id = $1`,
-    [requestId],
+  const replyRows: (ReplyRow & { request_id: string })[] = await manager.query(
+    `SELECT request_id, direction, status, kind, partial, closed_at FROM replies WHERE request_id = ANY($1::uuid[])`,
+    [known],
   );
-  const [erased]: unknown[] = await manager.query(`SELECT 1 FROM erasures WHERE request_id = $1`, [
-    requestId,
-  ]);
-  const status = erased ? 'erased' : statusOf(request, deliveries, replies);
+  const beforeRows: { request_id: string; status: string }[] = await manager.query(
+    `SELECT request_id, status FROM work_requests WHERE request_id = ANY($1::uuid[])`,
+    [known],
+  );
+  const erasedRows: { request_id: string }[] = await manager.query(
+    `SELECT request_id FROM erasures WHERE request_id = ANY($1::uuid[])`,
+    [known],
+  );
+  const deliveriesOf = groupBy(deliveryRows, (d) => d.request_id);
+  const repliesOf = groupBy(replyRows, (r) => r.request_id);
+  const before = new Map(beforeRows.map((r) => [r.request_id, r.status]));
+  const erased = new Set(erasedRows.map((r) => r.request_id));
+
+  const rows: WorkRequestRow[] = [];
+  const changes: WorkRequestChange[] = [];
+  for (const request of requests.sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const facts = wanted.get(request.id)!;
+    const deliveries = (deliveriesOf.get(request.id) ?? []).map((d) => ({
+      ...d,
+      status: d.status === 'pending' ? (facts.outcomes.get(d.id) ?? d.status) : d.status,
+    }));
+    const status = erased.has(request.id)
+      ? 'erased'
+      : statusOf(request, deliveries, repliesOf.get(request.id) ?? []);
+    const row = workRequestRow(request, deliveries, status, facts);
+    rows.push(row);
+    changes.push({
+      requestId: request.id,
+      status,
+      previous: before.get(request.id) ?? null,
+      visibleTo: row.visible_to,
+      unit: row.unit,
+      direction: request.direction,
+    });
+  }
+  await upsertWorkRequests(manager, rows);
+
+  const feed: FeedRow[] = [];
+  for (const change of changes) {
+    if (change.previous === change.status) continue;
+    const at = wanted.get(change.requestId)!.at;
+    change.feed = {
+      event: 'status',
+      units: change.visibleTo,
+      requestId: change.requestId,
+      data: {
+        requestId: change.requestId,
+        status: change.status,
+        previous: change.previous,
+        at: at.toISOString(),
+      },
+      at,
+    };
+    feed.push(change.feed);
+  }
+  if (!options.deferFeed) {
+    await appendFeed(manager, feed);
+    for (const change of changes) delete change.feed;
+  }
+  return changes;
+}
+
+/** One entry per request: the latest time, the level if any event gave it, every announced outcome. */
+function mergeItems(
+  items: readonly ({ requestId: string; at: Date } & RefreshFacts)[],
+): Map<string, { at: Date; level?: string; outcomes: Map<string, string> }> {
+  const merged = new Map<string, { at: Date; level?: string; outcomes: Map<string, string> }>();
+  for (const item of items) {
+    const seen = merged.get(item.requestId);
+    const outcomes = seen?.outcomes ?? new Map<string, string>();
+    for (const [deliveryId, outcome] of item.outcomes ?? []) outcomes.set(deliveryId, outcome);
+    merged.set(item.requestId, {
+      at: seen && seen.at > item.at ? seen.at : item.at,
+      level: item.level ?? seen?.level,
+      outcomes,
+    });
+  }
+  return merged;
+}
+
+interface WorkRequestRow {
+  request_id: string;
+  direction: 'outbound' | 'inbound';
+  status: string;
+  open: boolean;
+  unit: string;
+  level: string | null;
+  countries: string[];
+  channels: string[];
+  offence_category: string | null;
+  urgent: boolean;
+  deadline_at: Date | null;
+  received_at: Date;
+  updated_at: Date;
+  visible_to: string[];
+}
+
+/** The list's row of a request, from its owners' rows. */
+function workRequestRow(
+  request: RequestRow,
+  deliveries: readonly { channel: string; destination: string }[],
+  status: string,
+  facts: { at: Date; level?: string },
+): WorkRequestRow {
   const unit =
     request.direction === 'inbound'
       ? (request.assigned_unit ?? request.requesting_unit)
@@ -110,52 +235,54 @@ export async function refreshWorkRequest(
       ...deliveries.map((d) => d.channel),
     ]),
   ];
+  return {
+    request_id: request.id,
+    direction: request.direction,
+    status,
+    open: !CLOSED_STATUSES.includes(status),
+    unit,
+    level: facts.level ?? null,
+    countries,
+    channels,
+    offence_category: request.body.offence?.category ?? null,
+    urgent: request.body.urgency?.urgent === true,
+    deadline_at: request.deadline_at,
+    received_at: request.received_at,
+    updated_at: facts.at,
+    visible_to: visibleTo,
+  };
+}
+
+/** One statement for all rows: they travel as one JSON array (arrays of text become text[]). */
+async function upsertWorkRequests(manager: EntityManager, rows: readonly WorkRequestRow[]): Promise<void> {
+  if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO work_requests (request_id, direction, status, open, unit, level, countries, channels,
        offence_category, urgent, deadline_at, deadline_key, received_at, updated_at, visible_to)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, COALESCE($11, 'infinity'::timestamptz), $12, $13, $14)
+     SELECT r.request_id, r.direction, r.status, r.open, r.unit, r.level, r.countries, r.channels,
+            r.offence_category, r.urgent, r.deadline_at, COALESCE(r.deadline_at, 'infinity'::timestamptz),
+            r.received_at, r.updated_at, r.visible_to
+       FROM jsonb_to_recordset($1::jsonb) AS r(request_id uuid, direction text, status text, open boolean,
+            unit text, level text, countries text[], channels text[], offence_category text, urgent boolean,
+            deadline_at timestamptz, received_at timestamptz, updated_at timestamptz, visible_to text[])
      ON CONFLICT (request_id) DO UPDATE SET
        status = EXCLUDED.status, open = EXCLUDED.open, unit = EXCLUDED.unit,
        level = COALESCE(EXCLUDED.level, work_requests.level), countries = EXCLUDED.countries,
        channels = EXCLUDED.channels, deadline_at = EXCLUDED.deadline_at, deadline_key = EXCLUDED.deadline_key,
        updated_at = GREATEST(work_requests.updated_at, EXCLUDED.updated_at), visible_to = EXCLUDED.visible_to`,
-    [
-      requestId,
-      request.direction,
-      status,
-      !CLOSED_STATUSES.includes(status),
-      unit,
-      facts.level ?? null,
-      countries,
-      channels,
-      request.body.offence?.category ?? null,
-      request.body.urgency?.urgent === true,
-      request.deadline_at,
-      request.received_at,
-      at,
-      visibleTo,
-    ],
+    [JSON.stringify(rows)],
   );
-  const change: WorkRequestChange = {
-    requestId,
-    status,
-    previous: before?.status ?? null,
-    visibleTo,
-    unit,
-    direction: request.direction,
-  };
-  if (change.previous !== status) {
-    const row: FeedRow = {
-      event: 'status',
-      units: visibleTo,
-      requestId,
-      data: { requestId, status, previous: change.previous, at: at.toISOString() },
-      at,
-    };
-    if (options.deferFeed) change.feed = row;
-    else await appendFeed(manager, [row]);
+}
+
+function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
   }
-  return change;
+  return groups;
 }
 
 interface ReplyRow {
