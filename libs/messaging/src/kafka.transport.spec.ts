@@ -1,10 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import type { Kafka } from 'kafkajs';
+import { sampleRequestBody } from '@ixr/domain';
+import { createEnvelope } from './envelope';
 import type { EventPublisher } from './event-publisher';
 import { BatchItemErrors, MessagingError, PermanentHandlerError } from './errors';
-import { KafkaTransport } from './kafka.transport';
-import { TOPICS } from './topics';
+import { KafkaTransport, type KafkaTransportOptions } from './kafka.transport';
+import { sealPersonalData } from './personal-data';
+import { EVENT_TYPES, TOPICS } from './topics';
 
 /** A stand-in for a kafkajs consumer: records its life and lets the test crash it. */
 class FakeConsumer extends EventEmitter {
@@ -354,3 +358,134 @@ class SendLikeRetry extends MessagingError {
     super('TEST.RETRY', message, true);
   }
 }
+
+describe('KafkaTransport opening personal data', () => {
+  const requestIds = [1, 2, 3].map((n) => `7d1f2c3a-1b2c-4d5e-8f90-12345678900${n}`);
+  const keys = new Map(requestIds.map((id) => [id, randomBytes(32)]));
+  const subjects = [{ type: 'person' as const, name: 'Ottoline Vandermeer', dateOfBirth: '1968-02-29' }];
+
+  /** A request's `received` event, its subjects and free text sealed under the request's key. */
+  async function sealedMessage(requestId: string, offset: number) {
+    const data = await sealPersonalData(
+      TOPICS.requestReceived,
+      {
+        requestId,
+        actor: { person: 'p', unit: 'PZ-5339', role: 'requester' },
+        receivedAt: '2026-03-01T10:00:00.000Z',
+        body: { ...sampleRequestBody(), subjects },
+      },
+      (keyId) => Promise.resolve(keys.get(keyId)!),
+    );
+    const envelope = createEnvelope({
+      id: `e-${offset}`,
+      type: EVENT_TYPES[TOPICS.requestReceived],
+      source: 'test',
+      time: '2026-03-01T10:00:00.000Z',
+      subject: requestId,
+      data,
+    });
+    return {
+      offset: String(offset),
+      key: Buffer.from(requestId),
+      value: Buffer.from(JSON.stringify(envelope)),
+    };
+  }
+
+  /** The three requests' events as one batch to a transport that opens personal data. */
+  async function deliverSealed(personalData: KafkaTransportOptions['personalData']) {
+    const published: { data: { offset: string; errorMessage: string } }[] = [];
+    let consumer: FakeConsumer | undefined;
+    const transport = new KafkaTransport({
+      kafka: { consumer: () => (consumer = new FakeConsumer()) } as unknown as Kafka,
+      groupId: 'ixr-test',
+      publisher: {
+        publishEnvelopes: (_topic: string, list: never[]) => {
+          published.push(...list);
+          return Promise.resolve();
+        },
+      } as unknown as EventPublisher,
+      logger: pino({ level: 'silent' }),
+      source: 'test',
+      personalData,
+    });
+    const handled: { requestId: string; subjects: unknown }[] = [];
+    transport.addHandler(
+      TOPICS.requestReceived,
+      (event: { data: { requestId: string; body: { subjects: unknown } } }) => {
+        handled.push({ requestId: event.data.requestId, subjects: event.data.body.subjects });
+        return Promise.resolve();
+      },
+      true,
+    );
+    await new Promise<void>((resolve) => transport.listen(() => resolve()));
+    const messages = await Promise.all(requestIds.map((id, i) => sealedMessage(id, i + 20)));
+    const resolved: string[] = [];
+    await consumer!.eachBatch!({
+      batch: { topic: TOPICS.requestReceived, partition: 0, messages, lastOffset: () => '22' },
+      resolveOffset: (o: string) => resolved.push(o),
+      heartbeat: () => Promise.resolve(),
+      isRunning: () => true,
+      isStale: () => false,
+      commitOffsetsIfNecessary: () => Promise.resolve(),
+    });
+    await transport.close();
+    return { handled, published, resolved };
+  }
+
+  const present = (ids: string[], except?: string) =>
+    new Map(ids.filter((id) => id !== except).map((id) => [id, keys.get(id)!]));
+  const noKeyFor = () => jest.fn(() => Promise.reject(new Error('keyFor read a key of the batch alone')));
+
+  it('reads the keys of a whole batch in one call, never one per event', async () => {
+    const keyFor = noKeyFor();
+    const keysFor = jest.fn((ids: string[]) => Promise.resolve(present(ids)));
+    const { handled, published, resolved } = await deliverSealed({ mode: 'open', keyFor, keysFor });
+    expect(keysFor).toHaveBeenCalledTimes(1);
+    expect([...keysFor.mock.calls[0][0]].sort()).toEqual(requestIds);
+    expect(keyFor).not.toHaveBeenCalled();
+    expect(handled).toEqual(requestIds.map((requestId) => ({ requestId, subjects })));
+    expect(published).toEqual([]);
+    expect(resolved).toEqual(['20', '21', '22']);
+  });
+
+  it('dead-letters only the event whose key is gone (erased), as without keysFor', async () => {
+    const erased = requestIds[1];
+    const { handled, published, resolved } = await deliverSealed({
+      mode: 'open',
+      keyFor: noKeyFor(),
+      keysFor: (ids) => Promise.resolve(present(ids, erased)),
+    });
+    expect(handled.map((h) => h.requestId)).toEqual([requestIds[0], requestIds[2]]);
+    expect(published.map((p) => [p.data.offset, p.data.errorMessage])).toEqual([
+      ['21', `the personal data of ${erased} was erased: its key is gone`],
+    ]);
+    expect(resolved).toEqual(['20', '21', '22']);
+  });
+
+  it('waits out a database away while the keys are read, dead-lettering nothing', async () => {
+    const keysFor = jest
+      .fn((ids: string[]) => Promise.resolve(present(ids)))
+      .mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const { handled, published } = await deliverSealed({ mode: 'open', keyFor: noKeyFor(), keysFor });
+    expect(keysFor).toHaveBeenCalledTimes(2);
+    expect(handled.map((h) => h.requestId)).toEqual(requestIds);
+    expect(published).toEqual([]);
+  });
+
+  it('reads key by key when the batch read fails for another reason, or without keysFor', async () => {
+    const erased = requestIds[2];
+    const keyFor = jest.fn((id: string) => Promise.resolve(id === erased ? null : keys.get(id)!));
+    const failing = await deliverSealed({
+      mode: 'open',
+      keyFor,
+      keysFor: () => Promise.reject(new Error('a key does not open with DATA_KEY_MASTER')),
+    });
+    expect(keyFor).toHaveBeenCalledTimes(3);
+    expect(failing.handled.map((h) => h.requestId)).toEqual(requestIds.slice(0, 2));
+    expect(failing.published.map((p) => p.data.offset)).toEqual(['22']);
+    keyFor.mockClear();
+    const alone = await deliverSealed({ mode: 'open', keyFor });
+    expect(keyFor).toHaveBeenCalledTimes(3);
+    expect(alone.published.map((p) => p.data.offset)).toEqual(['22']);
+  });
+});

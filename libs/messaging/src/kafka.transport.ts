@@ -6,7 +6,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import type { z } from 'zod';
 import { createEnvelope, envelopeSchema, type EventEnvelope } from './envelope';
 import { BatchItemErrors, errorCode, InvalidMessageError, isRetryable } from './errors';
-import { openPersonalData, PersonalDataErasedError, withStandIns } from './personal-data';
+import { openPersonalData, PersonalDataErasedError, sealedKeyIds, withStandIns } from './personal-data';
 import type { EventPublisher } from './event-publisher';
 import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy';
 import { isDependencyUnavailable } from './transient-errors';
@@ -51,10 +51,16 @@ export interface KafkaTransportOptions {
    * Personal data in events is sealed (SPEC §10, `personal-data.ts`). `open`: handlers receive it
    * clear, opened with the request's data key (a key that is gone dead-letters the event, its
    * payload still sealed). `sealed` (default): handlers receive it sealed; the schema is checked
-   * with stand-ins in the sealed places.
+   * with stand-ins in the sealed places. With `keysFor`, the keys a batch's events name are read in
+   * one call (present keys only: one absent was erased), not one `keyFor` per event.
    */
-  personalData?: { mode: 'open'; keyFor: (keyId: string) => Promise<Buffer | null> } | { mode: 'sealed' };
+  personalData?:
+    | { mode: 'open'; keyFor: KeyFor; keysFor?: (keyIds: string[]) => Promise<Map<string, Buffer>> }
+    | { mode: 'sealed' };
 }
+
+/** A data key by its id, or null when it is gone (erased). */
+type KeyFor = (keyId: string) => Promise<Buffer | null>;
 
 export type TopicRegistry = Record<string, { eventType: string; schema: z.ZodType }>;
 
@@ -265,10 +271,12 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     const commitOffsetsIfNecessary = (): Promise<void> => payload.commitOffsetsIfNecessary();
     const batchMode = (handler.extras as TopicHandlerExtras | undefined)?.batch === true;
     const ready: { message: KafkaMessage; envelope: EventEnvelope }[] = [];
+    const decoded = batch.messages.map((message) => this.decode(topic, message));
+    const keyFor = await this.keysOfBatch(topic, decoded);
 
-    for (const message of batch.messages) {
+    for (const [index, message] of batch.messages.entries()) {
       if (!isRunning() || isStale()) return;
-      const parsed = await this.parse(topic, message);
+      const parsed = await this.parse(topic, decoded[index], keyFor);
       if (parsed instanceof InvalidMessageError) {
         // Resolve only once the dead letter is durable, so an invalid message is never lost.
         await this.deadLetter(topic, batch.partition, message, parsed, 1);
@@ -431,7 +439,8 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     return 'handled';
   }
 
-  private async parse(topic: string, message: KafkaMessage): Promise<EventEnvelope | InvalidMessageError> {
+  /** The envelope of a message, its data not yet checked against the topic's schema. */
+  private decode(topic: string, message: KafkaMessage): EventEnvelope | InvalidMessageError {
     let json: unknown;
     try {
       json = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -441,15 +450,28 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
     const envelope = envelopeSchema.safeParse(json);
     if (!envelope.success)
       return new InvalidMessageError('envelope is invalid', issues(envelope.error.issues));
-    const { eventType, schema } = this.topics[topic];
+    const { eventType } = this.topics[topic];
     if (envelope.data.type !== eventType) {
       return new InvalidMessageError(`event type ${envelope.data.type} does not belong on ${topic}`);
     }
-    const personal = this.options.personalData ?? { mode: 'sealed' };
-    if (personal.mode === 'open') {
+    return envelope.data;
+  }
+
+  /**
+   * A decoded envelope checked against its topic's schema: its personal data opened with `keyFor`,
+   * or, without it (mode `sealed`), checked with stand-ins and given back sealed.
+   */
+  private async parse(
+    topic: string,
+    envelope: EventEnvelope | InvalidMessageError,
+    keyFor: KeyFor | undefined,
+  ): Promise<EventEnvelope | InvalidMessageError> {
+    if (envelope instanceof InvalidMessageError) return envelope;
+    const { schema } = this.topics[topic];
+    if (keyFor) {
       let opened: unknown;
       try {
-        opened = await this.openWhileDependencyAway(topic, envelope.data.data, personal.keyFor);
+        opened = await this.whileDependencyAway(topic, () => openPersonalData(topic, envelope.data, keyFor));
       } catch (error) {
         if (error instanceof PersonalDataErasedError) return new InvalidMessageError(error.message);
         return new InvalidMessageError('sealed personal data could not be opened');
@@ -457,24 +479,52 @@ export class KafkaTransport extends Server implements CustomTransportStrategy {
       const data = schema.safeParse(opened);
       if (!data.success)
         return new InvalidMessageError('event data is invalid', issues(data.error.issues, 'data'));
-      return { ...envelope.data, data: data.data };
+      return { ...envelope, data: data.data };
     }
-    const { checkable, restore } = withStandIns(topic, envelope.data.data);
+    const { checkable, restore } = withStandIns(topic, envelope.data);
     const data = schema.safeParse(checkable);
     if (!data.success)
       return new InvalidMessageError('event data is invalid', issues(data.error.issues, 'data'));
-    return { ...envelope.data, data: restore(data.data) };
+    return { ...envelope, data: restore(data.data) };
+  }
+
+  /**
+   * How this batch's events find their data keys: none (mode `sealed`); `keyFor`, one read per
+   * event; or, with `keysFor`, every key the batch names read in one statement. Those are kept for
+   * this batch only: an erasure deletes a key, and no copy may outlive its row for longer.
+   */
+  private async keysOfBatch(
+    topic: string,
+    decoded: (EventEnvelope | InvalidMessageError)[],
+  ): Promise<KeyFor | undefined> {
+    const personal = this.options.personalData;
+    if (personal?.mode !== 'open') return undefined;
+    const { keyFor, keysFor } = personal;
+    const keyIds = new Set(
+      decoded.flatMap((envelope) =>
+        envelope instanceof InvalidMessageError ? [] : sealedKeyIds(topic, envelope.data),
+      ),
+    );
+    if (!keysFor || keyIds.size === 0) return keyFor;
+    try {
+      const keys = await this.whileDependencyAway(topic, () => keysFor([...keyIds]));
+      return (keyId) => Promise.resolve(keys.get(keyId) ?? null);
+    } catch (error) {
+      // Not an outage (a key that does not unwrap, say): each event reads its own keys, so only the
+      // events whose key fails are dead-lettered, as without keysFor.
+      this.options.logger.warn(
+        { topic, err: error },
+        "the batch's data keys could not be read together; reading them per event",
+      );
+      return keyFor;
+    }
   }
 
   /** A database away while a key is read pauses the partition, like a handler's (never dead-letters). */
-  private async openWhileDependencyAway(
-    topic: string,
-    data: unknown,
-    keyFor: (keyId: string) => Promise<Buffer | null>,
-  ): Promise<unknown> {
+  private async whileDependencyAway<T>(topic: string, read: () => Promise<T>): Promise<T> {
     for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
       try {
-        return await openPersonalData(topic, data, keyFor);
+        return await read();
       } catch (error) {
         if (!this.isTransient(error)) throw error;
         this.options.logger.warn({ topic, err: error }, 'data key not readable yet; retrying');

@@ -173,6 +173,12 @@ export class PersonalDataErasedError extends Error {
   readonly code = 'PERSONAL_DATA.ERASED';
 }
 
+/** The key ids an event's sealed personal fields name: the keys that opening it reads. */
+export function sealedKeyIds(topic: string, data: unknown): string[] {
+  const sealed = present(topic, data)?.found.filter((f) => isSealed(f.value)) ?? [];
+  return [...new Set(sealed.map((f) => sealedKeyId(f.value as string)))];
+}
+
 /** Opens every sealed personal field; a value whose key is gone throws `PersonalDataErasedError`. */
 export async function openPersonalData(
   topic: string,

@@ -51,6 +51,18 @@ export class DataKeyVault implements DataKeySource {
     return rows.length === 0 ? null : this.unwrap(keyId, rows[0].wrapped);
   }
 
+  /**
+   * The keys of several requests in one statement (a consumer's batch: one read, not one per
+   * event); a key that is gone (erased) is absent from the map.
+   */
+  async findMany(db: KeyReader, keyIds: readonly string[]): Promise<Map<string, Buffer>> {
+    if (keyIds.length === 0) return new Map();
+    const rows = (await db.query(`SELECT key_id, wrapped FROM data_keys WHERE key_id = ANY($1)`, [
+      [...keyIds],
+    ])) as { key_id: string; wrapped: Buffer }[];
+    return new Map(rows.map((row) => [row.key_id, this.unwrap(row.key_id, row.wrapped)]));
+  }
+
   private wrap(keyId: string, key: Buffer): Buffer {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.master, iv);

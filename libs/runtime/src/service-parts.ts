@@ -45,9 +45,16 @@ export function createKafkaTransport(infra: Infrastructure, settings: TransportS
   });
 }
 
-/** Handlers receive personal data opened with the service's data keys (SPEC §10). */
+/**
+ * Handlers receive personal data opened with the service's data keys (SPEC §10), the keys of a
+ * batch read in one statement.
+ */
 export function openPersonalData(infra: Infrastructure): KafkaTransportOptions['personalData'] {
-  return { mode: 'open', keyFor: (keyId) => infra.dataKeys.find(infra.dataSource, keyId) };
+  return {
+    mode: 'open',
+    keyFor: (keyId) => infra.dataKeys.find(infra.dataSource, keyId),
+    keysFor: (keyIds) => infra.dataKeys.findMany(infra.dataSource, keyIds),
+  };
 }
 
 /** The `SERVICE_TRANSPORT` provider: the consumer `startService` attaches. */
