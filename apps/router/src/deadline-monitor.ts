@@ -66,9 +66,11 @@ export class DeadlineMonitor {
   /** The earliest milestone still to announce (one not suspended, of a request the router routed). */
   async nextDue(): Promise<Date | undefined> {
     const [row]: { next: Date | null }[] = await this.dataSource.query(
-      `SELECT min(m.due_at) AS next FROM deadline_milestones m
+      // The first in due order (the partial index deadline_milestones_due), not an aggregate.
+      `SELECT m.due_at AS next FROM deadline_milestones m
         WHERE m.emitted_at IS NULL AND m.suspended_at IS NULL
-          AND EXISTS (SELECT 1 FROM routed_requests rr WHERE rr.request_id = m.request_id)`,
+          AND EXISTS (SELECT 1 FROM routed_requests rr WHERE rr.request_id = m.request_id)
+        ORDER BY m.due_at LIMIT 1`,
     );
     return row?.next ?? undefined;
   }
