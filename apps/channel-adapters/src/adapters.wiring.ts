@@ -75,7 +75,13 @@ export function wireAdapters(config: AdaptersConfig, infra: Infrastructure, dire
       windowMs: config.DELIVERY_RETRY_WINDOW_MS,
       groupSize: config.DELIVERY_GROUP_SIZE,
     });
-  const scheduler = new SendRetryScheduler(dataSource, relay, logger, config.DELIVERY_RETRY_SCAN_MS);
+  const scheduler = new SendRetryScheduler(
+    dataSource,
+    relay,
+    logger,
+    config.DELIVERY_RETRY_SCAN_MS,
+    infra.wakeups,
+  );
   const deliveries = sender('deliveries');
   return {
     deliver: new DeliverUseCase(adapters, deliveries),

@@ -46,14 +46,18 @@ export const adaptersConfigSchema = z
     DELIVERY_GROUP_SIZE: z.coerce.number().int().min(1).max(500).default(32),
     /** A partner endpoint edit in the directory reaches the next partner call within this time. */
     DIRECTORY_MAX_AGE_MS: z.coerce.number().int().min(0).max(60000).default(500),
-    /** How often parked sends are looked at. */
-    DELIVERY_RETRY_SCAN_MS: env.positiveInt(500),
+    /**
+     * The longest the retry scheduler sleeps: it wakes when the next parked send is due, or when the
+     * database announces a send parked (LISTEN/NOTIFY); this is the safety net's interval, for a
+     * notification lost with its connection.
+     */
+    DELIVERY_RETRY_SCAN_MS: env.positiveInt(30_000),
     /** Circuit breaker per channel and destination: failure %, minimum calls, window, open time. */
     CIRCUIT_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
     CIRCUIT_VOLUME_THRESHOLD: env.positiveInt(5),
     CIRCUIT_WINDOW_MS: env.positiveInt(10000),
     CIRCUIT_RESET_MS: env.positiveInt(5000),
-    /** How often open circuits are re-stamped for the router. */
+    /** How often circuits not closed are re-stamped for the router (nothing runs while all are closed). */
     CIRCUIT_REPORT_MS: env.positiveInt(1000),
     /**
      * Partner HMAC keys, one by one. Partners not listed get a key derived from PARTNER_KEY_SEED

@@ -16,8 +16,12 @@ export const routerConfigSchema = z
      * this is the safety net's interval, for a notification lost with its connection.
      */
     RULESET_REFRESH_MS: env.positiveInt(60_000),
-    /** How often due deadline milestones are looked for. */
-    DEADLINE_SCAN_MS: env.positiveInt(1000),
+    /**
+     * The longest the deadline monitor sleeps: it wakes when the next milestone is due, or when the
+     * database announces milestones added or moved (LISTEN/NOTIFY); this is the safety net's
+     * interval, for a notification lost with its connection.
+     */
+    DEADLINE_SCAN_MS: env.positiveInt(30_000),
     /** A circuit state not re-announced for this long belongs to a dead adapter and is ignored. */
     CIRCUIT_STALE_MS: env.positiveInt(10000),
   })

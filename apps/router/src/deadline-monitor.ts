@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { createEnvelope, EVENT_TYPES, TOPICS, type DeadlineReached, type OutboxRelay } from '@ixr/messaging';
-import { enqueueOutbox } from '@ixr/persistence';
-import { PeriodicTask, type Clock, type IdGenerator } from '@ixr/platform';
+import { enqueueOutbox, notifiedDueTime, WAKEUP_CHANNELS, type DatabaseWakeups } from '@ixr/persistence';
+import { DueTask, type Clock, type IdGenerator } from '@ixr/platform';
 
 interface DueRow {
   request_id: string;
@@ -17,7 +17,11 @@ interface DueRow {
  * Follows every request's reply deadline (Directive 2023/977 Art 5; SPEC §4.2): warnings at 50, 75
  * and 90 % of the time allowed, an escalation at the breach. Milestones live in PostgreSQL, so
  * they survive restarts; each is claimed once (FOR UPDATE SKIP LOCKED) and announced through the
- * outbox in the same transaction, so several routers never announce one twice.
+ * outbox in the same transaction, so several routers never announce one twice. The monitor sleeps
+ * until the next milestone is due (its timer armed for that time, at most `intervalMs` away); a
+ * statement that adds or moves milestones notifies their earliest due time (`ixr_deadlines`), which
+ * moves the timer of every router earlier when needed. Idle, it reads one `min(due_at)` per
+ * `intervalMs`.
  */
 export class DeadlineMonitor {
   constructor(
@@ -26,22 +30,49 @@ export class DeadlineMonitor {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly logger: Logger,
-    private readonly options: { intervalMs: number; spocUnit: string },
+    private readonly options: { intervalMs: number; spocUnit: string; wakeups?: DatabaseWakeups },
   ) {}
 
-  private task?: PeriodicTask;
+  private task?: DueTask;
 
   start(): void {
-    this.task ??= new PeriodicTask(
-      this.options.intervalMs,
-      () => this.tick(),
-      (error) => this.logger.warn({ err: error }, 'deadline monitor tick failed; will retry'),
-    );
+    if (!this.task) {
+      const task = new DueTask(
+        { maxWaitMs: this.options.intervalMs },
+        () => this.announceDue(),
+        (error) => this.logger.warn({ err: error }, 'deadline monitor tick failed; will retry'),
+      );
+      this.options.wakeups?.on(WAKEUP_CHANNELS.deadlines, (payload) => task.wake(notifiedDueTime(payload)));
+      this.task = task;
+    }
     this.task.start();
   }
 
   async stop(): Promise<void> {
     await this.task?.stop();
+  }
+
+  /**
+   * One run of the timer: announces the milestones due now, if any, and returns when the next one
+   * is due (undefined: none waiting; now: more than one batch).
+   */
+  async announceDue(limit = 500): Promise<Date | undefined> {
+    const next = await this.nextDue();
+    if (next === undefined || next > this.clock.now()) return next;
+    if ((await this.tick(limit)) === limit) return this.clock.now();
+    return this.nextDue();
+  }
+
+  /** The earliest milestone still to announce (one not suspended, of a request the router routed). */
+  async nextDue(): Promise<Date | undefined> {
+    const [row]: { next: Date | null }[] = await this.dataSource.query(
+      // The first in due order (the partial index deadline_milestones_due), not an aggregate.
+      `SELECT m.due_at AS next FROM deadline_milestones m
+        WHERE m.emitted_at IS NULL AND m.suspended_at IS NULL
+          AND EXISTS (SELECT 1 FROM routed_requests rr WHERE rr.request_id = m.request_id)
+        ORDER BY m.due_at LIMIT 1`,
+    );
+    return row?.next ?? undefined;
   }
 
   /** Announces every milestone due now; returns how many. */

@@ -8,11 +8,13 @@ import { Clock, IdGenerator } from '@ixr/platform';
 import { DeliveryOutcomesUseCase } from './delivery-outcomes.usecase';
 import {
   BACKGROUND_WORK,
+  INFRASTRUCTURE,
   KAFKA,
   LOGGER,
   openPersonalData,
   routingConfigProvider,
   serviceTransportProvider,
+  type Infrastructure,
 } from '@ixr/runtime';
 import { CaseDeadlineUseCase } from './case-deadline.usecase';
 import { CircuitEventsConsumer, CircuitHealth } from './circuits/circuit-health';
@@ -91,12 +93,14 @@ export class RouterModule {
             clock: Clock,
             ids: IdGenerator,
             logger: Logger,
+            infra: Infrastructure,
           ) =>
             new DeadlineMonitor(dataSource, relay, clock, ids, logger, {
               intervalMs: config.DEADLINE_SCAN_MS,
               spocUnit,
+              wakeups: infra.wakeups,
             }),
-          inject: [DataSource, OutboxRelay, Clock, IdGenerator, LOGGER],
+          inject: [DataSource, OutboxRelay, Clock, IdGenerator, LOGGER, INFRASTRUCTURE],
         },
         {
           provide: BACKGROUND_WORK,

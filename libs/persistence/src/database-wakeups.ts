@@ -1,13 +1,23 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 
-/** The channels the database notifies (migration `WakeupNotifications1764700000004`). */
+/** The channels the database notifies (migrations `WakeupNotifications1764700000004`, `DueTimeNotifications1764700000005`). */
 export const WAKEUP_CHANNELS = {
   /** Outbox rows committed by this login: its relay publishes them. */
   outbox: (login: string): string => `ixr_outbox_${login}`,
   /** A rule set or a directory version changed: whoever keeps them in memory reloads. */
   routingConfig: 'ixr_routing_config',
+  /** Deadline milestones added or moved; the payload is the earliest due time (ms since the epoch). */
+  deadlines: 'ixr_deadlines',
+  /** Sends parked; the payload is the earliest due time (ms since the epoch). */
+  sendRetries: 'ixr_send_retries',
 } as const;
+
+/** The due time a notification names (ms since the epoch), else undefined: look now. */
+export function notifiedDueTime(payload: string | undefined): Date | undefined {
+  const ms = Number(payload);
+  return payload && Number.isFinite(ms) ? new Date(ms) : undefined;
+}
 
 export interface DatabaseWakeupsOptions {
   url: string;
@@ -26,7 +36,7 @@ export interface DatabaseWakeupsOptions {
  */
 export class DatabaseWakeups {
   private client?: Client;
-  private readonly subscribers = new Map<string, (() => void)[]>();
+  private readonly subscribers = new Map<string, ((payload?: string) => void)[]>();
   private closed = false;
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectMs: number;
@@ -35,8 +45,11 @@ export class DatabaseWakeups {
     this.reconnectMs = options.reconnectMs ?? 500;
   }
 
-  /** Calls `wake` on every notification of `channel` (and once after each reconnection). */
-  on(channel: string, wake: () => void): void {
+  /**
+   * Calls `wake` with the payload on every notification of `channel`, and without one after each
+   * reconnection.
+   */
+  on(channel: string, wake: (payload?: string) => void): void {
     const list = this.subscribers.get(channel) ?? [];
     list.push(wake);
     this.subscribers.set(channel, list);
@@ -72,7 +85,7 @@ export class DatabaseWakeups {
       application_name: `${this.options.applicationName}-wakeups`,
     });
     client.on('notification', (message) => {
-      for (const wake of this.subscribers.get(message.channel) ?? []) wake();
+      for (const wake of this.subscribers.get(message.channel) ?? []) wake(message.payload);
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('connection ended')));

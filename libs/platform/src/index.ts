@@ -10,3 +10,4 @@ export * from './unicode-text';
 export * from './listener-timeouts';
 export * from './ops-access';
 export * from './periodic-task';
+export * from './due-task';

@@ -8,9 +8,14 @@ describe('CircuitStateReporter', () => {
   function reporter() {
     const published: { topic: string; data: CircuitChanged }[] = [];
     const statements: string[] = [];
+    const failures = { writes: 0 };
     const dataSource = {
       query: (sql: string) => {
         statements.push(sql.trim().split(/\s+/).slice(0, 3).join(' '));
+        if (failures.writes > 0) {
+          failures.writes -= 1;
+          return Promise.reject(new Error('database away'));
+        }
         return Promise.resolve([]);
       },
     } as unknown as DataSource;
@@ -28,7 +33,7 @@ describe('CircuitStateReporter', () => {
       pino({ level: 'silent' }),
       60_000,
     );
-    return { instance, published, statements };
+    return { instance, published, statements, failures };
   }
   const change = (state: 'open' | 'closed' | 'half_open') => ({
     channel: 'siena',
@@ -67,5 +72,60 @@ describe('CircuitStateReporter', () => {
     instance.onChange(change('closed'));
     await instance.flush(true);
     expect(published).toHaveLength(3);
+  });
+
+  describe('ticks', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('do nothing while every circuit is closed', async () => {
+      const { instance, published, statements } = reporter();
+      instance.start();
+      await jest.advanceTimersByTimeAsync(5 * 60_000);
+      expect(statements).toEqual([]);
+      // A circuit that opened and closed again: shared once each, then nothing more.
+      instance.onChange(change('open'));
+      await instance.flush();
+      instance.onChange(change('closed'));
+      await instance.flush();
+      const shared = statements.length;
+      expect(published.map((p) => p.data.state)).toEqual(['open', 'closed']);
+      await jest.advanceTimersByTimeAsync(5 * 60_000);
+      expect(statements).toHaveLength(shared);
+      expect(published).toHaveLength(2);
+      await instance.flush(true);
+      expect(statements).toHaveLength(shared);
+      await instance.stop();
+    });
+
+    it('re-announce a circuit not closed on every tick, until it closes', async () => {
+      const { instance, published } = reporter();
+      instance.start();
+      instance.onChange(change('open'));
+      await instance.flush();
+      await jest.advanceTimersByTimeAsync(2 * 60_000);
+      expect(published.map((p) => p.data.state)).toEqual(['open', 'open', 'open']);
+      instance.onChange(change('closed'));
+      await instance.flush();
+      await jest.advanceTimersByTimeAsync(3 * 60_000);
+      expect(published.map((p) => p.data.state)).toEqual(['open', 'open', 'open', 'closed']);
+      await instance.stop();
+    });
+
+    it('go on while a closing could not be written, and stop once it is', async () => {
+      const { instance, statements, failures } = reporter();
+      instance.start();
+      instance.onChange(change('open'));
+      await instance.flush();
+      failures.writes = 1;
+      instance.onChange(change('closed'));
+      await instance.flush();
+      const failed = statements.length;
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(statements.slice(failed)).toEqual(['INSERT INTO circuit_states', 'UPDATE circuit_states SET']);
+      await jest.advanceTimersByTimeAsync(3 * 60_000);
+      expect(statements).toHaveLength(failed + 2);
+      await instance.stop();
+    });
   });
 });

@@ -17,6 +17,8 @@ import type { CircuitChange } from './circuit-breakers';
  * those of an instance that died (kill -9) once they are older than its staleness bound. This
  * service's own record of them is the table `circuit_states` (one row per partner and instance),
  * which the intake only reads (the console's channel health), the router never. A failed write or publish is retried on the next tick.
+ * The ticks run only while there is something to re-announce or retry: with every circuit of the
+ * instance closed and everything shared, the reporter does nothing until a circuit changes.
  */
 export class CircuitStateReporter {
   private readonly latest = new Map<string, CircuitChange>();
@@ -48,6 +50,7 @@ export class CircuitStateReporter {
     if (this.stopped) return;
     this.unsaved.add(key);
     this.unannounced.add(key);
+    this.tickWhileNeeded();
     void this.flush();
   };
 
@@ -57,7 +60,22 @@ export class CircuitStateReporter {
       () => this.flush(true),
       (error) => this.logger.warn({ err: error }, 'circuit state tick failed'),
     );
-    this.ticks.start();
+    this.tickWhileNeeded();
+  }
+
+  /** Whether a tick has work: a state to re-announce, or a change whose write or publish failed. */
+  private needsTicks(): boolean {
+    if (this.unsaved.size > 0 || this.unannounced.size > 0) return true;
+    for (const c of this.latest.values()) if (c.state !== 'closed') return true;
+    return false;
+  }
+
+  /** Runs the ticks while they have work, and only then. */
+  private tickWhileNeeded(): void {
+    if (!this.ticks || this.stopped) return;
+    if (this.needsTicks()) this.ticks.start();
+    // Only the timer stops here: a tick in progress (the caller, maybe) ends as usual.
+    else void this.ticks.stop();
   }
 
   /** Stops reporting: its breakers die with it, so its circuits are announced closed and its rows removed. */
@@ -75,10 +93,15 @@ export class CircuitStateReporter {
       .catch((error: unknown) => this.logger.warn({ err: error }, 'could not remove circuit states'));
   }
 
-  /** Writes and announces the changes not yet shared; on a tick, re-announces every state but closed. */
+  /**
+   * Writes and announces the changes not yet shared; on a tick, re-announces every state but closed
+   * (a tick with nothing to do does nothing).
+   */
   flush(tick = false): Promise<void> {
+    if (tick && !this.flushing && !this.needsTicks()) return Promise.resolve();
     this.flushing ??= this.share(tick).then((ok) => {
       this.flushing = undefined;
+      this.tickWhileNeeded();
       // Changes that came during the write go out now, not a tick later.
       if (ok && (this.unsaved.size > 0 || this.unannounced.size > 0)) return this.flush();
     });

@@ -1,8 +1,14 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { PeriodicTask } from '@ixr/platform';
+import { DueTask } from '@ixr/platform';
 import type { OutboxRelay } from '@ixr/messaging';
-import { enqueueOutbox, sealEventValue } from '@ixr/persistence';
+import {
+  enqueueOutbox,
+  notifiedDueTime,
+  sealEventValue,
+  WAKEUP_CHANNELS,
+  type DatabaseWakeups,
+} from '@ixr/persistence';
 
 export interface RetryPolicyOptions {
   /** First delay; each round doubles it… */
@@ -95,7 +101,9 @@ export class SendRetries {
 /**
  * Publishes parked sends again when due: claims them (FOR UPDATE SKIP LOCKED, so several adapter
  * instances share the work) and queues each event in the outbox in the same transaction, under a
- * new event id per round.
+ * new event id per round. The scheduler sleeps until the next parked send is due (at most
+ * `intervalMs`); parking a send notifies its due time (`ixr_send_retries`), which moves the timer of
+ * every adapter instance earlier when needed. Idle, it reads one `min(due_at)` per `intervalMs`.
  */
 export class SendRetryScheduler {
   constructor(
@@ -103,17 +111,41 @@ export class SendRetryScheduler {
     private readonly relay: OutboxRelay,
     private readonly logger: Logger,
     private readonly intervalMs: number,
+    private readonly wakeups?: DatabaseWakeups,
   ) {}
 
-  private task?: PeriodicTask;
+  private task?: DueTask;
 
   start(): void {
-    this.task ??= new PeriodicTask(
-      this.intervalMs,
-      () => this.tick(),
-      (error) => this.logger.warn({ err: error }, 'send retry scheduler tick failed; will retry'),
-    );
+    if (!this.task) {
+      const task = new DueTask(
+        { maxWaitMs: this.intervalMs },
+        () => this.publishDue(),
+        (error) => this.logger.warn({ err: error }, 'send retry scheduler tick failed; will retry'),
+      );
+      this.wakeups?.on(WAKEUP_CHANNELS.sendRetries, (payload) => task.wake(notifiedDueTime(payload)));
+      this.task = task;
+    }
     this.task.start();
+  }
+
+  /**
+   * One run of the timer: publishes the sends due now, if any, and returns when the next one is due
+   * (undefined: none parked; now: more than one batch).
+   */
+  async publishDue(limit = 200): Promise<Date | undefined> {
+    const next = await this.nextDue();
+    if (next === undefined || next > new Date()) return next;
+    if ((await this.tick(limit)) === limit) return new Date();
+    return this.nextDue();
+  }
+
+  /** The earliest parked send not yet published again. */
+  async nextDue(): Promise<Date | undefined> {
+    const [row]: { next: Date | null }[] = await this.dataSource.query(
+      `SELECT min(due_at) AS next FROM send_retries WHERE due_at IS NOT NULL`,
+    );
+    return row?.next ?? undefined;
   }
 
   async stop(): Promise<void> {

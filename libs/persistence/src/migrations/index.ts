@@ -18,6 +18,7 @@ import { ServiceLogins1764600000001 } from './1764600000001-service-logins';
 import { IntakeOwnsRequests1764700000001 } from './1764700000001-intake-owns-requests';
 import { OwnDeliveries1764700000002 } from './1764700000002-own-deliveries';
 import { WakeupNotifications1764700000004 } from './1764700000004-wakeup-notifications';
+import { DueTimeNotifications1764700000005 } from './1764700000005-due-time-notifications';
 
 /** Checked-in migrations, in order (STYLE §8). */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   IntakeOwnsRequests1764700000001,
   OwnDeliveries1764700000002,
   WakeupNotifications1764700000004,
+  DueTimeNotifications1764700000005,
 ];
