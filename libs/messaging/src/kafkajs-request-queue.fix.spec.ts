@@ -48,4 +48,32 @@ describe('kafkajs request queue timer fix', () => {
     jest.advanceTimersByTime(1);
     expect(q.checkPendingRequests).toHaveBeenCalledTimes(1);
   });
+
+  it('looks for timed-out requests every second, not every 100 ms, and still times them out', () => {
+    const timeoutRequest = jest.fn();
+    const q = Object.create(kafkajsRequestQueue().prototype) as {
+      enforceRequestTimeout: boolean;
+      requestTimeout: number;
+      requestTimeoutIntervalId?: NodeJS.Timeout;
+      inflight: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest: () => void }>;
+      isConnected: jest.Mock;
+      destroy(): void;
+      scheduleRequestTimeoutCheck(): void;
+    };
+    q.enforceRequestTimeout = true;
+    q.requestTimeout = 10_000;
+    q.inflight = new Map([[1, { sentAt: Date.now(), requestTimeout: 1500, timeoutRequest }]]);
+    q.isConnected = jest.fn(() => true);
+    q.destroy = function destroy() {
+      clearInterval(this.requestTimeoutIntervalId);
+    };
+    q.scheduleRequestTimeoutCheck();
+    jest.advanceTimersByTime(1999);
+    expect(timeoutRequest).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
+    expect(timeoutRequest).toHaveBeenCalled();
+    jest.advanceTimersByTime(8000);
+    expect(q.isConnected).toHaveBeenCalledTimes(10);
+    q.destroy();
+  });
 });
